@@ -1,0 +1,11 @@
+"""Neuron Lab: neural networks from first principles. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+from ui import nav, state
+
+st.set_page_config(page_title="Neuron Lab", page_icon=str(nav.ROOT / "assets" / "icon.png"), layout="wide")
+state.keep_widget_values()
+pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
+         for p in nav.available()]
+st.navigation(pages).run()

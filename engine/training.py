@@ -1,0 +1,128 @@
+"""Training as a generator: ``fit`` yields one record per epoch, so a UI can draw between epochs and
+stop whenever it likes without losing the model (the network is updated in place)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Network
+from .optimizers import Optimizer
+
+
+@dataclass
+class EpochRecord:
+    """What one epoch of ``fit`` did.
+
+    ``train_cost`` and ``train_accuracy`` are averaged over the epoch's mini-batches, each measured
+    just before that batch's update (as scikit-learn's ``loss_curve_`` and Keras do); with full-batch
+    gradient descent that is exactly J(θ) before the epoch's step. ``grad_norms[l]`` is the mean over
+    the epoch's batches of ‖dW[l]‖ (Frobenius norm).
+    """
+
+    epoch: int
+    train_cost: float
+    train_accuracy: float
+    grad_norms: list[float]
+    test_cost: float | None = None
+    test_accuracy: float | None = None
+    diverged: bool = False
+    message: str = ""
+    steps: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def train_step(net: Network, X: np.ndarray, y: np.ndarray, optimizer: Optimizer) -> float:
+    """One optimizer step on (X, y); returns J before the step."""
+    J = net.backprop(X, y)
+    optimizer.step(net.parameters(), net.grads())
+    return J
+
+
+def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int | None = None,
+        X_test=None, y_test=None, seed: int | np.random.Generator = 0,
+        diverge_factor: float = 1e3) -> Iterator[EpochRecord]:
+    """Train ``net`` in place, yielding an ``EpochRecord`` after each epoch.
+
+    Parameters
+    ----------
+    X : array (n, m);  y : array (n,) or (n, 1) of 0/1
+    optimizer : an ``engine.optimizers`` object, e.g. ``GradientDescent(0.1)``
+    epochs : number of passes over the data
+    batch_size : None for full-batch gradient descent, 1 for SGD, else mini-batches
+        (shuffled each epoch with ``seed``; the last batch may be smaller)
+    X_test, y_test : optional held-out set, scored after every epoch
+    diverge_factor : the run is declared diverged when J is not finite, a parameter is not finite,
+        or J exceeds ``diverge_factor`` × (J of the first epoch, at least log 2)
+
+    A diverged run yields a final record with ``diverged=True`` and a plain-English ``message``,
+    then stops; the network keeps the last parameters it had.
+    """
+    X = net._check_X(X)
+    Y = net._check_y(y, len(X))
+    if epochs < 0:
+        raise ValueError(f"epochs must be ≥ 0; got {epochs}.")
+    n = len(X)
+    if batch_size is None or batch_size >= n:
+        batch_size = n
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be ≥ 1 (or None for full batch); got {batch_size}.")
+    has_test = X_test is not None and y_test is not None
+    if has_test:
+        X_test = net._check_X(X_test)
+        Y_test = net._check_y(y_test, len(X_test))
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    params = net.parameters()
+    grads = net.grads()
+    J_first = None
+
+    for epoch in range(1, epochs + 1):
+        if batch_size < n:
+            order = rng.permutation(n)
+            Xe, Ye = X[order], Y[order]  # one copy per epoch; every batch below is then a view
+        else:
+            Xe, Ye = X, Y
+        cost_sum = correct = 0.0
+        norm_sums = np.zeros(len(net.dense))
+        steps = 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, n, batch_size):
+                Xb, Yb = Xe[start:start + batch_size], Ye[start:start + batch_size]
+                J = net.backprop(Xb, Yb)
+                # ŷ ≥ 0.5 exactly when z ≥ 0: reuse the batch's logits instead of a second forward pass.
+                correct += float(np.sum((net.last_Z >= 0) == (Yb >= 0.5)))
+                cost_sum += J * len(Xb)
+                norm_sums += [np.sqrt(np.sum(d.dW * d.dW)) for d in net.dense]
+                optimizer.step(params, grads)
+                steps += 1
+        train_cost = cost_sum / n
+        if J_first is None:
+            J_first = max(train_cost, np.log(2)) if np.isfinite(train_cost) else np.log(2)
+        record = EpochRecord(epoch=epoch, train_cost=train_cost, train_accuracy=correct / n,
+                             grad_norms=[float(v) for v in norm_sums / steps], steps=steps)
+        problem = _divergence(net, train_cost, J_first, diverge_factor)
+        if problem:
+            record.diverged = True
+            record.message = problem
+            yield record
+            return
+        if has_test:
+            with np.errstate(over="ignore", invalid="ignore"):
+                record.test_cost = net.cost(X_test, Y_test)
+                record.test_accuracy = net.accuracy(X_test, Y_test)
+        yield record
+
+
+def _divergence(net: Network, J: float, J_first: float, factor: float) -> str:
+    if not np.isfinite(J):
+        return ("Training diverged: the cost became infinite or NaN. The learning rate is too large "
+                "for this problem; try one 10× smaller.")
+    if not all(np.all(np.isfinite(p)) for p in net.parameters()):
+        return ("Training diverged: the weights overflowed to infinity. Lower the learning rate "
+                "(try 10× smaller).")
+    if J > factor * J_first:
+        return (f"Training diverged: the cost grew to {J:.3g}, over {factor:g}× where it started. "
+                "Each step overshoots the minimum by more than the last; lower the learning rate.")
+    return ""

@@ -1,0 +1,138 @@
+"""End-to-end fixtures: one `streamlit run app.py` server and one headless Chromium per session.
+
+Locally the e2e tests skip when Chromium or Playwright is missing; with CI=true that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def _missing_browser_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} not found (install Debian's chromium: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _missing_browser_reason()
+    if reason is None:
+        return
+    for item in items:
+        if "e2e" in item.keywords:
+            if os.environ.get("CI") == "true":
+                item.add_marker(pytest.mark.usefixtures("_fail_without_browser"))
+            else:
+                item.add_marker(pytest.mark.skip(reason=f"e2e skipped: {reason}"))
+
+
+@pytest.fixture
+def _fail_without_browser():
+    pytest.fail(f"CI=true but the browser tests cannot run: {_missing_browser_reason()}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    """Start `streamlit run app.py` on a free port; yield its base URL."""
+    port = _free_port()
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail("streamlit run app.py did not become healthy within 60 s:\n"
+                        + log_path.read_text()[-3000:])
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server_url):
+    """A fresh browser tab (1400×900). After the test, asserts the app asked nothing of the internet."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    outside: list[str] = []
+    tab.on("request", lambda req: outside.append(req.url)
+           if urlparse(req.url).scheme in ("http", "https", "ws", "wss")
+           and urlparse(req.url).hostname not in LOCAL_HOSTS else None)
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert not outside, f"The app made requests beyond localhost: {outside[:5]}"
+
+
+def open_page(tab, server_url: str, url_path: str, title: str):
+    """Go to a page and wait until its title is drawn and the script has finished running."""
+    tab.goto(f"{server_url}/{url_path}")
+    tab.get_by_role("heading", name=title).first.wait_for()
+    wait_until_idle(tab)
+    return tab
+
+
+def wait_until_idle(tab, timeout_ms: int = 60_000) -> None:
+    """Wait until the app's script run has finished (stApp's data-test-script-state)."""
+    tab.wait_for_timeout(200)
+    tab.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=timeout_ms)
+
+
+def assert_no_exception(tab) -> None:
+    """No Streamlit exception box is on the page."""
+    n = tab.locator('[data-testid="stException"]').count()
+    assert n == 0, f"{n} exception(s) on the page: " + tab.locator('[data-testid="stException"]').first.inner_text()
