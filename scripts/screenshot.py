@@ -1,7 +1,8 @@
 """Screenshot app pages in headless Chromium: `python scripts/screenshot.py URL_PATH OUT.png [--height H]`.
 
 Starts `streamlit run app.py` on a free port, opens the page, waits for the script run to finish and
-for Plotly charts to draw, and saves a full-page PNG. URL_PATH is "" for the home page.
+for Plotly charts to draw, and saves a PNG. URL_PATH is "" for the home page. Streamlit scrolls
+inside its own container, so pass a larger --height (e.g. 2600) to capture a long page.
 """
 
 from __future__ import annotations
