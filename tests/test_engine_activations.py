@@ -1,0 +1,62 @@
+"""engine.activations: the formulas in the docstrings, stability, and derivatives."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from engine import activations
+
+Z = np.linspace(-6, 6, 101)
+
+
+def test_sigmoid_does_not_overflow_and_hits_exact_limits():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = activations.sigmoid(np.array([-1e4, -800.0, 0.0, 800.0, 1e4]))
+    assert s[0] == 0.0 and s[-1] == 1.0
+    assert s[2] == 0.5
+    assert np.all(np.isfinite(s))
+
+
+def test_sigmoid_keeps_float32():
+    assert activations.sigmoid(np.zeros(3, dtype=np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("name, formula", [
+    ("sigmoid", lambda z: 1 / (1 + np.exp(-z))),
+    ("tanh", lambda z: (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))),
+    ("relu", lambda z: np.maximum(0, z)),
+    ("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z)),
+    ("linear", lambda z: z),
+])
+def test_activation_matches_its_docstring_formula(name, formula):
+    g, _ = activations.get(name)
+    np.testing.assert_allclose(g(Z), formula(Z), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
+def test_derivative_matches_centred_differences(name):
+    g, dg = activations.get(name)
+    z = Z[np.abs(Z) > 1e-3]  # away from the ReLU kink
+    h = 1e-6
+    np.testing.assert_allclose(dg(z), (g(z + h) - g(z - h)) / (2 * h), atol=1e-7)
+
+
+@pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
+def test_local_gradient_from_output_equals_derivative(name):
+    g, dg = activations.get(name)
+    np.testing.assert_allclose(activations.LOCAL_GRADIENT[name](Z, g(Z)), dg(Z), atol=1e-12)
+
+
+def test_sigmoid_derivative_is_s_times_one_minus_s_and_at_most_a_quarter():
+    s = activations.sigmoid(Z)
+    d = activations.sigmoid_derivative(Z)
+    np.testing.assert_allclose(d, s * (1 - s))
+    assert d.max() == pytest.approx(0.25)
+    assert activations.sigmoid_derivative(0.0) == 0.25
+
+
+def test_unknown_activation_names_the_choices():
+    with pytest.raises(ValueError, match="sigmoid, tanh, relu"):
+        activations.get("swish")

@@ -1,0 +1,29 @@
+"""engine.gradcheck: it must catch a wrong backward pass, not just bless a right one."""
+
+import numpy as np
+import pytest
+
+from engine import Network, activations, datasets, gradcheck
+
+
+def test_gradcheck_flags_a_broken_derivative(monkeypatch):
+    X, y = datasets.make("moons", n=10, seed=0)
+    net = Network([2, 3, 1], activation="tanh", seed=0)
+    assert gradcheck.check(net, X, y).relative_error < 1e-7
+    monkeypatch.setitem(activations.LOCAL_GRADIENT, "tanh", lambda z, a: 1 - a)  # wrong: should be 1 − a²
+    broken = Network([2, 3, 1], activation="tanh", seed=0)
+    assert gradcheck.check(broken, X, y).relative_error > 1e-3
+
+
+def test_check_labels_every_parameter_in_order():
+    net = Network([2, 2, 1])
+    result = gradcheck.check(net, np.ones((3, 2)), [0, 1, 1])
+    assert result.names[:2] == ["W[0][0,0]", "W[0][0,1]"]
+    assert result.names[-1] == "b[1][0,0]"
+    assert len(result.names) == len(result.analytic) == len(result.numeric) == net.n_parameters
+
+
+def test_relative_error_formula():
+    assert gradcheck.relative_error([3.0, 4.0], [3.0, 4.0]) == 0.0
+    assert gradcheck.relative_error([0.0], [0.0]) == 0.0
+    assert gradcheck.relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(np.sqrt(2) / 2)
