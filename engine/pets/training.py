@@ -1,0 +1,164 @@
+"""Train a ``PetModel`` on a ``PetData`` set, with early stopping on a validation split of train.
+
+The test photos are never used to choose anything: the validation split (carved from train with a
+seed) picks the epoch to keep, and the test set is scored once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .. import optimizers
+from ..losses import cost
+from ..training import EpochRecord, fit
+from . import metrics
+from .data import PetData
+from .models import PetModel, Standardizer, today
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters; ``l2`` is λ in λ/(2m) Σ‖W‖² with m the mini-batch size."""
+
+    kind: str = "logistic"
+    hidden: tuple[int, ...] = (64,)
+    optimizer: str = "adam"
+    learning_rate: float = 3e-4
+    l2: float = 3000.0
+    epochs: int = 200
+    batch_size: int | None = None
+    patience: int = 30
+    val_fraction: float = 0.15
+    flip: bool = True
+    refit: bool = True
+    seed: int = 0
+
+
+PRESETS = {
+    "logistic": TrainConfig(kind="logistic", learning_rate=3e-4, l2=3000.0, epochs=200, batch_size=None),
+    "mlp": TrainConfig(kind="mlp", hidden=(32,), learning_rate=3e-4, l2=10.0, epochs=40, batch_size=64,
+                       patience=8),
+}
+
+
+def split_validation(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train indices, validation indices): a seeded random ``fraction`` of range(n) is validation."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"val_fraction must be between 0 and 1; got {fraction}.")
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = max(1, int(round(fraction * n)))
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+def mirrored(pictures: np.ndarray) -> np.ndarray:
+    """Left-right mirror images, (n, S, S, C) → (n, S, S, C): a cat facing left is still a cat."""
+    return pictures[:, :, ::-1]
+
+
+def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochRecord | None]]:
+    """Yield (model, record) after each epoch; ``record.test_*`` are on the validation split.
+
+    Phase 1 trains on train minus a seeded validation split and keeps the epoch with the lowest
+    validation cost (stopping after ``patience`` epochs without improvement). With ``refit``,
+    phase 2 trains a fresh model on all training photos for that many epochs (records have
+    ``extra["phase"] == "refit"`` and no validation scores). Test accuracy is measured once at the
+    end, and a final (model, None) is yielded.
+    """
+    fit_idx, val_idx = split_validation(len(data.y_train), config.val_fraction, config.seed)
+    y_val = data.y_train[val_idx]
+    model, X, y = _prepare(data, config, fit_idx)
+    X_val = model.features(data.images_train[val_idx])
+    best = (np.inf, 0, [p.copy() for p in model.net.parameters()])
+    optimizer = optimizers.make(config.optimizer, config.learning_rate)
+    for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, X_val, y_val,
+                      seed=config.seed):
+        if record.diverged:
+            yield model, record
+            return
+        # The validation cost without the L2 term: λ/(2m)‖W‖² depends on m and would hide the fit.
+        record.test_cost = cost(y_val, model.net.forward(X_val)[:, 0])
+        record.extra["phase"] = "early stopping"
+        if record.test_cost < best[0]:
+            best = (record.test_cost, record.epoch, [p.copy() for p in model.net.parameters()])
+        yield model, record
+        if record.epoch - best[1] >= config.patience:
+            break
+    for p, saved in zip(model.net.parameters(), best[2]):
+        p[...] = saved
+    val_accuracy = metrics.accuracy(y_val, model.predict_proba(data.images_train[val_idx]))
+    train_idx = fit_idx
+    if config.refit and best[1] > 0:
+        train_idx = np.arange(len(data.y_train))
+        model, X, y = _prepare(data, config, train_idx)
+        optimizer = optimizers.make(config.optimizer, config.learning_rate)
+        for record in fit(model.net, X, y, optimizer, best[1], config.batch_size, seed=config.seed):
+            record.extra.update(phase="refit", epochs=best[1])
+            yield model, record
+            if record.diverged:
+                return
+    model.metadata.update({
+        "kind": config.kind,
+        "train_accuracy": metrics.accuracy(data.y_train[train_idx],
+                                           model.predict_proba(data.images_train[train_idx])),
+        "validation_accuracy": val_accuracy,
+        "test_accuracy": metrics.accuracy(data.y_test, model.predict_proba(data.images_test)),
+        "epochs": best[1],
+        "n_train": int(len(train_idx)), "n_validation": int(len(val_idx)), "n_test": int(len(data.y_test)),
+        "data_source": data.source,
+        "date": today(),
+        "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()},
+        "procedure": ("early stopping on a validation split of train picks the epoch count"
+                      + ("; then refit on all training photos" if config.refit else "")
+                      + "; the test photos are scored once, at the end"),
+    })
+    yield model, None
+
+
+def _prepare(data: PetData, config: TrainConfig, idx: np.ndarray):
+    """A fresh model and its standardised training rows for the photos ``idx`` (+ mirrors)."""
+    pics, y = data.images_train[idx], data.y_train[idx]
+    if config.flip:
+        pics, y = np.concatenate([pics, mirrored(pics)]), np.concatenate([y, y])
+    model = PetModel.new(config.kind, data.size, data.colour, Standardizer.fit(pics), list(config.hidden),
+                         l2=config.l2, seed=config.seed)
+    return model, model.features(pics), y
+
+
+def evaluate(model: PetModel, pictures: np.ndarray, y: np.ndarray, k_mistakes: int = 8) -> dict:
+    """Accuracy, confusion matrix, ROC (fpr, tpr, AUC) and the most confident mistakes on (pictures, y)."""
+    if pictures.shape[1:3] != (model.size, model.size):
+        raise ValueError(f"The model takes {model.size}×{model.size} pictures; these are "
+                         f"{pictures.shape[1]}×{pictures.shape[2]}. Load the data at size {model.size}.")
+    p = model.predict_proba(pictures)
+    fpr, tpr, _ = metrics.roc_curve(y, p)
+    return {"p": p, "accuracy": metrics.accuracy(y, p), "confusion": metrics.confusion_matrix(y, p),
+            "fpr": fpr, "tpr": tpr, "auc": metrics.auc(fpr, tpr),
+            "mistakes": metrics.most_confident_mistakes(y, p, k_mistakes)}
+
+
+def live(data: PetData, config: TrainConfig) -> tuple[PetModel, Iterator[EpochRecord]]:
+    """A model and an epoch generator for a UI: trains on all training photos, scores the test photos.
+
+    Each record's ``train_cost`` and ``test_cost`` are the cross-entropy (1/m) Σ L(ŷ, y) of the
+    parameters at the end of that epoch, without the L2 term, so the two curves are comparable.
+    Nothing here picks hyper-parameters on the test set: the curves are only drawn.
+    """
+    model, X, y = _prepare(data, config, np.arange(len(data.y_train)))
+    X_test = model.features(data.images_test)
+    optimizer = optimizers.make(config.optimizer, config.learning_rate)
+
+    def epochs() -> Iterator[EpochRecord]:
+        for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, X_test,
+                          data.y_test, seed=config.seed):
+            if not record.diverged:
+                record.train_cost = cost(y, model.net.forward(X)[:, 0])
+                record.test_cost = cost(data.y_test, model.net.forward(X_test)[:, 0])
+            yield record
+
+    model.metadata.update({"kind": config.kind, "data_source": data.source, "date": today(),
+                           "config": {k: (list(v) if isinstance(v, tuple) else v)
+                                      for k, v in asdict(config).items()}})
+    return model, epochs()

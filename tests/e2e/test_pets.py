@@ -1,0 +1,58 @@
+"""Cats vs dogs in real Chromium: upload a photo and see P(dog); upload a renamed text file and see why not."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_no_exception, open_page, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+
+SHARED_DOG = Path("/work/shared/data/cats_and_dogs_filtered/test/dog/dog.2000.jpg")
+TITLE = "4 · Cats vs dogs"
+VERDICT = re.compile(r"^(Cat|Dog) · P\(dog\) = (0\.\d\d|1\.00)$")
+
+
+def real_photo(tmp_path) -> Path:
+    """A real dog photo when the shared set is here, else a generated photo-like JPEG."""
+    if SHARED_DOG.exists():
+        return SHARED_DOG
+    rng = np.random.default_rng(0)
+    a = np.clip(rng.normal(120, 40, (375, 500, 3)), 0, 255).astype(np.uint8)
+    path = tmp_path / "generated_pet.jpg"
+    Image.fromarray(a).save(path, "JPEG")
+    return path
+
+
+def upload(page, *paths):
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(p) for p in paths])
+    wait_until_idle(page)
+
+
+def test_uploading_a_photo_shows_its_probability_and_the_picture_the_model_sees(page, server_url, tmp_path):
+    open_page(page, server_url, "pets", TITLE)
+    upload(page, real_photo(tmp_path))
+    verdict = page.get_by_text(VERDICT)
+    expect(verdict).to_have_count(1)
+    label, p = VERDICT.match(verdict.inner_text().strip()).groups()
+    assert 0.0 <= float(p) <= 1.0
+    assert (label == "Dog") == (float(p) >= 0.5) or abs(float(p) - 0.5) < 0.006
+    expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_a_text_file_renamed_jpg_gets_a_clear_message_and_no_exception(page, server_url, tmp_path):
+    fake = tmp_path / "holiday.jpg"
+    fake.write_text("this is not a photo, just text with a .jpg name")
+    good = real_photo(tmp_path)
+    open_page(page, server_url, "pets", TITLE)
+    upload(page, fake, good)
+    alert = page.get_by_test_id("stAlert").filter(has_text="holiday.jpg")
+    expect(alert).to_contain_text("not an image")
+    expect(page.get_by_text(VERDICT)).to_have_count(1)  # the good photo is still predicted
+    assert_no_exception(page)

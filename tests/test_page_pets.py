@@ -1,0 +1,163 @@
+"""AppTest of the cats-vs-dogs page: predictions per upload, errors per bad file, training on tiny photos."""
+
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.pets import data as pet_data
+from engine.pets.models import load_bundled
+
+PAGE = "pages/pets.py"
+
+
+def jpeg(colour, size=(60, 40), seed=None) -> bytes:
+    a = np.full((size[1], size[0], 3), colour, np.uint8)
+    if seed is not None:
+        noise = np.random.default_rng(seed).integers(-30, 30, a.shape)
+        a = np.clip(a.astype(int) + noise, 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def no_data(monkeypatch):
+    monkeypatch.delenv(pet_data.ENV_DATA, raising=False)
+
+
+@pytest.fixture
+def tiny_data(tmp_path, monkeypatch):
+    """A configured photo set of noisy orange cats and blue dogs, cached under tmp_path."""
+    root = tmp_path / "pets"
+    seed = 0
+    for split, n in (("train", 10), ("test", 5)):
+        for label, colour in (("cat", (220, 140, 40)), ("dog", (30, 80, 210))):
+            folder = root / split / label
+            folder.mkdir(parents=True)
+            for i in range(n):
+                seed += 1
+                (folder / f"{label}.{i}.jpg").write_bytes(jpeg(colour, seed=seed))
+    monkeypatch.setenv(pet_data.ENV_DATA, str(root))
+    monkeypatch.setenv(pet_data.ENV_CACHE, str(tmp_path / "cache"))
+    return root
+
+
+def verdict_lines(app) -> list[str]:
+    return [m.value for m in app.markdown if re.match(r"\*\*(Cat|Dog)\*\* · P\(dog\)", m.value)]
+
+
+def open_page(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_page_has_three_tabs_and_a_model_picker(app, no_data):
+    open_page(app)
+    assert [t.label for t in app.tabs] == ["Predict", "What the model looks for", "Train"]
+    acc = {name: load_bundled(name).metadata["test_accuracy"] for name in ("logistic", "mlp")}
+    assert app.radio(key="w_pets_model").options == [
+        f"Logistic regression (bundled) · test accuracy {acc['logistic']:.0%}",
+        f"Neural network, 1 hidden layer (bundled) · test accuracy {acc['mlp']:.0%}"]
+    assert app.expander[0].label.endswith(f"test accuracy {acc['logistic']:.1%}")
+
+
+def test_each_upload_gets_a_probability_and_a_bad_one_a_message(app, no_data):
+    open_page(app)
+    app.file_uploader(key="pets_uploads").set_value([
+        ("rex.jpg", jpeg((120, 90, 60)), "image/jpeg"),
+        ("notes.jpg", b"just some text, renamed", "image/jpeg"),
+        ("tom.jpg", jpeg((200, 200, 190)), "image/jpeg"),
+    ]).run()
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert len(errors) == 1 and "notes.jpg" in errors[0] and "not an image" in errors[0]
+    verdicts = verdict_lines(app)
+    assert len(verdicts) == 2
+    for text in verdicts:
+        verdict, p = re.match(r"\*\*(Cat|Dog)\*\* · P\(dog\) = \*\*(0\.\d\d|1\.00)\*\*", text).groups()
+        # Shown with 2 decimals, so 0.496 (a cat) reads "0.50".
+        assert float(p) >= 0.495 if verdict == "Dog" else float(p) <= 0.505
+    assert len(app.get("plotly_chart")) >= 2  # P(dog) bars + the weight pictures
+
+
+def test_choosing_the_mlp_changes_the_probabilities(app, no_data):
+    open_page(app)
+    app.file_uploader(key="pets_uploads").set_value(("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")).run()
+    before = verdict_lines(app)
+    picker = app.radio(key="w_pets_model")
+    picker.set_value(picker.options[1]).run()  # AppTest radios take the shown label
+    assert app.session_state["w_pets_model"] == "mlp"
+    after = verdict_lines(app)
+    assert not app.exception and len(after) == 1 and before != after
+
+
+def test_explain_tab_splits_the_logit_into_pixel_pushes(app, no_data):
+    open_page(app)
+    app.file_uploader(key="pets_uploads").set_value(("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")).run()
+    text = next(m.value for m in app.markdown if "Pixels pushing to dog" in m.value)
+    dog, cat, b, z = (float(v) for v in re.findall(r"\*\*([+-]\d+\.\d\d)\*\*", text)[:4])
+    assert dog > 0 > cat
+    assert z == pytest.approx(dog + cat + b, abs=0.02)
+
+
+def test_train_tab_without_data_says_how_to_get_it(app, no_data):
+    open_page(app)
+    assert any("python -m engine.pets download" in i.value for i in app.info)
+    assert not [b for b in app.button if b.key == "pets_start"]
+
+
+def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(app, tiny_data):
+    open_page(app)
+    app.radio(key="w_pets_train_size").set_value(32).run()
+    app.slider(key="w_pets_train_epochs").set_value(15).run()
+    app.select_slider(key="w_pets_train_lr").set_value(1e-2).run()
+    app.button(key="pets_start").click().run()
+    for _ in range(20):  # AppTest does not tick fragments on its own: rerun until the run is done
+        if app.session_state["pets_eval"] is not None:
+            break
+        app.run()
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["test accuracy"] == "100.0%"
+    assert float(metrics["ROC AUC"]) == pytest.approx(1.0)
+    assert len(app.session_state["pets_run"]["history"]) == 15
+    assert "session" in app.radio(key="w_pets_model").options[-1].lower()
+    picker = app.radio(key="w_pets_model")
+    picker.set_value(picker.options[-1]).run()
+    assert not app.exception and app.session_state["w_pets_model"] == "session"
+    assert len(app.error) == 0
+
+
+def test_a_diverged_run_shows_the_engine_message_not_nan(app, tiny_data, monkeypatch):
+    import ui.pets_train
+    from engine.training import EpochRecord
+
+    real_live = ui.pets_train.live
+
+    def live_that_diverges(data, config):
+        model, epochs = real_live(data, config)
+
+        def gen():
+            yield next(epochs)
+            yield EpochRecord(epoch=2, train_cost=float("nan"), train_accuracy=0.5, grad_norms=[float("nan")],
+                              diverged=True, message="Training diverged: lower the learning rate.")
+        return model, gen()
+
+    monkeypatch.setattr(ui.pets_train, "live", live_that_diverges)
+    open_page(app)
+    app.radio(key="w_pets_train_size").set_value(32).run()
+    app.button(key="pets_start").click().run()
+    for _ in range(20):
+        if not app.session_state["pets_running"]:
+            break
+        app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["Training diverged: lower the learning rate."]
+    shown = " ".join(m.value for m in app.metric) + " ".join(m.value for m in app.markdown)
+    assert "nan" not in shown.lower()
+    assert app.session_state["pets_session_model"] is None

@@ -1,0 +1,83 @@
+"""Cats-vs-dogs page: the session-state defaults, cached loaders and the model picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from engine import images
+from engine.errors import ImageError
+from engine.pets import data as pet_data
+from engine.pets.models import PetModel, load_bundled
+
+DEFAULTS = {
+    "w_pets_model": "logistic",
+    "w_pets_camera_on": False,
+    "w_pets_train_kind": "logistic",
+    "w_pets_train_size": 64,
+    "w_pets_train_colour": "rgb",
+    "w_pets_train_lr": 3e-4,
+    "w_pets_train_epochs": 60,
+    "w_pets_train_hidden": 32,
+    "pets_running": False,
+    "pets_run": None,            # the run in progress: model, epoch generator, history
+    "pets_session_model": None,  # the last model trained in this session (a PetModel)
+    "pets_eval": None,           # its test-set evaluation
+}
+
+MODEL_LABELS = {"logistic": "Logistic regression (bundled)", "mlp": "Neural network, 1 hidden layer (bundled)",
+                "session": "Trained in this session"}
+
+
+@dataclass
+class Photo:
+    name: str
+    data: bytes
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_model(name: str) -> PetModel:
+    """The pretrained model shipped in models/ (read-only, shared by every session)."""
+    return load_bundled(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def picture(data: bytes, size: int, colour: str) -> tuple[np.ndarray | None, str]:
+    """(the S×S picture the model sees, "") or (None, a plain error message) for one file's bytes."""
+    try:
+        return images.decode(data, size, colour), ""
+    except ImageError as exc:
+        return None, str(exc)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def dataset(root: str, size: int, colour: str) -> pet_data.PetData:
+    """The configured photo set at one size/colour (read-only, shared; decoded once, then cached)."""
+    return pet_data.load(root, size=size, colour=colour)
+
+
+def model_options() -> list[str]:
+    return ["logistic", "mlp"] + (["session"] if st.session_state.pets_session_model is not None else [])
+
+
+def chosen_model() -> PetModel:
+    """Draw the model picker and return the chosen model."""
+    options = model_options()
+    if st.session_state.w_pets_model not in options:
+        st.session_state.w_pets_model = "logistic"
+    name = st.radio("Model", options, format_func=_model_label, key="w_pets_model", horizontal=True)
+    return st.session_state.pets_session_model if name == "session" else bundled_model(name)
+
+
+def _model_label(name: str) -> str:
+    model = st.session_state.pets_session_model if name == "session" else bundled_model(name)
+    acc = model.metadata.get("test_accuracy")
+    return MODEL_LABELS[name] + (f" · test accuracy {acc:.0%}" if isinstance(acc, float) else "")
+
+
+def enlarge(pic: np.ndarray, factor: int = 3) -> np.ndarray:
+    """Nearest-neighbour upscaling so the S×S picture shows its real pixels on a projector."""
+    pic = np.repeat(np.repeat(pic, factor, axis=0), factor, axis=1)
+    return pic[:, :, 0] if pic.shape[-1] == 1 else pic

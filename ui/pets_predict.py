@@ -1,0 +1,72 @@
+"""Cats-vs-dogs page, "Predict" tab: uploads and camera in, P(dog) per photo out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.pets.models import THRESHOLD, PetModel
+
+from . import pets_figures, style
+from .pets_common import Photo, enlarge, picture
+
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
+
+
+def photo_inputs() -> list[Photo]:
+    """The file uploader (many files) and, when switched on, the camera; returns every photo given."""
+    files = st.file_uploader("Upload photos of cats or dogs (JPEG, PNG, WebP, BMP, GIF, TIFF; up to 10 MB each)",
+                             type=UPLOAD_TYPES, accept_multiple_files=True, key="pets_uploads")
+    photos = [Photo(f.name, f.getvalue()) for f in files or []]
+    if st.toggle("Take a photo with the camera", key="w_pets_camera_on"):
+        shot = st.camera_input("Point the camera at a cat or a dog", key="pets_camera")
+        if shot is not None:
+            photos.append(Photo("camera photo", shot.getvalue()))
+    return photos
+
+
+def model_card(model: PetModel) -> None:
+    """What the chosen model is, how it was trained and how well it did, from its metadata."""
+    meta = model.metadata
+    with st.expander(f"About this model: {model.describe()}"):
+        lines = [f"- Network **{model.net.layer_sizes}**, input {model.size}×{model.size} "
+                 f"{'colour' if model.colour == 'rgb' else 'grey'}, standardised per colour channel "
+                 f"(μ = {', '.join(f'{v:.3f}' for v in model.standardizer.mean)}; "
+                 f"σ = {', '.join(f'{v:.3f}' for v in model.standardizer.std)})"]
+        for key, label in (("train_accuracy", "training accuracy"), ("validation_accuracy", "validation accuracy"),
+                           ("test_accuracy", "test accuracy")):
+            if isinstance(meta.get(key), float):
+                lines.append(f"- {label}: **{meta[key]:.1%}**")
+        for key, label in (("n_train", "training photos"), ("n_test", "test photos"), ("epochs", "epochs"),
+                           ("data_source", "data"), ("date", "trained on"), ("procedure", "procedure")):
+            if key in meta:
+                lines.append(f"- {label}: {meta[key]}")
+        st.markdown("\n".join(lines))
+
+
+def predict_tab(model: PetModel, photos: list[Photo]) -> None:
+    """P(dog) bars for every readable photo, a card per photo, a clear error for each bad one."""
+    if not photos:
+        st.info("Upload one or more photos above (or switch on the camera) to see what the model says.")
+        return
+    good = []
+    for photo in photos:
+        pic, error = picture(photo.data, model.size, model.colour)
+        if pic is None:
+            st.error(f"**{photo.name}**: {error}", icon=":material/broken_image:")
+        else:
+            good.append((photo.name, pic))
+    if not good:
+        return
+    p = model.predict_proba([pic for _, pic in good])
+    st.plotly_chart(pets_figures.p_dog_bars([name for name, _ in good], p), config=style.CHART_CONFIG,
+                    key="pets_p_dog_chart")
+    st.caption(f"What the model sees: each photo centre-cropped and shrunk to {model.size}×{model.size} "
+               f"{'colour' if model.colour == 'rgb' else 'grey'} pixels, "
+               f"{model.net.layer_sizes[0]:,} numbers in all.")
+    cols = st.columns(4)
+    for i, ((name, pic), p_dog) in enumerate(zip(good, p)):
+        verdict = "Dog" if p_dog >= THRESHOLD else "Cat"
+        with cols[i % 4], st.container(border=True):
+            st.image(enlarge(pic, max(1, 192 // model.size)), width=192)
+            st.markdown(f"**{verdict}** · P(dog) = **{p_dog:.2f}**")
+            st.caption(name)
