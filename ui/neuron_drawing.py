@@ -1,0 +1,67 @@
+"""The neuron drawn as a diagram: inputs, weighted edges, the sum z, the sigmoid, the output class."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from . import style
+
+# Diagram coordinates (arbitrary units): inputs on the left, output on the right.
+_X_INPUT, _X_SUM, _X_ACT, _X_OUT = 0.0, 3.0, 5.6, 7.6
+_MAX_EDGE_WIDTH = 14.0
+
+
+def weight_color(w: float) -> str:
+    """Positive weights pull towards dog (blue), negative towards cat (orange)."""
+    return style.DOG if w >= 0 else style.CAT
+
+
+def neuron_figure(x: Sequence[float], w: Sequence[float], b: float, z: float, a: float,
+                  w_max: float = 3.0, height: int = 430) -> go.Figure:
+    """A drawing of z = w·x + b, a = σ(z): edge thickness ∝ |w_k|, colour by the sign of w_k."""
+    n = len(x)
+    ys = [(n - 1) / 2 - k for k in range(n)]
+    fig = go.Figure()
+    for k, (xk, wk, yk) in enumerate(zip(x, w, ys), start=1):
+        width = 1.5 + _MAX_EDGE_WIDTH * min(abs(wk) / w_max, 1.0)
+        fig.add_trace(go.Scatter(x=[_X_INPUT, _X_SUM], y=[yk, 0], mode="lines", hoverinfo="skip",
+                                 line=dict(width=width, color=weight_color(wk)), showlegend=False))
+        fig.add_annotation(x=_X_INPUT + 1.3, y=yk * 0.58 + 0.22, text=f"<b>w{k} = {wk:+.2f}</b>",
+                           showarrow=False, font=dict(size=style.FONT_SIZE, color=weight_color(wk)),
+                           bgcolor="rgba(255,255,255,0.85)")
+    # Bias: an edge from below into the sum.
+    fig.add_trace(go.Scatter(x=[_X_SUM, _X_SUM], y=[-1.75, 0], mode="lines", hoverinfo="skip",
+                             line=dict(width=1.5 + _MAX_EDGE_WIDTH * min(abs(b) / w_max, 1.0),
+                                       color=weight_color(b)), showlegend=False))
+    fig.add_annotation(x=_X_SUM, y=-1.95, text=f"<b>b = {b:+.2f}</b>", showarrow=False,
+                       font=dict(size=style.FONT_SIZE, color=weight_color(b)))
+    for x0, x1 in ((_X_SUM, _X_ACT), (_X_ACT, _X_OUT)):
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[0, 0], mode="lines", hoverinfo="skip",
+                                 line=dict(width=4, color=style.GREY), showlegend=False))
+    cls = "dog (y = 1)" if a >= 0.5 else "cat (y = 0)"
+    nodes = [(_X_INPUT, yk, f"x{k} = {xk:+.2f}", "#FFFFFF", 46) for k, (xk, yk) in enumerate(zip(x, ys), start=1)]
+    nodes += [(_X_SUM, 0, "Σ", "#FFFFFF", 70), (_X_ACT, 0, "σ", "#FFFFFF", 70),
+              (_X_OUT, 0, "", style.CLASS_COLORS[int(a >= 0.5)], 52)]
+    fig.add_trace(go.Scatter(x=[p[0] for p in nodes], y=[p[1] for p in nodes], mode="markers",
+                             marker=dict(size=[p[4] for p in nodes], color=[p[3] for p in nodes], opacity=1,
+                                         line=dict(width=3, color="#333")),
+                             hoverinfo="skip", showlegend=False))
+    for nx, ny, text, _, _ in nodes:
+        if text in ("Σ", "σ"):
+            fig.add_annotation(x=nx, y=ny, text=f"<b>{text}</b>", showarrow=False, font=dict(size=30))
+        elif text:
+            fig.add_annotation(x=nx - 0.45, y=ny, text=f"<b>{text}</b>", showarrow=False, xanchor="right",
+                               font=dict(size=style.FONT_SIZE + 1))
+    fig.add_annotation(x=_X_SUM + 0.2, y=0.62, text=f"<b>z = {z:+.3f}</b>", showarrow=False,
+                       font=dict(size=style.FONT_SIZE + 2))
+    fig.add_annotation(x=_X_ACT, y=0.78, text=f"<b>a = σ(z)<br>= {a:.3f}</b>", showarrow=False,
+                       font=dict(size=style.FONT_SIZE + 2))
+    fig.add_annotation(x=_X_OUT, y=-0.62, text=f"<b>{cls}</b><br>a {'≥' if a >= 0.5 else '<'} 0.5",
+                       showarrow=False, font=dict(size=style.FONT_SIZE + 1, color=style.CLASS_COLORS[int(a >= 0.5)]))
+    fig.update_xaxes(visible=False, range=[-2.9, _X_OUT + 1.1])
+    fig.update_yaxes(visible=False, range=[-2.3, (n - 1) / 2 + 0.7])
+    fig = style.styled(fig, height)
+    fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white")
+    return fig
