@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from ui import nav, state
+from ui import nav
 
 st.set_page_config(page_title="Neuron Lab", page_icon=str(nav.ROOT / "assets" / "icon.png"), layout="wide")
-state.keep_widget_values()
 pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
          for p in nav.available()]
 st.navigation(pages).run()

@@ -43,8 +43,8 @@ st.markdown("Eighty cats (y = 0) and dogs (y = 1) described by one feature x. Th
             "with random w and b and takes full-batch gradient-descent steps on J(w, b).")
 c1, c2 = st.columns(2)
 learning_rate = c1.select_slider("Learning rate α", options=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-                                 key="w_home_learning_rate")
-epochs = c2.slider("Gradient-descent steps", 1, 300, key="w_home_epochs")
+                                 key="w_home_learning_rate", persist_state="session")
+epochs = c2.slider("Gradient-descent steps", 1, 300, key="w_home_epochs", persist_state="session")
 x, y, x_grid, p_grid, records, net = train_logistic_regression(learning_rate, epochs)
 last = records[-1]
 w, b = float(net.weights[0][0, 0]), float(net.biases[0][0, 0])

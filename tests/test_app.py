@@ -30,3 +30,11 @@ def test_upload_size_is_capped_and_telemetry_is_off():
     config = tomllib.loads((nav.ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert 1 <= config["server"]["maxUploadSize"] <= 20
+
+
+def test_home_controls_survive_a_visit_to_another_page(app):
+    app.run()
+    app.slider(key="w_home_epochs").set_value(7).run()
+    app.switch_page(nav.PAGES[1].file).run()
+    app.switch_page(nav.PAGES[0].file).run()
+    assert app.slider(key="w_home_epochs").value == 7
