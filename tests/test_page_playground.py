@@ -1,0 +1,188 @@
+"""AppTest of the network playground: controls, presets, play/step/reset, URL state, import/export."""
+
+import re
+
+import numpy as np
+import pytest
+
+from engine import Network, presets
+
+PAGE = "pages/playground.py"
+
+
+def open_playground(app, **query):
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app) -> dict:
+    return {m.label: m.value for m in app.metric}
+
+
+def epoch(app) -> tuple[int, int]:
+    """(epochs trained, epochs limit) from the "Epoch (of N)" metric."""
+    (label, value), = [(m.label, m.value) for m in app.metric if m.label.startswith("Epoch")]
+    return int(value), int(re.search(r"of (\d+)", label).group(1))
+
+
+def test_defaults_show_epoch_zero_every_chart_and_the_matrix_shapes(app):
+    open_playground(app)
+    assert app.title[0].value == "3 · Network playground"
+    assert epoch(app) == (0, 1000)
+    charts = app.get("plotly_chart")
+    assert len(charts) == 6  # boundary, cost, accuracy, network graph, gradient norms, saturation
+    table = app.dataframe[0].value
+    rows = dict(zip(table["array"], table["shape"]))
+    assert rows["X = A[0]"] == "(210 × 2)" and rows["W[1]"] == "(4 × 2)" and rows["W[3]"] == "(1 × 4)"
+    assert any("37 trainable parameters" in m.value for m in app.markdown)
+
+
+def test_step_trains_exactly_one_epoch_and_shows_finite_costs(app):
+    open_playground(app)
+    app.button(key="pg_step").click().run()
+    shown = metrics(app)
+    assert epoch(app) == (1, 1000)
+    assert 0 < float(shown["Train cost J"]) < 2 and 0 < float(shown["Test cost J"]) < 2
+
+
+def test_play_advances_a_frame_per_run_until_paused(app):
+    open_playground(app, speed="5")
+    app.button(key="pg_play").click().run()
+    assert app.session_state["pg_running"] and epoch(app) == (5, 1000)
+    app.run()  # what the fragment's timer does in the browser
+    assert epoch(app) == (10, 1000)
+    app.button(key="pg_pause").click().run()
+    app.run()
+    assert not app.session_state["pg_running"] and epoch(app) == (10, 1000)
+
+
+def test_training_stops_at_the_epochs_limit(app):
+    open_playground(app, epochs="100", speed="50")
+    app.button(key="pg_play").click().run()
+    for _ in range(3):
+        app.run()
+    assert epoch(app) == (100, 100)
+    assert not app.session_state["pg_running"]
+
+
+def test_changing_the_architecture_resets_the_model_with_a_note(app):
+    open_playground(app)
+    app.button(key="pg_step").click().run()
+    app.slider(key="w_pg_layers").set_value(3).run()
+    assert epoch(app) == (0, 1000)
+    assert any("hidden layers" in i.value and "reset" in i.value for i in app.info)
+    assert app.session_state["pg_run"].net.layer_sizes == [2, 4, 4, 4, 1]
+
+
+def test_changing_the_learning_rate_keeps_the_trained_model(app):
+    open_playground(app)
+    for _ in range(3):
+        app.button(key="pg_step").click().run()
+    app.select_slider(key="w_pg_learning_rate").set_value(0.1).run()
+    assert epoch(app) == (3, 1000)
+    assert app.session_state["pg_run"].optimizer.learning_rate == 0.1
+
+
+def test_extra_features_widen_the_input_layer(app):
+    open_playground(app)
+    app.multiselect(key="w_pg_features").set_value(["x1_sq", "x1x2"]).run()
+    assert app.session_state["pg_run"].net.layer_sizes == [4, 4, 4, 1]
+    assert any("m = 4 inputs" in m.value and "x1·x2" in m.value for m in app.markdown)
+
+
+@pytest.mark.parametrize("name", list(presets.PRESETS))
+def test_each_preset_sets_every_control_and_trains(app, name):
+    open_playground(app)
+    app.button(key=f"pg_preset_{name}").click().run()
+    setup = presets.PRESETS[name]
+    assert app.slider(key="w_pg_layers").value == len(setup.hidden)
+    assert app.selectbox(key="w_pg_dataset").value == setup.dataset
+    assert app.select_slider(key="w_pg_learning_rate").value == setup.learning_rate
+    assert app.session_state["pg_run"].setup == setup.with_(max_epochs=setup.max_epochs)
+    assert any(presets.PRESET_TITLES[name] in i.value for i in app.info)
+    app.button(key="pg_step").click().run()
+    assert not app.exception
+    assert epoch(app) == (1, setup.max_epochs)
+
+
+def test_url_parameters_set_the_controls_on_first_load(app):
+    open_playground(app, data="spiral", layers="3", width3="7", act="relu", features="x1_sq,sin_x2", seed="42")
+    assert app.selectbox(key="w_pg_dataset").value == "spiral"
+    assert app.number_input(key="w_pg_width_3").value == 7
+    assert app.session_state["pg_run"].net.layer_sizes == [4, 4, 4, 7, 1]
+    assert app.session_state["pg_run"].setup.seed == 42
+
+
+def test_bad_url_parameters_are_ignored_with_a_warning(app):
+    open_playground(app, lr="banana", layers="99")
+    assert app.select_slider(key="w_pg_learning_rate").value == 0.03
+    assert app.slider(key="w_pg_layers").value == 2
+    assert any("lr=banana" in w.value and "layers=99" in w.value for w in app.warning)
+
+
+def test_every_control_is_written_to_the_url_when_it_changes(app):
+    open_playground(app)
+    app.slider(key="w_pg_layers").set_value(1).run()
+    app.selectbox(key="w_pg_optimizer").set_value("momentum").run()
+    assert app.query_params["layers"] == ["1"] or app.query_params["layers"] == "1"
+    params = {k: (v[0] if isinstance(v, list) else v) for k, v in app.query_params.items()}
+    assert params["opt"] == "momentum"
+    assert {"data", "noise", "points", "test", "seed", "layers", "act", "features", "lr", "opt", "batch",
+            "l2", "epochs", "speed"} <= params.keys()
+
+
+def test_regenerate_moves_to_the_next_seed_and_new_data(app):
+    open_playground(app)
+    before = app.session_state["pg_run"].X_train.copy()
+    app.button(key="pg_regenerate").click().run()
+    assert app.number_input(key="w_pg_seed").value == 1
+    assert not np.array_equal(app.session_state["pg_run"].X_train, before)
+
+
+def test_a_diverging_run_shows_an_error_and_no_nan(app):
+    open_playground(app, act="relu", opt="gd", lr="30", layers="2", width1="8", width2="8", speed="20")
+    app.button(key="pg_play").click().run()
+    errors = [e.value for e in app.error]
+    assert any("diverged" in e and "learning rate" in e for e in errors)
+    assert not app.session_state["pg_running"]
+    assert all("nan" not in m.value.lower() and "inf" not in m.value.lower() for m in app.metric)
+
+
+def test_exported_network_imports_back_with_its_setup(app):
+    open_playground(app, layers="1", width1="5", act="sigmoid")
+    for _ in range(2):
+        app.button(key="pg_step").click().run()
+    run = app.session_state["pg_run"]
+    data = run.net.to_bytes(metadata={"playground_setup": run.setup.as_dict(), "epoch": 2})
+    W = run.net.weights[0].copy()
+    app.button(key="pg_reset").click().run()
+    app.slider(key="w_pg_layers").set_value(3).run()
+    app.file_uploader(key="pg_import_file").set_value(("mine.npz", data, "application/octet-stream")).run()
+    assert not app.exception
+    assert any("Imported" in s.value for s in app.success)
+    assert app.slider(key="w_pg_layers").value == 1 and app.number_input(key="w_pg_width_1").value == 5
+    np.testing.assert_array_equal(app.session_state["pg_run"].net.weights[0], W)
+
+
+def test_importing_a_bad_file_shows_a_clear_error(app):
+    open_playground(app)
+    app.file_uploader(key="pg_import_file").set_value(("bad.npz", b"not a zip at all", "application/octet-stream"))
+    app.run()
+    assert any("Could not import" in e.value and "bad.npz" in e.value for e in app.error)
+    too_wide = Network([2, 40, 1]).to_bytes()
+    app.file_uploader(key="pg_import_file").set_value(("wide.npz", too_wide, "application/octet-stream")).run()
+    assert any("1 to 32 units" in e.value for e in app.error)
+    assert app.session_state["pg_run"].net.layer_sizes == [2, 4, 4, 1]
+
+
+def test_depth_vs_width_experiment_overlays_both_runs(app):
+    open_playground(app)
+    app.button(key="pg_depth_width_run").click().run()
+    results = app.session_state["pg_depth_width"]
+    assert set(results) == {"deep & narrow", "shallow & wide"}
+    assert all(len(r["train_cost"]) == 600 for r in results.values())
+    assert len(app.get("plotly_chart")) == 8

@@ -1,0 +1,192 @@
+"""The playground's controls: one table of every widget (key, URL name, default, allowed values),
+the widget groups that draw them, and the bridge to ``engine.presets.Setup`` and the URL.
+
+Every control is mirrored in ``st.query_params`` so a link reproduces the exact setup, seed included:
+the URL is read once when the page first loads in a session and rewritten whenever a value changes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from engine import datasets, features, optimizers, presets
+
+LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
+BATCH_SIZES = [0, 256, 128, 64, 32, 16, 8, 4, 2, 1]  # 0 = full batch
+L2_VALUES = [0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+EPOCH_LIMITS = [100, 200, 300, 500, 600, 1000, 2000, 5000, 10000]
+POINTS = [100, 200, 300, 400, 500, 800, 1000]
+TEST_SHARES = [10, 20, 30, 40, 50]  # percent
+SPEEDS = [1, 2, 5, 10, 20, 50]
+ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
+OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One widget: its session-state key, its URL parameter, default and allowed values."""
+
+    key: str
+    param: str
+    default: Any
+    options: tuple | None = None    # allowed values (a choice or a select_slider)
+    bounds: tuple | None = None     # (lo, hi) for a number
+    many: bool = False              # a list of options (multiselect)
+
+    def parse(self, text: str) -> Any:
+        """The value a URL string stands for; raises ValueError when it is not allowed."""
+        if self.many:
+            values = [v for v in text.split(",") if v]
+            if any(v not in self.options for v in values):
+                raise ValueError(text)
+            return values
+        kind = type(self.default)
+        value = kind(float(text)) if kind in (int, float) else text
+        if self.options is not None:
+            match = [o for o in self.options if o == value
+                     or (isinstance(o, float) and math.isclose(o, value, rel_tol=1e-9))]
+            if not match:
+                raise ValueError(text)
+            return match[0]
+        lo, hi = self.bounds
+        if not lo <= value <= hi:
+            raise ValueError(text)
+        return value
+
+    def encode(self, value: Any) -> str:
+        if self.many:
+            return ",".join(value)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+CONTROLS: list[Control] = [
+    Control("w_pg_dataset", "data", "circles", options=tuple(datasets.TWO_D)),
+    Control("w_pg_noise", "noise", 0.1, bounds=(0.0, 1.0)),
+    Control("w_pg_points", "points", 300, options=tuple(POINTS)),
+    Control("w_pg_test_share", "test", 30, options=tuple(TEST_SHARES)),
+    Control("w_pg_seed", "seed", 0, bounds=(0, 9999)),
+    Control("w_pg_layers", "layers", 2, bounds=(0, presets.MAX_HIDDEN_LAYERS)),
+    *[Control(f"w_pg_width_{l}", f"width{l}", 4, bounds=(1, presets.MAX_WIDTH))
+      for l in range(1, presets.MAX_HIDDEN_LAYERS + 1)],
+    Control("w_pg_activation", "act", "tanh", options=presets.HIDDEN_ACTIVATIONS),
+    Control("w_pg_features", "features", [], options=tuple(features.FEATURES), many=True),
+    Control("w_pg_learning_rate", "lr", 0.03, options=tuple(LEARNING_RATES)),
+    Control("w_pg_optimizer", "opt", "adam", options=tuple(optimizers.OPTIMIZERS)),
+    Control("w_pg_batch", "batch", 0, options=tuple(BATCH_SIZES)),
+    Control("w_pg_l2", "l2", 0.0, options=tuple(L2_VALUES)),
+    Control("w_pg_max_epochs", "epochs", 1000, options=tuple(EPOCH_LIMITS)),
+    Control("w_pg_speed", "speed", 10, options=tuple(SPEEDS)),
+]
+BY_KEY = {c.key: c for c in CONTROLS}
+WIDGET_DEFAULTS = {c.key: (list(c.default) if c.many else c.default) for c in CONTROLS}
+
+
+# -- Setup <-> session state ----------------------------------------------------------------------
+
+def setup_from_state(ss) -> presets.Setup:
+    """The engine ``Setup`` the widgets currently describe."""
+    n_layers = int(ss["w_pg_layers"])
+    return presets.Setup(
+        dataset=ss["w_pg_dataset"], noise=float(ss["w_pg_noise"]), n_points=int(ss["w_pg_points"]),
+        test_ratio=ss["w_pg_test_share"] / 100, seed=int(ss["w_pg_seed"]),
+        hidden=tuple(int(ss[f"w_pg_width_{l}"]) for l in range(1, n_layers + 1)),
+        activation=ss["w_pg_activation"], features=tuple(features.check(ss["w_pg_features"])),
+        learning_rate=float(ss["w_pg_learning_rate"]), optimizer=ss["w_pg_optimizer"],
+        batch_size=int(ss["w_pg_batch"]) or None, l2=float(ss["w_pg_l2"]),
+        max_epochs=int(ss["w_pg_max_epochs"]))
+
+
+def apply_setup(ss, setup: presets.Setup) -> None:
+    """Put a setup's values into the widgets (for a preset or an imported model); widths of unused
+    layers and the playback speed are left as they are."""
+    ss["w_pg_dataset"] = setup.dataset
+    ss["w_pg_noise"] = round(float(setup.noise), 2)
+    ss["w_pg_points"] = _nearest(POINTS, setup.n_points)
+    ss["w_pg_test_share"] = _nearest(TEST_SHARES, round(setup.test_ratio * 100))
+    ss["w_pg_seed"] = int(setup.seed)
+    ss["w_pg_layers"] = len(setup.hidden)
+    for l, units in enumerate(setup.hidden, start=1):
+        ss[f"w_pg_width_{l}"] = int(units)
+    ss["w_pg_activation"] = setup.activation
+    ss["w_pg_features"] = list(setup.features)
+    ss["w_pg_learning_rate"] = _nearest(LEARNING_RATES, setup.learning_rate)
+    ss["w_pg_optimizer"] = setup.optimizer
+    ss["w_pg_batch"] = _nearest(BATCH_SIZES, setup.batch_size or 0)
+    ss["w_pg_l2"] = _nearest(L2_VALUES, setup.l2)
+    ss["w_pg_max_epochs"] = _nearest(EPOCH_LIMITS, setup.max_epochs)
+
+
+def _nearest(options: list, value) -> Any:
+    return min(options, key=lambda o: abs(math.log1p(o) - math.log1p(value)))
+
+
+# -- URL query parameters -------------------------------------------------------------------------
+
+def read_url_once(ss) -> list[str]:
+    """On the page's first run in this session, copy valid URL parameters into the widgets.
+
+    Returns the parameters that were ignored (unknown value), so the page can say so.
+    """
+    if ss.get("pg_url_read"):
+        return []
+    ss["pg_url_read"] = True
+    ignored = []
+    for c in CONTROLS:
+        if c.param in st.query_params:
+            text = st.query_params[c.param]
+            try:
+                ss[c.key] = c.parse(text)
+            except (ValueError, TypeError):
+                ignored.append(f"{c.param}={text}")
+    return ignored
+
+
+def write_url(ss) -> None:
+    """Mirror every control into the URL, touching only parameters whose text changed."""
+    for c in CONTROLS:
+        text = c.encode(ss[c.key])
+        if st.query_params.get(c.param) != text:
+            st.query_params[c.param] = text
+
+
+# -- widget groups --------------------------------------------------------------------------------
+
+def data_controls(on_regenerate) -> None:
+    st.selectbox("Data set", list(datasets.TWO_D), key="w_pg_dataset")
+    st.slider("Noise (std of the jitter, data units)", 0.0, 1.0, step=0.05, key="w_pg_noise")
+    c1, c2 = st.columns(2)
+    c1.select_slider("Number of points", POINTS, key="w_pg_points")
+    c2.select_slider("Test share (%)", TEST_SHARES, key="w_pg_test_share")
+    st.number_input("Seed (data and initial weights)", 0, 9999, step=1, key="w_pg_seed")
+    st.button("Regenerate (seed + 1)", key="pg_regenerate", on_click=on_regenerate, icon=":material/casino:",
+              help="New data and new initial weights", width="stretch")
+
+
+def network_controls() -> None:
+    st.slider("Hidden layers (0 = logistic regression)", 0, presets.MAX_HIDDEN_LAYERS, key="w_pg_layers")
+    n_layers = st.session_state["w_pg_layers"]
+    cols = st.columns(3)
+    for l in range(1, n_layers + 1):
+        cols[(l - 1) % 3].number_input(f"Units in layer {l}", 1, presets.MAX_WIDTH, step=1,
+                                       key=f"w_pg_width_{l}")
+    st.selectbox("Hidden activation g", presets.HIDDEN_ACTIVATIONS, key="w_pg_activation",
+                 format_func=ACTIVATION_LABELS.get)
+    st.multiselect("Extra input features", list(features.FEATURES), key="w_pg_features",
+                   format_func=lambda k: features.FEATURES[k][0], placeholder="only x1 and x2")
+
+
+def training_controls() -> None:
+    st.select_slider("Learning rate α", LEARNING_RATES, key="w_pg_learning_rate")
+    st.selectbox("Optimizer", list(optimizers.OPTIMIZERS), key="w_pg_optimizer",
+                 format_func=OPTIMIZER_LABELS.get)
+    st.select_slider("Batch size (examples per step)", BATCH_SIZES, key="w_pg_batch",
+                     format_func=lambda b: "full batch" if b == 0 else str(b))
+    st.select_slider("L2 penalty λ", L2_VALUES, key="w_pg_l2", format_func=lambda v: f"{v:g}")
+    c1, c2 = st.columns(2)
+    c1.select_slider("Epochs limit", EPOCH_LIMITS, key="w_pg_max_epochs")
+    c2.select_slider("Epochs per frame", SPEEDS, key="w_pg_speed",
+                     help="How many epochs each screen update trains (at most ~0.1 s of work)")

@@ -1,0 +1,289 @@
+"""Plotly figures of the network playground: decision boundary, learning curves, the network drawn
+as a graph of per-unit heatmaps, per-layer diagnostics, and the depth-vs-width overlay.
+
+The live figures are redrawn several times a second. Plotly's property-by-property checking of
+``go.Figure`` updates costs ~40 ms per figure on our machine, so each chart's styled layout is
+built once with ``ui.style.styled`` and cached, and the traces are plain dicts assembled without
+re-checking (``_figure``). The JSON sent to the browser is the same as the checked path gives.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from . import style
+
+MAX_CURVE_POINTS = 800  # longer histories are thinned: the screen has fewer pixels than that anyway
+_LAYOUTS: dict[str, dict] = {}
+
+
+def _figure(traces: list[dict], height: int, title: str | None, layout: dict | None = None,
+            after: dict | None = None, extra: dict | None = None) -> go.Figure:
+    """A figure in the house style: ``styled(go.Figure(layout=layout), height, title)`` then
+    ``update_layout(after)``, cached by its arguments; ``extra`` top-level layout keys (per-frame
+    images, annotations) and the traces are added as they are."""
+    key = json.dumps([height, title, layout, after], sort_keys=True, default=str)
+    base = _LAYOUTS.get(key)
+    if base is None:
+        fig = style.styled(go.Figure(layout=layout or {}), height, title)
+        if after:
+            fig.update_layout(after)
+        if len(_LAYOUTS) > 256:
+            _LAYOUTS.clear()
+        base = _LAYOUTS[key] = fig.layout.to_plotly_json()
+    return go.Figure(data=traces, layout={**base, **(extra or {})}, _validate=False)
+
+
+def _thin(values) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) with at most MAX_CURVE_POINTS points, always keeping the last one."""
+    values = np.asarray(values, dtype=float)
+    epochs = np.arange(1, len(values) + 1)
+    if len(values) <= MAX_CURVE_POINTS:
+        return epochs, values
+    idx = np.unique(np.r_[np.linspace(0, len(values) - 1, MAX_CURVE_POINTS).astype(int), len(values) - 1])
+    return epochs[idx], values[idx]
+
+
+def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, height: int = 560,
+                      title: str | None = "P(dog) over the input plane") -> go.Figure:
+    """Heatmap of ŷ over the plane, the ŷ = 0.5 boundary, train points filled and test points outlined."""
+    traces = [dict(type="heatmap", x=xs, y=ys, z=P, zmin=0, zmax=1, colorscale=style.DIVERGING, opacity=0.85,
+                   colorbar=dict(title=dict(text="P(dog)"), thickness=18, len=0.9),
+                   hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>P(dog) = %{z:.3f}<extra></extra>")]
+    if np.nanmin(P) < 0.5 < np.nanmax(P):
+        traces.append(dict(type="contour", x=xs, y=ys, z=P, showscale=False, hoverinfo="skip", name="ŷ = 0.5",
+                           contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                           line=dict(width=3, color="#222222"), showlegend=True))
+    for X, y, kind in ((X_train, y_train, "train"), (X_test, y_test, "test")):
+        for label, animal in ((0, "cat"), (1, "dog")):
+            mask = y == label
+            outline = dict(width=2.5, color="#111111") if kind == "test" else dict(width=1, color="#FFFFFF")
+            traces.append(dict(
+                type="scatter", x=X[mask, 0], y=X[mask, 1], mode="markers", name=f"{kind} {animal} (y = {label})",
+                marker=dict(size=9 if kind == "train" else 11, color=style.CLASS_COLORS[label], line=outline,
+                            symbol="circle" if kind == "train" else "diamond"),
+                hovertemplate=f"{kind} {animal}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<extra></extra>"))
+    extent = [float(xs[0]), float(xs[-1])]
+    layout = dict(xaxis=dict(title=dict(text="x1 (data units)"), range=extent, constrain="domain"),
+                  yaxis=dict(title=dict(text="x2 (data units)"), range=extent, scaleanchor="x",
+                             constrain="domain"))
+    after = dict(legend=dict(orientation="h", y=-0.14, x=0), margin=dict(b=110))
+    return _figure(traces, height, title, layout, after)
+
+
+def learning_curves(records, which: str, height: int = 300) -> go.Figure:
+    """Train and test cost J (which="cost") or accuracy (which="accuracy") per epoch."""
+    traces = []
+    for i, kind in enumerate(("train", "test")):
+        x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
+        traces.append(dict(type="scatter", x=x, y=100 * v if which == "accuracy" else v, mode="lines", name=kind,
+                           line=dict(width=3.5, color=style.RUNS[i], dash="solid" if i == 0 else "dash")))
+    if which == "cost":
+        yaxis, title = dict(title=dict(text="cost J"), rangemode="tozero"), "Cost J (cross-entropy) per epoch"
+    else:
+        yaxis, title = dict(title=dict(text="accuracy (%)"), range=[0, 102]), "Accuracy per epoch"
+    layout = dict(xaxis=dict(title=dict(text="epoch"), rangemode="tozero"), yaxis=yaxis)
+    after = dict(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return _figure(traces, height, title, layout, after)
+
+
+# -- the network as a graph -----------------------------------------------------------------------
+
+TILE_PX = 24            # pixels per unit tile in the composed image (the browser scales it)
+LAYER_GAP = 3.2         # distance between layer columns, in tile widths
+UNIT_GAP = 1.35         # distance between units of one layer, in tile heights
+_CAT = np.array([int(style.CAT[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+_DOG = np.array([int(style.DOG[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def _colour(v: np.ndarray) -> np.ndarray:
+    """v in [−1, 1] → RGB: cat orange ↔ white ↔ dog blue (the DIVERGING scale), shape (..., 3) uint8."""
+    v = np.clip(np.nan_to_num(v), -1, 1)[..., None]
+    white = np.full(3, 255.0)
+    rgb = np.where(v < 0, white + (-v) * (_CAT - white), white + v * (_DOG - white))
+    return rgb.astype(np.uint8)
+
+
+def _scaled(maps: np.ndarray, centred_at_half: bool) -> np.ndarray:
+    """Each unit's map to [−1, 1] for colouring: probabilities around 0.5, others by their own max |a|."""
+    if centred_at_half:
+        return 2 * maps - 1
+    peak = np.max(np.abs(maps), axis=(1, 2), keepdims=True)
+    return maps / np.where(peak > 0, peak, 1)
+
+
+def _positions(layer_sizes: list[int]) -> list[np.ndarray]:
+    """y centre of every unit, layer by layer (x of layer l is l · LAYER_GAP)."""
+    return [(np.arange(u) - (u - 1) / 2) * -UNIT_GAP for u in layer_sizes]
+
+
+def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases: list[np.ndarray],
+                  input_labels: list[str], activation_names: list[str], height: int | None = None
+                  ) -> go.Figure:
+    """Every unit as a small heatmap of its output over the input plane; every edge coloured by the
+    sign of its weight (blue +, orange −) and as thick as |w|. Hover a tile or an edge midpoint for values.
+
+    unit_maps[l] has shape (u_l, r, r) (from ``engine.grid.unit_maps``); weights[l] is W[l+1] (u_l+1, u_l).
+    """
+    sizes = [m.shape[0] for m in unit_maps]
+    ys = _positions(sizes)
+    xs = [l * LAYER_GAP for l in range(len(sizes))]
+    top, bottom = max(y.max() for y in ys) + 0.5, min(y.min() for y in ys) - 0.5
+    left, right = -0.5, xs[-1] + 0.5
+    traces = _edges(weights, xs, ys) + [_unit_hovers(unit_maps, biases, input_labels, activation_names, xs, ys)]
+    image = dict(source=_tiles_png(unit_maps, activation_names, xs, ys, left, top, bottom), xref="x", yref="y",
+                 x=left, y=top, sizex=right - left, sizey=top - bottom, sizing="stretch", layer="above")
+    names = ["inputs"] + [f"hidden {l} ({g})" for l, g in enumerate(activation_names, start=1)] + ["output ŷ"]
+    font = dict(size=style.FONT_SIZE - 2)
+    annotations = [dict(x=x, y=top + 0.35, text=f"<b>{name}</b>", showarrow=False, yanchor="bottom", font=font)
+                   for x, name in zip(xs, names)]
+    annotations += [dict(x=-0.6, y=float(y), text=label, showarrow=False, xanchor="right", font=font)
+                    for y, label in zip(ys[0], input_labels)]
+    if height is None:
+        height = int(np.clip(70 * (top - bottom) + 130, 360, 1100))
+    layout = dict(xaxis=dict(visible=False, range=[left - 1.6, right + 0.4], fixedrange=True),
+                  yaxis=dict(visible=False, range=[bottom - 0.3, top + 1.2], fixedrange=True))
+    after = dict(showlegend=False, plot_bgcolor="white", margin=dict(l=10, r=10, t=10, b=10))
+    return _figure(traces, height, None, layout, after, extra=dict(images=[image], annotations=annotations))
+
+
+def _tiles_png(unit_maps, activation_names, xs, ys, left, top, bottom) -> str:
+    """All unit heatmaps composed into one transparent PNG (a data URI: no request leaves the page)."""
+    r = unit_maps[0].shape[1]
+    scale = TILE_PX / r
+    width = int(round((xs[-1] + 1) * TILE_PX)) + 1
+    height = int(round((top - bottom) * TILE_PX)) + 1
+    canvas = np.zeros((height, width, 4), dtype=np.uint8)
+    n_layers = len(unit_maps)
+    for l, maps in enumerate(unit_maps):
+        centred = l == n_layers - 1 or (0 < l < n_layers - 1 and activation_names[l - 1] == "sigmoid")
+        rgb = _colour(_scaled(maps, centred))[:, ::-1]  # image rows run top-down, y runs bottom-up
+        idx = (np.arange(TILE_PX) / scale).astype(int)
+        tiles = rgb[:, idx][:, :, idx]
+        for u in range(maps.shape[0]):
+            col = int(round((xs[l] - 0.5 - left) * TILE_PX))
+            row = int(round((top - (ys[l][u] + 0.5)) * TILE_PX))
+            canvas[row:row + TILE_PX, col:col + TILE_PX, :3] = tiles[u]
+            canvas[row:row + TILE_PX, col:col + TILE_PX, 3] = 255
+            canvas[row:row + TILE_PX, [col, col + TILE_PX - 1], :3] = 90  # a thin frame
+            canvas[[row, row + TILE_PX - 1], col:col + TILE_PX, :3] = 90
+    buf = io.BytesIO()
+    Image.fromarray(canvas, "RGBA").save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _edges(weights, xs, ys, n_bins: int = 5) -> list[dict]:
+    """Edges grouped into a few width classes per sign (a handful of traces however many edges),
+    plus one trace of invisible midpoints that show each weight on hover."""
+    peak = max((float(np.max(np.abs(W))) for W in weights if W.size), default=1.0) or 1.0
+    segments: dict[tuple[int, int], list[tuple[np.ndarray, np.ndarray]]] = {}
+    mid_x, mid_y, custom = [], [], []
+    for l, W in enumerate(weights):
+        j_in, i_out = np.meshgrid(np.arange(W.shape[1]), np.arange(W.shape[0]))
+        w = W.ravel()
+        x0, x1 = xs[l] + 0.5, xs[l + 1] - 0.5
+        y0, y1 = ys[l][j_in.ravel()], ys[l + 1][i_out.ravel()]
+        bins = np.minimum((np.abs(w) / peak * n_bins).astype(int), n_bins - 1)
+        for sign in (1, -1):
+            for b in range(n_bins):
+                sel = (bins == b) & ((w >= 0) if sign > 0 else (w < 0))
+                k = int(sel.sum())
+                if k:
+                    gap = np.full(k, np.nan)
+                    px = np.column_stack([np.full(k, x0), np.full(k, x1), gap]).ravel()
+                    py = np.column_stack([y0[sel], y1[sel], gap]).ravel()
+                    segments.setdefault((sign, b), []).append((px, py))
+        mid_x.append(np.full(w.size, (x0 + x1) / 2))
+        mid_y.append((y0 + y1) / 2)
+        custom.append(np.column_stack([np.full(w.size, l + 1), i_out.ravel() + 1, j_in.ravel() + 1, w]))
+    traces = []
+    for (sign, b), parts in segments.items():
+        traces.append(dict(type="scatter", x=np.concatenate([p[0] for p in parts]),
+                           y=np.concatenate([p[1] for p in parts]), mode="lines", hoverinfo="skip",
+                           line=dict(width=0.8 + 1.6 * b, color=style.DOG if sign > 0 else style.CAT),
+                           opacity=0.55 + 0.08 * b))
+    if mid_x:
+        traces.append(dict(type="scatter", x=np.concatenate(mid_x), y=np.concatenate(mid_y), mode="markers",
+                           marker=dict(size=7, color="rgba(0,0,0,0)"), customdata=np.concatenate(custom),
+                           hovertemplate="W[%{customdata[0]}] row %{customdata[1]}, col %{customdata[2]}"
+                                         "<br>w = %{customdata[3]:.3f}<extra></extra>"))
+    return traces
+
+
+def _unit_hovers(unit_maps, biases, input_labels, activation_names, xs, ys) -> dict:
+    x, y, text = [], [], []
+    n_layers = len(unit_maps)
+    for l, maps in enumerate(unit_maps):
+        lows, highs = maps.min(axis=(1, 2)), maps.max(axis=(1, 2))
+        for u in range(maps.shape[0]):
+            if l == 0:
+                name = f"input {input_labels[u]}"
+            elif l == n_layers - 1:
+                name = f"output ŷ = σ(z), b = {biases[l - 1][0, u]:.3f}"
+            else:
+                name = f"layer {l} unit {u + 1} ({activation_names[l - 1]}), b = {biases[l - 1][0, u]:.3f}"
+            x.append(xs[l])
+            y.append(float(ys[l][u]))
+            text.append(f"{name}<br>output over the plane: {lows[u]:.2f} … {highs[u]:.2f}")
+    return dict(type="scatter", x=x, y=y, mode="markers", text=text, hovertemplate="%{text}<extra></extra>",
+                marker=dict(size=26, symbol="square", color="rgba(0,0,0,0)"))
+
+
+# -- diagnostics and experiments -------------------------------------------------------------------
+
+def gradient_norms(records, height: int = 320) -> go.Figure:
+    """‖dW[l]‖ per layer per epoch on a log axis: vanishing gradients show as low lines for early layers."""
+    traces = []
+    if records:
+        norms = np.array([r.grad_norms for r in records], dtype=float)
+        for l in range(norms.shape[1]):
+            x, v = _thin(np.maximum(norms[:, l], 1e-12))
+            traces.append(dict(type="scatter", x=x, y=v, mode="lines", name=f"W[{l + 1}]",
+                               line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
+    layout = dict(xaxis=dict(title=dict(text="epoch"), rangemode="tozero"),
+                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", exponentformat="power"))
+    return _figure(traces, height, "Gradient norm per layer", layout)
+
+
+def saturation(history, height: int = 320) -> go.Figure:
+    """Share of saturated (example, unit) pairs per hidden layer, sampled at every screen update."""
+    traces = []
+    if history and history[0][1]:
+        epochs = [e for e, _ in history]
+        shares = np.array([s for _, s in history], dtype=float)
+        for l in range(shares.shape[1]):
+            traces.append(dict(type="scatter", x=epochs, y=100 * shares[:, l], mode="lines+markers",
+                               name=f"layer {l + 1}", marker=dict(size=5),
+                               line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
+    layout = dict(xaxis=dict(title=dict(text="epoch"), rangemode="tozero"),
+                  yaxis=dict(title=dict(text="saturated units (%)"), range=[0, 102]))
+    return _figure(traces, height, "Saturated units per hidden layer", layout)
+
+
+def depth_vs_width(results: dict, height: int = 380) -> tuple[go.Figure, go.Figure]:
+    """Overlaid train/test cost and test accuracy of the deep-narrow and shallow-wide runs."""
+    cost, acc = go.Figure(), go.Figure()
+    for i, (name, res) in enumerate(results.items()):
+        label = f"{name} {res['layer_sizes']}, {res['n_parameters']} parameters"
+        colour = style.RUNS[i % len(style.RUNS)]
+        for key, dash in (("train_cost", "solid"), ("test_cost", "dot")):
+            x, v = _thin(res[key])
+            cost.add_trace(go.Scatter(x=x, y=v, mode="lines", name=f"{name}: {key.split('_')[0]}",
+                                      line=dict(width=3.5, color=colour, dash=dash)))
+        x, v = _thin(res["test_accuracy"])
+        acc.add_trace(go.Scatter(x=x, y=100 * v, mode="lines", name=label, line=dict(width=3.5, color=colour)))
+    cost.update_xaxes(title="epoch")
+    cost.update_yaxes(title="cost J", rangemode="tozero")
+    acc.update_xaxes(title="epoch")
+    acc.update_yaxes(title="test accuracy (%)", range=[40, 102])
+    cost = style.styled(cost, height, "Cost J: deep & narrow vs shallow & wide")
+    acc = style.styled(acc, height, "Test accuracy")
+    for fig in (cost, acc):
+        fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0), margin=dict(b=120))
+    return cost, acc

@@ -1,0 +1,178 @@
+"""The playground's model in ``st.session_state``: one ``engine.presets.Run`` kept across reruns,
+rebuilt (with a note) when the data or the architecture changes, retuned in place when only the
+training settings change, and advanced a few epochs per frame while the "running" flag is set.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from engine import ModelFileError, Network, grid, presets
+
+from . import pg_controls
+
+STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_saturation": list,
+                  "pg_import_message": None, "pg_depth_width": None}
+
+# Work per frame is capped so the page keeps redrawing several times a second on any architecture.
+FRAME_BUDGET_S = 0.08
+# Setup fields that define the data or the network; changing one means a new model.
+MODEL_FIELDS = ("dataset", "noise", "n_points", "test_ratio", "seed", "hidden", "activation", "features")
+FIELD_NAMES = {"dataset": "data set", "noise": "noise", "n_points": "number of points", "test_ratio": "test share",
+               "seed": "seed", "hidden": "hidden layers", "activation": "activation",
+               "features": "input features"}
+
+
+def _model_key(setup: presets.Setup) -> tuple:
+    return tuple(getattr(setup, f) for f in MODEL_FIELDS)
+
+
+def _new_run(setup: presets.Setup, note: str = "") -> presets.Run:
+    ss = st.session_state
+    ss["pg_run"] = presets.Run(setup)
+    ss["pg_saturation"] = []
+    ss["pg_note"] = note
+    record_saturation(ss["pg_run"])
+    return ss["pg_run"]
+
+
+def current_run() -> presets.Run:
+    """The session's run, made to match the widgets: rebuilt if data/architecture changed."""
+    ss = st.session_state
+    setup = pg_controls.setup_from_state(ss)
+    run = ss["pg_run"]
+    if run is None:
+        return _new_run(setup)
+    if _model_key(run.setup) != _model_key(setup):
+        changed = [FIELD_NAMES[f] for f in MODEL_FIELDS if getattr(run.setup, f) != getattr(setup, f)]
+        ss["pg_running"] = False
+        return _new_run(setup, f"You changed the {', '.join(changed)}: the model was reset to new "
+                               f"random weights (epoch 0). Press ▶ Play to train it.")
+    if run.setup != setup:
+        run.retune(setup)
+    return run
+
+
+def record_saturation(run: presets.Run) -> None:
+    """Append (epoch, share of saturated units per hidden layer) for the diagnostics chart."""
+    history = st.session_state["pg_saturation"]
+    if not history or history[-1][0] != run.epoch:
+        history.append((run.epoch, grid.saturated_share(run.net, run.X_train_in)))
+
+
+def advance(run: presets.Run, epochs: int, budget_s: float = FRAME_BUDGET_S) -> int:
+    """Train up to ``epochs`` epochs, stopping early after ``budget_s`` seconds; returns epochs done."""
+    start, done = time.perf_counter(), 0
+    for _ in run.train(epochs):
+        done += 1
+        if time.perf_counter() - start > budget_s:
+            break
+    record_saturation(run)
+    return done
+
+
+# -- button callbacks (run before the page script, so the page draws the new state) ---------------
+
+def play() -> None:
+    run = current_run()
+    if run.diverged_message:
+        st.session_state["pg_note"] = "This run diverged. Press Reset (and lower the learning rate) first."
+    elif run.finished:
+        st.session_state["pg_note"] = (f"The run reached its epochs limit ({run.setup.max_epochs}). "
+                                       "Raise the limit or press Reset.")
+    else:
+        st.session_state["pg_note"] = ""
+        st.session_state["pg_running"] = True
+
+
+def pause() -> None:
+    st.session_state["pg_running"] = False
+
+
+def step() -> None:
+    st.session_state["pg_running"] = False
+    advance(current_run(), 1)
+
+
+def reset() -> None:
+    st.session_state["pg_running"] = False
+    _new_run(pg_controls.setup_from_state(st.session_state))
+
+
+def regenerate() -> None:
+    st.session_state["w_pg_seed"] = (int(st.session_state["w_pg_seed"]) + 1) % 10000
+
+
+def apply_preset(name: str) -> None:
+    ss = st.session_state
+    pg_controls.apply_setup(ss, presets.PRESETS[name])
+    ss["pg_running"] = False
+    _new_run(pg_controls.setup_from_state(ss),
+             f"Preset “{presets.PRESET_TITLES[name]}” loaded. Press ▶ Play and watch.")
+
+
+def run_depth_vs_width(epochs: int, progress) -> None:
+    """Train both networks of the experiment, updating ``progress`` (an st.progress), and keep
+    their curves in the session."""
+    setups = presets.depth_vs_width_setups(epochs, seed=int(st.session_state["w_pg_seed"]))
+    total = epochs * len(setups)
+    results, done = {}, 0
+    for name, run, record in presets.depth_vs_width(epochs, seed=int(st.session_state["w_pg_seed"])):
+        done += 1
+        results[name] = run
+        if done % 25 == 0 or done == total:
+            progress.progress(done / total, text=f"Training {name}: epoch {record.epoch} of {epochs}")
+    st.session_state["pg_depth_width"] = {
+        name: {"layer_sizes": run.net.layer_sizes, "n_parameters": run.net.n_parameters,
+               "train_cost": [r.train_cost for r in run.records],
+               "test_cost": [r.test_cost for r in run.records],
+               "test_accuracy": [r.test_accuracy for r in run.records]}
+        for name, run in results.items()}
+
+
+# -- export / import ------------------------------------------------------------------------------
+
+def export_bytes(run: presets.Run) -> bytes:
+    """The trained network as ``.npz`` bytes, with the setup in its metadata so import restores it."""
+    return run.net.to_bytes(metadata={"playground_setup": run.setup.as_dict(), "epoch": run.epoch})
+
+
+def import_model() -> None:
+    """on_change of the file uploader: load, check it fits the playground, install it."""
+    ss = st.session_state
+    upload = ss.get("pg_import_file")
+    if upload is None:
+        return
+    try:
+        net, meta = Network.load_with_metadata(upload.getvalue())
+        setup = _setup_for(net, meta)
+    except ModelFileError as exc:
+        ss["pg_import_message"] = ("error", f"Could not import “{upload.name}”: {exc}")
+        return
+    pg_controls.apply_setup(ss, setup)
+    ss["pg_running"] = False
+    run = _new_run(pg_controls.setup_from_state(ss))
+    for p, q in zip(run.net.parameters(), net.parameters()):
+        p[...] = q
+    ss["pg_saturation"] = []  # the entry _new_run made described the random weights
+    record_saturation(run)
+    ss["pg_import_message"] = ("success", f"Imported “{upload.name}”: {net!r}. The controls now show "
+                                          "its setup; press ▶ Play to keep training it.")
+
+
+def _setup_for(net: Network, meta: dict) -> presets.Setup:
+    """The Setup an imported network belongs to; raises ModelFileError if the page cannot show it."""
+    saved = meta.get("playground_setup") if isinstance(meta, dict) else None
+    try:
+        setup = presets.Setup.from_dict(saved) if isinstance(saved, dict) else presets.Setup()
+        acts = set(net.activation_names)
+        activation = acts.pop() if len(acts) == 1 else ("several" if acts else setup.activation)
+        setup = setup.with_(hidden=tuple(net.layer_sizes[1:-1]), activation=activation, l2=net.l2)
+    except (ValueError, TypeError) as exc:
+        raise ModelFileError(f"this network does not fit the playground ({exc}).") from None
+    if setup.layer_sizes != net.layer_sizes:
+        raise ModelFileError(f"the network expects {net.layer_sizes[0]} inputs but its setup gives "
+                             f"{setup.layer_sizes[0]} (x1, x2 and {len(setup.features)} extra features).")
+    return setup
