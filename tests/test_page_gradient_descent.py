@@ -9,7 +9,7 @@ import pytest
 from engine import datasets, surface
 from ui import gd_controls
 
-PAGE = "pages/gradient_descent.py"
+PAGE = "chapters/gradient_descent.py"
 
 
 def _open(app):

@@ -9,7 +9,7 @@ import pytest
 from engine import Network, datasets, diagnostics
 from engine.graph import single_neuron
 
-PAGE = "pages/neuron.py"
+PAGE = "chapters/neuron.py"
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def test_the_neurons_example_follows_into_the_graph_tab_and_survives_a_page_visi
     neuron.slider(key="w_neuron_x1").set_value(-2.0).run()
     open_tab(neuron, "Forward & backward")
     assert "x (input)</b><br>= [−2, 0.5, −1]" in annotations(chart(neuron, "neuron_graph_chart"))
-    neuron.switch_page("pages/home.py").run()
+    neuron.switch_page("chapters/home.py").run()
     neuron.switch_page(PAGE).run()
     open_tab(neuron, "A single neuron")
     assert neuron.slider(key="w_neuron_x1").value == -2.0

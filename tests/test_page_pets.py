@@ -10,7 +10,7 @@ from PIL import Image
 from engine.pets import data as pet_data
 from engine.pets.models import load_bundled
 
-PAGE = "pages/pets.py"
+PAGE = "chapters/pets.py"
 
 
 def jpeg(colour, size=(60, 40), seed=None) -> bytes:

@@ -7,7 +7,7 @@ import pytest
 
 from engine import Network, presets
 
-PAGE = "pages/playground.py"
+PAGE = "chapters/playground.py"
 
 
 def open_playground(app, **query):

@@ -18,16 +18,16 @@ class PageInfo:
 
 
 PAGES = [
-    PageInfo("pages/home.py", "Neuron Lab", ":material/home:", "",
+    PageInfo("chapters/home.py", "Neuron Lab", ":material/home:", "",
              "Start here: the story and a logistic regression trained in front of you."),
-    PageInfo("pages/neuron.py", "1 · The neuron", ":material/neurology:", "neuron",
+    PageInfo("chapters/neuron.py", "1 · The neuron", ":material/neurology:", "neuron",
              "z = w·x + b, the sigmoid, and forward and backward propagation step by step."),
-    PageInfo("pages/gradient_descent.py", "2 · Gradient descent", ":material/landscape:",
+    PageInfo("chapters/gradient_descent.py", "2 · Gradient descent", ":material/landscape:",
              "gradient-descent",
              "Watch gradient descent roll down the convex cost surface J(w, b); try learning rates."),
-    PageInfo("pages/playground.py", "3 · Network playground", ":material/hub:", "playground",
+    PageInfo("chapters/playground.py", "3 · Network playground", ":material/hub:", "playground",
              "Stack layers of neurons, pick their width, and train them live on 2-D data."),
-    PageInfo("pages/pets.py", "4 · Cats vs dogs", ":material/pets:", "pets",
+    PageInfo("chapters/pets.py", "4 · Cats vs dogs", ":material/pets:", "pets",
              "The same engine on real photos: upload your pet and get P(dog)."),
 ]
 

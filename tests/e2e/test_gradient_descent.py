@@ -17,12 +17,8 @@ POINTS = ("(i, t) => document.querySelectorAll('.js-plotly-plot')[i]"
 
 def _open(page, server_url):
     open_page(page, server_url, URL, TITLE)
-    # Streamlit may greet a first visit to a hyphenated url_path with a "Page not found" notice
-    # although it runs the right page; close it so it does not cover the buttons.
-    notice = page.get_by_text("Page not found")
-    if notice.count():
-        page.keyboard.press("Escape")
-        expect(notice).to_have_count(0)
+    # A direct link must land on the page itself, not on Streamlit's "Page not found" notice.
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=60_000)
     return page
 

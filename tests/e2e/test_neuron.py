@@ -70,8 +70,7 @@ def test_every_tab_draws_its_charts(page, server_url):
 
 
 def test_slider_value_survives_a_visit_to_the_home_page(page, server_url):
-    # Through the home page: on a freshly started server the first session that opens a sub-page URL
-    # directly gets Streamlit's pages/-folder mode, whose sidebar lists file names, not our titles.
+    # Arrive the way a student does: from the home page's link.
     open_page(page, server_url, "", "Neuron Lab")
     page.get_by_role("link", name=TITLE).first.click()
     page.get_by_role("heading", name=TITLE).first.wait_for()
