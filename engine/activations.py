@@ -23,7 +23,8 @@ def sigmoid(z):
     """
     z = np.asarray(z)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(_float_dtype(z), copy=False)
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r).astype(_float_dtype(z), copy=False)
 
 
 def sigmoid_derivative(z):

@@ -45,7 +45,8 @@ class Dense:
         m = dZ.shape[0]
         # Scale the small dZ rather than the large dW.
         np.matmul((dZ * dZ.dtype.type(1.0 / m)).T, self._A_prev, out=self.dW)
-        np.mean(dZ, axis=0, keepdims=True, out=self.db)
+        dZ.sum(axis=0, keepdims=True, out=self.db)
+        self.db *= dZ.dtype.type(1.0 / m)
         return dZ @ self.W if need_dA_prev else None
 
     def parameters(self) -> list[np.ndarray]:

@@ -52,6 +52,22 @@ def logistic_loss_from_logits(y, z):
     return np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
 
 
+def cost_and_sigmoid_from_logits(y, z) -> tuple[float, np.ndarray]:
+    """(J, ŷ) with J = (1/m) Σ [log(1 + e^z) − y·z] and ŷ = σ(z), sharing one e^(−|z|).
+
+    The forward pass of a network's output unit needs both; z (m, 1), y (m,) or (m, 1) → (float, (m, 1)).
+    """
+    z = np.asarray(z)
+    y = _match(y, z)
+    e = np.exp(-np.abs(z))
+    r = 1.0 / (1.0 + e)
+    y_hat = np.where(z >= 0, r, e * r)
+    L = np.maximum(z, 0)
+    L -= y * z
+    L += np.log1p(e)
+    return float(L.sum()) / L.size, y_hat  # .sum()/size: np.mean's dispatch dominates at small m
+
+
 def cost(y, y_hat) -> float:
     """J = −(1/m) Σ [y·log ŷ + (1 − y)·log(1 − ŷ)], the mean logistic loss over m examples."""
     return float(np.mean(logistic_loss(y, y_hat)))
@@ -66,4 +82,5 @@ def _match(y, like: np.ndarray) -> np.ndarray:
     y = np.asarray(y)
     if y.size != like.size:
         raise ValueError(f"y has {y.size} values but the predictions have {like.size}; they must match.")
-    return y.reshape(like.shape).astype(like.dtype if np.issubdtype(like.dtype, np.floating) else np.float64)
+    dtype = like.dtype if np.issubdtype(like.dtype, np.floating) else np.float64
+    return y.reshape(like.shape).astype(dtype, copy=False)

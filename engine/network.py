@@ -20,7 +20,7 @@ import numpy as np
 from . import activations
 from .errors import ModelFileError
 from .layers import Activation, Dense
-from .losses import cost_from_logits
+from .losses import cost_and_sigmoid_from_logits, cost_from_logits
 
 FORMAT = "neuronlab-network"
 FORMAT_VERSION = 1
@@ -157,8 +157,9 @@ class Network:
         m = len(X)
         Z = self._logits(X)
         self.last_Z = Z  # the batch's output logits, (m, 1): lets fit score accuracy for free
-        J = cost_from_logits(Y, Z) + self._l2_term(m)
-        dZ = activations.sigmoid(Z) - Y
+        J, A = cost_and_sigmoid_from_logits(Y, Z)
+        J += self._l2_term(m)
+        dZ = A - Y
         for l in range(len(self.dense) - 1, -1, -1):
             dA_prev = self.dense[l].backward(dZ, need_dA_prev=l > 0)
             if l > 0:

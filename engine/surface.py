@@ -19,6 +19,7 @@ import numpy as np
 
 from . import optimizers
 from .activations import sigmoid
+from .training import minibatches
 
 # Broadcasting a 120 × 120 grid over every example at once would allocate (120·120·m) floats;
 # taking the examples in chunks keeps each temporary array near 2 MB (and the product below finite).
@@ -88,19 +89,6 @@ def cost_grid(X, y, w_values, b_values, l2: float = 0.0) -> np.ndarray:
     w_values = np.asarray(w_values, dtype=np.float64).ravel()
     b_values = np.asarray(b_values, dtype=np.float64).ravel()
     return cost_at(X, y, w_values[None, :], b_values[:, None], l2)
-
-
-def gradient_at(X, y, w, b, l2: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """dw = (1/m) Σ (σ(z_i) − y_i)·x_i + (λ/m)·w,  db = (1/m) Σ (σ(z_i) − y_i), with z_i = w·x_i + b.
-
-    The backprop of ``Network([1, 1])`` (dZ = A − Y at the output) written for one feature;
-    w and b broadcast together (scalars or arrays) and dw, db have their broadcast shape.
-    """
-    x, y = _xy(X, y)
-    w, b = np.broadcast_arrays(np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64))
-    with np.errstate(over="ignore", invalid="ignore"):
-        dZ = sigmoid(w[..., None] * x + b[..., None]) - y
-        return dZ @ x / len(x) + (l2 / len(x)) * w, dZ.mean(axis=-1)
 
 
 def is_separable(X, y) -> bool:
@@ -222,10 +210,10 @@ def descent_path(X, y, w0: float, b0: float, optimizer: str = "gd", learning_rat
                  diverge_factor: float = 1e3) -> DescentPath:
     """(w, b) after each update θ := θ − α·(optimizer's direction), e.g. w := w − α·dw, from (w0, b0).
 
-    Exactly what ``fit(Network([1, 1], l2=λ), X, y, optimizers.make(optimizer, α), ...)`` does,
-    update by update: the same gradients, the engine's own optimizer object, and for
-    ``batch_size`` < m the same per-epoch shuffle from ``seed`` (None = full batch, one update per
-    epoch; 1 = SGD). It skips fit's per-epoch bookkeeping, which would cost ~50× more here.
+    Uses the engine's own optimizer object and mini-batching (``training.minibatches``, shuffled
+    per epoch from ``seed``) with the gradient of ``Network([1, 1], l2=λ)``, so it is exactly what
+    ``fit`` does, update by update, while recording every update rather than every epoch.
+    None = full batch (one update per epoch), 1 = SGD.
     X (m, 1) or (m,), y (m,) → a ``DescentPath`` of at most ``steps`` updates.
 
     The run stops early ("diverged") when a value stops being finite or J exceeds
@@ -244,51 +232,36 @@ def descent_path(X, y, w0: float, b0: float, optimizer: str = "gd", learning_rat
     if batch < 1:
         raise ValueError(f"batch_size must be ≥ 1 (or None for full batch); got {batch_size}.")
     opt = optimizers.make(optimizer, learning_rate)
-    theta = np.array([float(w0), float(b0)])  # optimizers are element-wise: [w, b] in one array
+    # Rows [x_i, 1], so that z = X1 @ θ with θ = [w, b] and the gradient is one product:
+    # dZ = σ(X1 θ) − y,  [dw, db] = X1ᵀ dZ / m + (λ/m)[w, 0]: Network([1, 1])'s backprop, written for
+    # one neuron so that 500 updates cost milliseconds (tests hold it equal to fit, step for step).
+    X1 = np.c_[x, np.ones(m)]
+    penalty = np.array([l2, 0.0])
+    theta = np.array([float(w0), float(b0)])
     grad = np.empty(2)
+    params, grads = [theta], [grad]  # the optimizers are element-wise: one array for w and b
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     points = np.empty((steps + 1, 2))
     points[0] = theta
-    grads = np.empty((steps, 2))
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    params, grad_list = [theta], [grad]
-    penalty = np.array([l2, 0.0])  # λ·w in dw, nothing in db
-    full_batch = _batches(x, y, m) if batch == m else None
+    used = np.empty((steps, 2))
     done, finite = 0, True
     with np.errstate(over="ignore", invalid="ignore"):
         while done < steps and finite:
-            if full_batch is None:
-                order = rng.permutation(m)  # as fit: one shuffle per epoch, then slices
-                batches = _batches(x[order], y[order], batch)
-            else:
-                batches = full_batch
-            for H1, H1T, const, size in batches:
-                np.divide(H1T @ np.tanh(H1 @ theta) + const + penalty * theta, size, out=grad)
-                grads[done] = grad
-                opt.step(params, grad_list)
+            for Xb, yb in minibatches(X1, y, batch, rng):
+                dZ = sigmoid(Xb @ theta) - yb
+                np.divide(dZ @ Xb + penalty * theta, len(yb), out=grad)
+                used[done] = grad
+                opt.step(params, grads)
                 done += 1
                 points[done] = theta
                 finite = math.isfinite(theta[0]) and math.isfinite(theta[1])
                 if done == steps or not finite:
                     break
-    points, grads = points[:done + 1], grads[:done]
+    points, used = points[:done + 1], used[:done]
     w, b = points[:, 0].copy(), points[:, 1].copy()
-    path = DescentPath(w, b, cost_at(x, y, w, b, l2), grads[:, 0].copy(), grads[:, 1].copy(),
+    path = DescentPath(w, b, cost_at(x, y, w, b, l2), used[:, 0].copy(), used[:, 1].copy(),
                        optimizer, float(learning_rate), batch)
     return _stop_at_divergence(path, diverge_factor)
-
-
-def _batches(x: np.ndarray, y: np.ndarray, size: int) -> list[tuple]:
-    """Per batch, what the gradient needs, so that one update costs five NumPy calls.
-
-    With X1 = [x, 1] (rows [x_i, 1]), H1 = X1/2 and σ(z) = (1 + tanh(z/2))/2, backprop's
-    [dw, db] = X1ᵀ(σ(X1 θ) − y)/m + (λ/m)[w, 0] becomes (H1ᵀ tanh(H1 θ) + H1ᵀ(1 − 2y) + λ[w, 0]) / m.
-    """
-    out = []
-    for start in range(0, len(x), size):
-        xb, yb = x[start:start + size], y[start:start + size]
-        H1 = 0.5 * np.c_[xb, np.ones(len(xb))]
-        out.append((H1, H1.T.copy(), H1.T @ (1.0 - 2.0 * yb), len(xb)))
-    return out
 
 
 def _stop_at_divergence(path: DescentPath, factor: float) -> DescentPath:

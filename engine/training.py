@@ -79,17 +79,11 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
     J_first = None
 
     for epoch in range(1, epochs + 1):
-        if batch_size < n:
-            order = rng.permutation(n)
-            Xe, Ye = X[order], Y[order]  # one copy per epoch; every batch below is then a view
-        else:
-            Xe, Ye = X, Y
         cost_sum = correct = 0.0
         norm_sums = np.zeros(len(net.dense))
         steps = 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for start in range(0, n, batch_size):
-                Xb, Yb = Xe[start:start + batch_size], Ye[start:start + batch_size]
+            for Xb, Yb in minibatches(X, Y, batch_size, rng):
                 J = net.backprop(Xb, Yb)
                 # ŷ ≥ 0.5 exactly when z ≥ 0: reuse the batch's logits instead of a second forward pass.
                 correct += float(np.sum((net.last_Z >= 0) == (Yb >= 0.5)))
@@ -113,6 +107,23 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
                 record.test_cost = net.cost(X_test, Y_test)
                 record.test_accuracy = net.accuracy(X_test, Y_test)
         yield record
+
+
+def minibatches(X: np.ndarray, Y: np.ndarray, batch_size: int,
+                rng: np.random.Generator) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """One epoch's mini-batches (X_b, Y_b) of ``batch_size`` rows (the last may be smaller).
+
+    With batch_size < n the rows are shuffled by ``rng`` once (one copy; each batch is then a view);
+    with batch_size ≥ n the single batch is (X, Y) itself and ``rng`` is not used.
+    """
+    n = len(X)
+    if batch_size >= n:
+        yield X, Y
+        return
+    order = rng.permutation(n)
+    X, Y = X[order], Y[order]
+    for start in range(0, n, batch_size):
+        yield X[start:start + batch_size], Y[start:start + batch_size]
 
 
 def _divergence(net: Network, J: float, J_first: float, factor: float) -> str:
