@@ -38,3 +38,17 @@ def test_home_controls_survive_a_visit_to_another_page(app):
     app.switch_page(nav.PAGES[1].file).run()
     app.switch_page(nav.PAGES[0].file).run()
     assert app.slider(key="w_home_epochs").value == 7
+
+
+@pytest.mark.parametrize("file, key, value", [
+    ("chapters/gradient_descent.py", "w_gd_steps", 200),
+    ("chapters/playground.py", "w_pg_layers", 3),
+])
+def test_chapter_controls_survive_a_visit_to_another_page(app, file, key, value):
+    app.run()
+    app.switch_page(file).run()
+    app.slider(key=key).set_value(value).run()
+    app.switch_page(nav.PAGES[0].file).run()
+    app.switch_page(file).run()
+    assert not app.exception
+    assert app.slider(key=key).value == value

@@ -115,32 +115,36 @@ def controls() -> Settings:
     data, opt, start = st.columns(3)
     with data.container(border=True):
         st.markdown("**Data: cats (y = 0) and dogs (y = 1)**")
-        st.slider("Number of points m", 10, 300, step=10, key="w_gd_n")
-        st.slider("Class overlap (0 = fully separable)", 0.0, 1.0, step=0.05, key="w_gd_overlap")
-        st.number_input("Random seed", 0, 9999, step=1, key="w_gd_seed")
-        st.select_slider("L2 regularisation λ", L2_VALUES, key="w_gd_l2", format_func=_fmt)
+        st.slider("Number of points m", 10, 300, step=10, key="w_gd_n", persist_state="session")
+        st.slider("Class overlap (0 = fully separable)", 0.0, 1.0, step=0.05, key="w_gd_overlap",
+                  persist_state="session")
+        st.number_input("Random seed", 0, 9999, step=1, key="w_gd_seed", persist_state="session")
+        st.select_slider("L2 regularisation λ", L2_VALUES, key="w_gd_l2", persist_state="session", format_func=_fmt)
     with opt.container(border=True):
         st.markdown("**Run A: the optimizer**")
-        st.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="w_gd_optimizer")
-        st.select_slider("Learning rate α (log scale)", LEARNING_RATES, key="w_gd_lr", format_func=_fmt)
+        st.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="w_gd_optimizer",
+                     persist_state="session")
+        st.select_slider("Learning rate α (log scale)", LEARNING_RATES, key="w_gd_lr",
+                         persist_state="session", format_func=_fmt)
         batching = st.radio("Gradient from", list(BATCHING), format_func=BATCHING.get, horizontal=True,
-                            key="w_gd_batching")
-        st.slider("Mini-batch size", 2, 64, key="w_gd_batch_size", disabled=batching != "mini")
+                            key="w_gd_batching", persist_state="session")
+        st.slider("Mini-batch size", 2, 64, key="w_gd_batch_size", persist_state="session", disabled=batching != "mini")
     with start.container(border=True):
         st.markdown("**Start and length**")
-        st.slider("Start w₀", -10.0, 10.0, step=0.5, key="w_gd_w0")
-        st.slider("Start b₀", -10.0, 10.0, step=0.5, key="w_gd_b0")
-        st.slider("Number of steps", 10, 500, step=10, key="w_gd_steps")
-        st.select_slider("Playback speed (steps per second)", SPEEDS, key="w_gd_speed")
+        st.slider("Start w₀", -10.0, 10.0, step=0.5, key="w_gd_w0", persist_state="session")
+        st.slider("Start b₀", -10.0, 10.0, step=0.5, key="w_gd_b0", persist_state="session")
+        st.slider("Number of steps", 10, 500, step=10, key="w_gd_steps", persist_state="session")
+        st.select_slider("Playback speed (steps per second)", SPEEDS, key="w_gd_speed", persist_state="session")
     with st.expander("Compare runs: overlay up to two more optimizers or learning rates", expanded=True):
         cols = st.columns(2)
         for col, i in zip(cols, (2, 3)):
             with col:
-                st.toggle(f"Run {RUN_NAMES[i - 1]}", key=f"w_gd_run{i}_on")
+                st.toggle(f"Run {RUN_NAMES[i - 1]}", key=f"w_gd_run{i}_on", persist_state="session")
                 c1, c2 = st.columns(2)
                 c1.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get,
-                             key=f"w_gd_run{i}_optimizer")
-                c2.select_slider("Learning rate α", LEARNING_RATES, key=f"w_gd_run{i}_lr", format_func=_fmt)
+                             key=f"w_gd_run{i}_optimizer", persist_state="session")
+                c2.select_slider("Learning rate α", LEARNING_RATES, key=f"w_gd_run{i}_lr",
+                                 persist_state="session", format_func=_fmt)
         st.caption("Runs B and C share the data, start, steps, batching and λ of run A.")
     return read_settings()
 

@@ -67,7 +67,8 @@ def chosen_model() -> PetModel:
     options = model_options()
     if st.session_state.w_pets_model not in options:
         st.session_state.w_pets_model = "logistic"
-    name = st.radio("Model", options, format_func=_model_label, key="w_pets_model", horizontal=True)
+    name = st.radio("Model", options, format_func=_model_label, key="w_pets_model",
+                    persist_state="session", horizontal=True)
     return st.session_state.pets_session_model if name == "session" else bundled_model(name)
 
 

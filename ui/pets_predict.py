@@ -17,7 +17,7 @@ def photo_inputs() -> list[Photo]:
     files = st.file_uploader("Upload photos of cats or dogs (JPEG, PNG, WebP, BMP, GIF, TIFF; up to 10 MB each)",
                              type=UPLOAD_TYPES, accept_multiple_files=True, key="pets_uploads")
     photos = [Photo(f.name, f.getvalue()) for f in files or []]
-    if st.toggle("Take a photo with the camera", key="w_pets_camera_on"):
+    if st.toggle("Take a photo with the camera", key="w_pets_camera_on", persist_state="session"):
         shot = st.camera_input("Point the camera at a cat or a dog", key="pets_camera")
         if shot is not None:
             photos.append(Photo("camera photo", shot.getvalue()))

@@ -52,15 +52,19 @@ def train_tab() -> None:
     st.markdown(f"Photo set: **{root.name}** (set by `${pet_data.ENV_DATA}` when the app was started).")
     running = st.session_state.pets_running
     c1, c2, c3 = st.columns(3)
-    kind = c1.radio("Model", ["logistic", "mlp"], key="w_pets_train_kind", disabled=running, horizontal=True,
+    kind = c1.radio("Model", ["logistic", "mlp"], key="w_pets_train_kind",
+                    persist_state="session", disabled=running, horizontal=True,
                     format_func={"logistic": "logistic regression", "mlp": "1 hidden layer"}.get)
-    c1.select_slider("Hidden units (ReLU)", [8, 16, 32, 64], key="w_pets_train_hidden",
+    c1.select_slider("Hidden units (ReLU)", [8, 16, 32, 64], key="w_pets_train_hidden", persist_state="session",
                      disabled=running or kind != "mlp")
-    c2.radio("Picture size S (pixels)", [32, 64], key="w_pets_train_size", disabled=running, horizontal=True)
-    c2.radio("Colour", ["rgb", "grey"], key="w_pets_train_colour", disabled=running, horizontal=True,
+    c2.radio("Picture size S (pixels)", [32, 64], key="w_pets_train_size",
+             persist_state="session", disabled=running, horizontal=True)
+    c2.radio("Colour", ["rgb", "grey"], key="w_pets_train_colour",
+             persist_state="session", disabled=running, horizontal=True,
              format_func={"rgb": "colour (3 numbers per pixel)", "grey": "grey (1 per pixel)"}.get)
-    c3.select_slider("Learning rate α (Adam)", LEARNING_RATES, key="w_pets_train_lr", disabled=running)
-    c3.slider("Epochs", 1, 200, key="w_pets_train_epochs", disabled=running)
+    c3.select_slider("Learning rate α (Adam)", LEARNING_RATES, key="w_pets_train_lr",
+                     persist_state="session", disabled=running)
+    c3.slider("Epochs", 1, 200, key="w_pets_train_epochs", persist_state="session", disabled=running)
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     b1.button("Start training", key="pets_start", on_click=_start, type="primary", disabled=running,
               icon=":material/play_arrow:")

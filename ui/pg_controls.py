@@ -156,37 +156,38 @@ def write_url(ss) -> None:
 # -- widget groups --------------------------------------------------------------------------------
 
 def data_controls(on_regenerate) -> None:
-    st.selectbox("Data set", list(datasets.TWO_D), key="w_pg_dataset")
-    st.slider("Noise (std of the jitter, data units)", 0.0, 1.0, step=0.05, key="w_pg_noise")
+    st.selectbox("Data set", list(datasets.TWO_D), key="w_pg_dataset", persist_state="session")
+    st.slider("Noise (std of the jitter, data units)", 0.0, 1.0, step=0.05, key="w_pg_noise", persist_state="session")
     c1, c2 = st.columns(2)
-    c1.select_slider("Number of points", POINTS, key="w_pg_points")
-    c2.select_slider("Test share (%)", TEST_SHARES, key="w_pg_test_share")
-    st.number_input("Seed (data and initial weights)", 0, 9999, step=1, key="w_pg_seed")
+    c1.select_slider("Number of points", POINTS, key="w_pg_points", persist_state="session")
+    c2.select_slider("Test share (%)", TEST_SHARES, key="w_pg_test_share", persist_state="session")
+    st.number_input("Seed (data and initial weights)", 0, 9999, step=1, key="w_pg_seed", persist_state="session")
     st.button("Regenerate (seed + 1)", key="pg_regenerate", on_click=on_regenerate, icon=":material/casino:",
               help="New data and new initial weights", width="stretch")
 
 
 def network_controls() -> None:
-    st.slider("Hidden layers (0 = logistic regression)", 0, presets.MAX_HIDDEN_LAYERS, key="w_pg_layers")
+    st.slider("Hidden layers (0 = logistic regression)", 0, presets.MAX_HIDDEN_LAYERS, key="w_pg_layers",
+              persist_state="session")
     n_layers = st.session_state["w_pg_layers"]
     cols = st.columns(3)
     for l in range(1, n_layers + 1):
         cols[(l - 1) % 3].number_input(f"Units in layer {l}", 1, presets.MAX_WIDTH, step=1,
-                                       key=f"w_pg_width_{l}")
-    st.selectbox("Hidden activation g", presets.HIDDEN_ACTIVATIONS, key="w_pg_activation",
+                                       key=f"w_pg_width_{l}", persist_state="session")
+    st.selectbox("Hidden activation g", presets.HIDDEN_ACTIVATIONS, key="w_pg_activation", persist_state="session",
                  format_func=ACTIVATION_LABELS.get)
-    st.multiselect("Extra input features", list(features.FEATURES), key="w_pg_features",
+    st.multiselect("Extra input features", list(features.FEATURES), key="w_pg_features", persist_state="session",
                    format_func=lambda k: features.FEATURES[k][0], placeholder="only x1 and x2")
 
 
 def training_controls() -> None:
-    st.select_slider("Learning rate α", LEARNING_RATES, key="w_pg_learning_rate")
-    st.selectbox("Optimizer", list(optimizers.OPTIMIZERS), key="w_pg_optimizer",
+    st.select_slider("Learning rate α", LEARNING_RATES, key="w_pg_learning_rate", persist_state="session")
+    st.selectbox("Optimizer", list(optimizers.OPTIMIZERS), key="w_pg_optimizer", persist_state="session",
                  format_func=OPTIMIZER_LABELS.get)
-    st.select_slider("Batch size (examples per step)", BATCH_SIZES, key="w_pg_batch",
+    st.select_slider("Batch size (examples per step)", BATCH_SIZES, key="w_pg_batch", persist_state="session",
                      format_func=lambda b: "full batch" if b == 0 else str(b))
-    st.select_slider("L2 penalty λ", L2_VALUES, key="w_pg_l2", format_func=lambda v: f"{v:g}")
+    st.select_slider("L2 penalty λ", L2_VALUES, key="w_pg_l2", persist_state="session", format_func=lambda v: f"{v:g}")
     c1, c2 = st.columns(2)
-    c1.select_slider("Epochs limit", EPOCH_LIMITS, key="w_pg_max_epochs")
-    c2.select_slider("Epochs per frame", SPEEDS, key="w_pg_speed",
+    c1.select_slider("Epochs limit", EPOCH_LIMITS, key="w_pg_max_epochs", persist_state="session")
+    c2.select_slider("Epochs per frame", SPEEDS, key="w_pg_speed", persist_state="session",
                      help="How many epochs each screen update trains (at most ~0.1 s of work)")
