@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations, features
+from . import diagnostics, features
 from .network import Network
 
 
@@ -56,21 +56,12 @@ def unit_maps(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) ->
     return [A.T.reshape(A.shape[1], r, r) for A in maps]
 
 
-# A unit is "saturated" on an example when its slope g'(z) is below this share of g's largest
-# slope: a sigmoid beyond |z| ≈ 4.4, a tanh beyond |z| ≈ 2.1, a ReLU at z ≤ 0. Little gradient
-# flows back through it there.
-SATURATION_SHARE = 0.05
-_MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1.0, "linear": 1.0}
-
-
 def saturated_share(net: Network, X_in: np.ndarray) -> list[float]:
-    """Per hidden layer l, the share of (example, unit) pairs with g'(Z[l]) < 5 % · max g'.
+    """Per hidden layer l, the share of the n·u_l entries of A[l] that are saturated.
 
-    X_in (n, m) are the network's inputs (features included); returns one float in [0, 1] per hidden layer.
+    The rule is ``engine.diagnostics.saturated`` (e.g. σ < 0.01 or σ > 0.99), the same one the
+    neuron page uses. X_in (n, m) are the network's inputs (features included); one float in [0, 1]
+    per hidden layer.
     """
     outputs = net.layer_outputs(X_in)[:-1]
-    shares = []
-    for (Z, A), name in zip(outputs, net.activation_names):
-        slope = activations.LOCAL_GRADIENT[name](Z, A)
-        shares.append(float(np.mean(slope < SATURATION_SHARE * _MAX_SLOPE[name])))
-    return shares
+    return [diagnostics.saturation_share(Z, A, name) for (Z, A), name in zip(outputs, net.activation_names)]
