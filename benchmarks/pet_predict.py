@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.pets.models import load_bundled  # noqa: E402
 
-CANDIDATES = [os.environ.get("NEURONLAB_PETS_DATA", ""), "/work/shared/data/cats_and_dogs_filtered"]
+# The development photos sit in shared/ beside the repository (never inside it).
+CANDIDATES = [os.environ.get("NEURONLAB_PETS_DATA", ""),
+              str(Path(__file__).resolve().parents[2] / "shared" / "data" / "cats_and_dogs_filtered")]
 
 
 def twelve_megapixel_jpeg() -> tuple[bytes, str]:
