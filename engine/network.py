@@ -69,6 +69,7 @@ class Network:
         self.dense = [Dense.initialized(u_in, u_out, scale, rng, self.dtype)
                       for u_in, u_out, scale in zip(sizes[:-1], sizes[1:], scales)]
         self.hidden = [Activation(name) for name in names]
+        self.last_Z: np.ndarray | None = None  # output logits of the last backprop batch, (m, 1)
 
     # -- parameters -------------------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class Network:
         Y = self._check_y(y, len(X))
         m = len(X)
         Z = self._logits(X)
-        self.last_Z = Z  # the batch's output logits, (m, 1): lets fit score accuracy for free
+        self.last_Z = Z  # lets fit score the batch's accuracy without a second forward pass
         J, A = cost_and_sigmoid_from_logits(Y, Z)
         J += self._l2_term(m)
         dZ = A - Y
