@@ -140,7 +140,8 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     """Any Pillow mode → RGB, alpha composited on white, 16/32-bit and float scaled to 0…255."""
     if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         a = np.asarray(img, dtype=np.float64)
-        top = 1.0 if img.mode == "F" and a.max(initial=0) <= 1.0 else (255.0 if a.max(initial=0) <= 255 else 65535.0)
+        peak = a.max(initial=0)
+        top = 1.0 if img.mode == "F" and peak <= 1.0 else (255.0 if peak <= 255 else 65535.0)
         img = Image.fromarray(np.clip(a / top * 255.0, 0, 255).astype(np.uint8), "L")
     if img.mode == "P":
         img = img.convert("RGBA" if "transparency" in img.info else "RGB")

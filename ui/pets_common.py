@@ -69,16 +69,21 @@ def chosen_model() -> PetModel:
         st.session_state.w_pets_model = "logistic"
     name = st.radio("Model", options, format_func=_model_label, key="w_pets_model",
                     persist_state="session", horizontal=True)
+    return _model(name)
+
+
+def _model(name: str) -> PetModel:
     return st.session_state.pets_session_model if name == "session" else bundled_model(name)
 
 
 def _model_label(name: str) -> str:
-    model = st.session_state.pets_session_model if name == "session" else bundled_model(name)
-    acc = model.metadata.get("test_accuracy")
+    acc = _model(name).metadata.get("test_accuracy")
     return MODEL_LABELS[name] + (f" · test accuracy {acc:.0%}" if isinstance(acc, float) else "")
 
 
-def enlarge(pic: np.ndarray, factor: int = 3) -> np.ndarray:
-    """Nearest-neighbour upscaling so the S×S picture shows its real pixels on a projector."""
+def enlarge(pic: np.ndarray, width: int) -> np.ndarray:
+    """Nearest-neighbour upscaling of an (S, S, C) picture by ⌊width / S⌋ (at least 1), so it shows its
+    real pixels on a projector when drawn ``width`` pixels wide."""
+    factor = max(1, width // pic.shape[0])
     pic = np.repeat(np.repeat(pic, factor, axis=0), factor, axis=1)
     return pic[:, :, 0] if pic.shape[-1] == 1 else pic

@@ -42,7 +42,7 @@ def explain_tab(chosen: PetModel, photos: list[Photo]) -> None:
     p_dog = float(activations.sigmoid(np.array(z)))
     left, right = st.columns([1, 2])
     with left:
-        st.image(enlarge(pic, max(1, 256 // model.size)), width=256, caption="what the model sees")
+        st.image(enlarge(pic, 256), width=256, caption="what the model sees")
         push_dog, push_cat = float(contrib[contrib > 0].sum()), float(contrib[contrib < 0].sum())
         st.markdown(f"Pixels pushing to dog: **{push_dog:+.2f}**  \nPixels pushing to cat: **{push_cat:+.2f}**"
                     f"  \nBias b: **{b:+.2f}**  \nz = **{z:+.2f}**, so P(dog) = σ(z) = **{p_dog:.2f}**")

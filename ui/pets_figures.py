@@ -8,6 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from engine.pets.models import THRESHOLD
+
 from . import style
 
 CHANNELS = {3: ["red channel", "green channel", "blue channel"], 1: ["grey"]}
@@ -16,14 +18,14 @@ CHANNELS = {3: ["red channel", "green channel", "blue channel"], 1: ["grey"]}
 def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = None) -> go.Figure:
     """One horizontal bar per photo: P(dog) from 0 (cat) to 1 (dog), threshold 0.5 marked."""
     p = np.asarray(p, dtype=float)
-    colours = [style.DOG if v >= 0.5 else style.CAT for v in p]
-    labels = [f"{v:.0%} dog" if v >= 0.5 else f"{1 - v:.0%} cat" for v in p]
+    colours = [style.DOG if v >= THRESHOLD else style.CAT for v in p]
+    labels = [f"{v:.0%} dog" if v >= THRESHOLD else f"{1 - v:.0%} cat" for v in p]
     short = [n if len(n) <= 28 else n[:25] + "…" for n in names]
     fig = go.Figure(go.Bar(x=p, y=short, orientation="h", marker_color=colours, text=labels,
                            textposition="outside", textfont=dict(size=style.FONT_SIZE),
                            hovertemplate="%{y}: P(dog) = %{x:.3f}<extra></extra>", cliponaxis=False))
-    fig.add_vline(x=0.5, line=dict(dash="dash", width=2, color=style.GREY),
-                  annotation_text="threshold 0.5", annotation_position="top")
+    fig.add_vline(x=THRESHOLD, line=dict(dash="dash", width=2, color=style.GREY),
+                  annotation_text=f"threshold {THRESHOLD:g}", annotation_position="top")
     fig.update_xaxes(title="P(dog) = ŷ   (0 = surely cat, 1 = surely dog)", range=[0, 1.18],
                      tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(autorange="reversed", title=None)

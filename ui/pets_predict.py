@@ -10,6 +10,7 @@ from . import pets_figures, style
 from .pets_common import Photo, enlarge, picture
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
+COLOUR_WORDS = {"rgb": "colour", "grey": "grey"}
 
 
 def photo_inputs() -> list[Photo]:
@@ -29,7 +30,7 @@ def model_card(model: PetModel) -> None:
     meta = model.metadata
     with st.expander(f"About this model: {model.describe()}"):
         lines = [f"- Network **{model.net.layer_sizes}**, input {model.size}×{model.size} "
-                 f"{'colour' if model.colour == 'rgb' else 'grey'}, standardised per colour channel "
+                 f"{COLOUR_WORDS[model.colour]}, standardised per colour channel "
                  f"(μ = {', '.join(f'{v:.3f}' for v in model.standardizer.mean)}; "
                  f"σ = {', '.join(f'{v:.3f}' for v in model.standardizer.std)})"]
         for key, label in (("train_accuracy", "training accuracy"), ("validation_accuracy", "validation accuracy"),
@@ -61,12 +62,12 @@ def predict_tab(model: PetModel, photos: list[Photo]) -> None:
     st.plotly_chart(pets_figures.p_dog_bars([name for name, _ in good], p), config=style.CHART_CONFIG,
                     key="pets_p_dog_chart")
     st.caption(f"What the model sees: each photo centre-cropped and shrunk to {model.size}×{model.size} "
-               f"{'colour' if model.colour == 'rgb' else 'grey'} pixels, "
+               f"{COLOUR_WORDS[model.colour]} pixels, "
                f"{model.net.layer_sizes[0]:,} numbers in all.")
     cols = st.columns(4)
     for i, ((name, pic), p_dog) in enumerate(zip(good, p)):
         verdict = "Dog" if p_dog >= THRESHOLD else "Cat"
         with cols[i % 4], st.container(border=True):
-            st.image(enlarge(pic, max(1, 192 // model.size)), width=192)
+            st.image(enlarge(pic, 192), width=192)
             st.markdown(f"**{verdict}** · P(dog) = **{p_dog:.2f}**")
             st.caption(name)

@@ -31,9 +31,13 @@ def _start() -> None:
     st.session_state.pets_eval = None
 
 
+def _unfinished(run: dict | None) -> bool:
+    """A run that has been prepared and has epochs left."""
+    return bool(run and "gen" in run and not run.get("done"))
+
+
 def _pause_or_resume() -> None:
-    run = st.session_state.pets_run
-    if run and "gen" in run and not run.get("done"):
+    if _unfinished(st.session_state.pets_run):
         st.session_state.pets_running = not st.session_state.pets_running
 
 
@@ -69,7 +73,7 @@ def train_tab() -> None:
     b1.button("Start training", key="pets_start", on_click=_start, type="primary", disabled=running,
               icon=":material/play_arrow:")
     run = st.session_state.pets_run
-    paused = bool(run and "gen" in run and not run.get("done") and not running)
+    paused = _unfinished(run) and not running
     b2.button("Resume" if paused else "Pause", key="pets_pause", on_click=_pause_or_resume,
               disabled=not (running or paused), icon=":material/pause:")
     b3.button("Reset", key="pets_reset", on_click=_reset, icon=":material/restart_alt:")
@@ -99,8 +103,8 @@ def _prepare_run(root: str) -> None:
                          flip=False)
     model, gen = live(data, config)
     bar.empty()
-    ss.pets_run = {"model": model, "gen": gen, "history": [], "epochs": config.epochs, "size": size,
-                   "colour": colour, "summary": data.summary(), "error": "", "done": False}
+    ss.pets_run = {"model": model, "gen": gen, "history": [], "epochs": config.epochs, "root": root,
+                   "size": size, "colour": colour, "summary": data.summary(), "error": "", "done": False}
 
 
 def _live_panel() -> None:
@@ -144,7 +148,7 @@ def _finish(run: dict) -> None:
     ss.pets_running = False
     if run["error"] or not run["history"]:
         return
-    data = dataset(str(pet_data.configured_root()), run["size"], run["colour"])
+    data = dataset(run["root"], run["size"], run["colour"])
     model = run["model"]
     result = evaluate(model, data.images_test, data.y_test)
     model.metadata.update(test_accuracy=result["accuracy"], train_accuracy=run["history"][-1].train_accuracy)
@@ -171,5 +175,5 @@ def _results(root: str) -> None:
     for i, (idx, p) in enumerate(zip(ev["mistakes"], ev["p_mistakes"])):
         truth = "dog" if data.y_test[idx] == 1 else "cat"
         with cols[i % 4]:
-            st.image(enlarge(data.images_test[idx], max(1, 160 // ev["size"])), width=160)
+            st.image(enlarge(data.images_test[idx], 160), width=160)
             st.caption(f"a **{truth}**, but P(dog) = {p:.2f}")

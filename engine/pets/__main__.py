@@ -116,10 +116,9 @@ def _train(args) -> int:
     data = _load_data(args, args.size, args.colour)
     config = PRESETS[args.model]
     changes = {"epochs": args.epochs, "learning_rate": args.lr, "l2": args.l2,
-               "batch_size": args.batch_size, "seed": args.seed}
+               "batch_size": args.batch_size, "seed": args.seed,
+               "hidden": (args.hidden,) if args.hidden else None}
     config = replace(config, **{k: v for k, v in changes.items() if v is not None})
-    if args.hidden:
-        config = replace(config, hidden=(args.hidden,))
     bar = ProgressBar(f"training {args.model}")
     model = None
     for model, record in train(data, config):

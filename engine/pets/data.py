@@ -71,7 +71,8 @@ class PetData:
 def configured_root() -> Path | None:
     """The data folder named by $NEURONLAB_PETS_DATA if it exists, else None."""
     value = os.environ.get(ENV_DATA, "").strip()
-    return Path(value).expanduser() if value and Path(value).expanduser().is_dir() else None
+    root = Path(value).expanduser()
+    return root if value and root.is_dir() else None
 
 
 def find_photos(root: str | Path, test_fraction: float = 0.2, seed: int = 0,
@@ -94,13 +95,22 @@ def find_photos(root: str | Path, test_fraction: float = 0.2, seed: int = 0,
     if not test:
         if not 0 < test_fraction < 1:
             raise DatasetError("This folder has no test set; give a test_fraction between 0 and 1.")
-        order = np.random.default_rng(seed).permutation(len(train))
-        n_test = max(1, int(round(test_fraction * len(train))))
-        test = sorted(train[i] for i in order[:n_test])
-        train = sorted(train[i] for i in order[n_test:])
+        keep, held = holdout(len(train), test_fraction, seed)
+        test = sorted(train[i] for i in held)
+        train = sorted(train[i] for i in keep)
     if max_per_class is not None:
         train, test = _cap(train, max_per_class), _cap(test, max_per_class)
     return {"train": train, "test": test}
+
+
+def holdout(n: int, fraction: float, seed: int, name: str = "fraction") -> tuple[np.ndarray, np.ndarray]:
+    """(kept indices, held-out indices), both sorted: a seeded random ``fraction`` of range(n),
+    at least one, is held out. ``name`` is the parameter named in the error message."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"{name} must be between 0 and 1; got {fraction}.")
+    order = np.random.default_rng(seed).permutation(n)
+    n_held = max(1, int(round(fraction * n)))
+    return np.sort(order[n_held:]), np.sort(order[:n_held])
 
 
 def load(root: str | Path, size: int = images.DEFAULT_SIZE, colour: str = "rgb",
@@ -111,7 +121,7 @@ def load(root: str | Path, size: int = images.DEFAULT_SIZE, colour: str = "rgb",
     The cache file is keyed by the folder, its file names, sizes and modification times, ``size``
     and ``colour``; ``progress(done, total)`` is called as photos are decoded.
     """
-    images._check_colour(colour)
+    channels = images._check_colour(colour)
     root = Path(root).expanduser()
     photos = find_photos(root, test_fraction, seed, max_per_class)
     cache_file = cache_path(root, photos, size, colour, cache_dir)
@@ -140,7 +150,6 @@ def load(root: str | Path, size: int = images.DEFAULT_SIZE, colour: str = "rgb",
             done += 1
             if progress and (done % every == 0 or done == total):
                 progress(done, total)
-        channels = images.COLOURS[colour]
         arrays[f"images_{split}"] = (np.stack(pics) if pics else
                                      np.zeros((0, size, size, channels), np.uint8))
         arrays[f"y_{split}"] = np.array(ys, dtype=np.uint8)
@@ -149,8 +158,7 @@ def load(root: str | Path, size: int = images.DEFAULT_SIZE, colour: str = "rgb",
         raise DatasetError(f"No photo in {str(root)!r} could be decoded ({len(skipped)} bad files).")
     arrays["skipped"] = np.array([f"{p}\t{r}" for p, r in skipped], dtype=str)
     _write_cache(cache_file, arrays)
-    data = _from_arrays(arrays, size, colour, str(root))
-    return data
+    return _from_arrays(arrays, size, colour, str(root))
 
 
 def cache_path(root: Path, photos: dict, size: int, colour: str, cache_dir=None) -> Path:

@@ -4,8 +4,8 @@ The photos have no open licence (Petfinder/Asirra, "for research"), so the app n
 each user fetches them. ``SOURCE`` is the configuration: the current Microsoft URL. Its SHA-256
 is not recorded here because this project was built offline and we refuse to write down a
 checksum we did not measure: pass ``sha256=`` (``--sha256``) to have it checked; ``fetch`` always
-returns the SHA-256 it measured. ``SOURCE_3367A`` is the older archive whose size and SHA-256 are
-recorded by TensorFlow Datasets (url_checksums/cats_vs_dogs.txt).
+writes the SHA-256 it measured to dest/SHA256.txt. ``SOURCE_3367A`` is the older archive whose size
+and SHA-256 are recorded by TensorFlow Datasets (url_checksums/cats_vs_dogs.txt).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from .. import optimizers
 from ..losses import cost
 from ..training import EpochRecord, fit
 from . import metrics
-from .data import PetData
+from .data import PetData, holdout
 from .models import PetModel, Standardizer, today
 
 
@@ -44,15 +44,6 @@ PRESETS = {
 }
 
 
-def split_validation(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(train indices, validation indices): a seeded random ``fraction`` of range(n) is validation."""
-    if not 0 < fraction < 1:
-        raise ValueError(f"val_fraction must be between 0 and 1; got {fraction}.")
-    order = np.random.default_rng(seed).permutation(n)
-    n_val = max(1, int(round(fraction * n)))
-    return np.sort(order[n_val:]), np.sort(order[:n_val])
-
-
 def mirrored(pictures: np.ndarray) -> np.ndarray:
     """Left-right mirror images, (n, S, S, C) → (n, S, S, C): a cat facing left is still a cat."""
     return pictures[:, :, ::-1]
@@ -67,19 +58,17 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
     ``extra["phase"] == "refit"`` and no validation scores). Test accuracy is measured once at the
     end, and a final (model, None) is yielded.
     """
-    fit_idx, val_idx = split_validation(len(data.y_train), config.val_fraction, config.seed)
+    fit_idx, val_idx = holdout(len(data.y_train), config.val_fraction, config.seed, "val_fraction")
     y_val = data.y_train[val_idx]
     model, X, y = _prepare(data, config, fit_idx)
     X_val = model.features(data.images_train[val_idx])
     best = (np.inf, 0, [p.copy() for p in model.net.parameters()])
     optimizer = optimizers.make(config.optimizer, config.learning_rate)
-    for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, X_val, y_val,
-                      seed=config.seed):
+    for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, seed=config.seed):
         if record.diverged:
             yield model, record
             return
-        # The validation cost without the L2 term: λ/(2m)‖W‖² depends on m and would hide the fit.
-        record.test_cost = cost(y_val, model.net.forward(X_val)[:, 0])
+        record.test_cost, record.test_accuracy = _score(model.net, X_val, y_val)
         record.extra["phase"] = "early stopping"
         if record.test_cost < best[0]:
             best = (record.test_cost, record.epoch, [p.copy() for p in model.net.parameters()])
@@ -88,7 +77,7 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
             break
     for p, saved in zip(model.net.parameters(), best[2]):
         p[...] = saved
-    val_accuracy = metrics.accuracy(y_val, model.predict_proba(data.images_train[val_idx]))
+    val_accuracy = _score(model.net, X_val, y_val)[1]
     train_idx = fit_idx
     if config.refit and best[1] > 0:
         train_idx = np.arange(len(data.y_train))
@@ -109,12 +98,26 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
         "n_train": int(len(train_idx)), "n_validation": int(len(val_idx)), "n_test": int(len(data.y_test)),
         "data_source": data.source,
         "date": today(),
-        "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()},
+        "config": _config_dict(config),
         "procedure": ("early stopping on a validation split of train picks the epoch count"
                       + ("; then refit on all training photos" if config.refit else "")
                       + "; the test photos are scored once, at the end"),
     })
     yield model, None
+
+
+def _score(net, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(J, accuracy) on (X, y) from one forward pass; J is the cross-entropy without the L2 term.
+
+    λ/(2m)‖W‖² depends on m, so leaving it out keeps train and held-out costs comparable.
+    """
+    y_hat = net.forward(X)[:, 0]
+    return cost(y, y_hat), metrics.accuracy(y, y_hat)
+
+
+def _config_dict(config: TrainConfig) -> dict:
+    """The config as JSON-ready metadata (tuples become lists)."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()}
 
 
 def _prepare(data: PetData, config: TrainConfig, idx: np.ndarray):
@@ -151,14 +154,12 @@ def live(data: PetData, config: TrainConfig) -> tuple[PetModel, Iterator[EpochRe
     optimizer = optimizers.make(config.optimizer, config.learning_rate)
 
     def epochs() -> Iterator[EpochRecord]:
-        for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, X_test,
-                          data.y_test, seed=config.seed):
+        for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, seed=config.seed):
             if not record.diverged:
-                record.train_cost = cost(y, model.net.forward(X)[:, 0])
-                record.test_cost = cost(data.y_test, model.net.forward(X_test)[:, 0])
+                record.train_cost = _score(model.net, X, y)[0]
+                record.test_cost, record.test_accuracy = _score(model.net, X_test, data.y_test)
             yield record
 
     model.metadata.update({"kind": config.kind, "data_source": data.source, "date": today(),
-                           "config": {k: (list(v) if isinstance(v, tuple) else v)
-                                      for k, v in asdict(config).items()}})
+                           "config": _config_dict(config)})
     return model, epochs()
