@@ -59,7 +59,7 @@ st.markdown(f"For the **n = {n} training examples** and **m = {run.net.layer_siz
 st.dataframe([{"array": name, "shape": f"({r} × {c})", "what it holds": what}
               for name, (r, c), what in presets.matrix_shapes(run.net.layer_sizes, n)],
              hide_index=True, width="stretch", key="pg_shapes_table")
-st.markdown(f"Total: **{presets.n_parameters(run.net.layer_sizes):,} trainable parameters** (all W and b).")
+st.markdown(f"Total: **{run.net.n_parameters:,} trainable parameters** (all W and b).")
 
 st.subheader("Experiment: depth vs width")
 st.markdown("Same spiral, about the same number of parameters: a **deep & narrow** network (4 hidden layers "

@@ -29,8 +29,10 @@ HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 class Setup:
     """Everything that defines one playground run, seed included (a link to the page carries all of it).
 
-    ``hidden`` lists the units per hidden layer, () for logistic regression; ``batch_size`` None means
-    full batch; ``test_ratio`` is the share of points held out for testing.
+    ``hidden`` lists the units per hidden layer, () for logistic regression; ``features`` are kept in
+    ``engine.features.FEATURES`` order (the order ``expand`` adds them), so two setups that build the
+    same network compare equal; ``batch_size`` None means full batch; ``test_ratio`` is the share of
+    points held out for testing.
     """
 
     dataset: str = "circles"
@@ -57,7 +59,7 @@ class Setup:
         if self.activation not in HIDDEN_ACTIVATIONS:
             raise ValueError(f"Hidden activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}; "
                              f"got {self.activation!r}.")
-        features.check(self.features)
+        object.__setattr__(self, "features", tuple(features.check(self.features)))
         if self.optimizer not in optimizers.OPTIMIZERS:
             raise ValueError(f"Unknown optimizer {self.optimizer!r}. "
                              f"Choose one of: {', '.join(optimizers.OPTIMIZERS)}.")
@@ -212,7 +214,7 @@ PRESET_TITLES: dict[str, str] = {
 def matched_width(deep_hidden: tuple[int, ...], m: int = 2) -> int:
     """The width u of one hidden layer whose network [m, u, 1] has about as many parameters as
     [m, *deep_hidden, 1]: u = round((P_deep − 1) / (m + 2)), since P_wide = (m + 1)·u + (u + 1)."""
-    p_deep = Network([m, *deep_hidden, 1]).n_parameters
+    p_deep = n_parameters([m, *deep_hidden, 1])
     return max(1, int(round((p_deep - 1) / (m + 2))))
 
 

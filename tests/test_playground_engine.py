@@ -76,6 +76,12 @@ def test_setup_rejects_what_the_page_cannot_show():
     assert presets.Setup(features=("x1x2",), hidden=(3,)).layer_sizes == [3, 3, 1]
 
 
+def test_setup_keeps_features_in_the_order_expand_adds_them():
+    setup = presets.Setup(features=("x1x2", "x1_sq"))
+    assert setup.features == ("x1_sq", "x1x2")
+    assert setup == presets.Setup(features=("x1_sq", "x1x2"))
+
+
 def test_setup_round_trips_through_a_plain_dict():
     setup = presets.PRESETS["spiral_depth"].with_(features=("x1_sq",), batch_size=16)
     assert presets.Setup.from_dict(setup.as_dict()) == setup

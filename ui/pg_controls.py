@@ -81,7 +81,6 @@ CONTROLS: list[Control] = [
     Control("w_pg_max_epochs", "epochs", 1000, options=tuple(EPOCH_LIMITS)),
     Control("w_pg_speed", "speed", 10, options=tuple(SPEEDS)),
 ]
-BY_KEY = {c.key: c for c in CONTROLS}
 WIDGET_DEFAULTS = {c.key: (list(c.default) if c.many else c.default) for c in CONTROLS}
 
 
@@ -94,7 +93,7 @@ def setup_from_state(ss) -> presets.Setup:
         dataset=ss["w_pg_dataset"], noise=float(ss["w_pg_noise"]), n_points=int(ss["w_pg_points"]),
         test_ratio=ss["w_pg_test_share"] / 100, seed=int(ss["w_pg_seed"]),
         hidden=tuple(int(ss[f"w_pg_width_{l}"]) for l in range(1, n_layers + 1)),
-        activation=ss["w_pg_activation"], features=tuple(features.check(ss["w_pg_features"])),
+        activation=ss["w_pg_activation"], features=tuple(ss["w_pg_features"]),
         learning_rate=float(ss["w_pg_learning_rate"]), optimizer=ss["w_pg_optimizer"],
         batch_size=int(ss["w_pg_batch"]) or None, l2=float(ss["w_pg_l2"]),
         max_epochs=int(ss["w_pg_max_epochs"]))

@@ -15,7 +15,7 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageColor
 
 from . import style
 
@@ -98,8 +98,8 @@ def learning_curves(records, which: str, height: int = 300) -> go.Figure:
 TILE_PX = 24            # pixels per unit tile in the composed image (the browser scales it)
 LAYER_GAP = 3.2         # distance between layer columns, in tile widths
 UNIT_GAP = 1.35         # distance between units of one layer, in tile heights
-_CAT = np.array([int(style.CAT[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-_DOG = np.array([int(style.DOG[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+_CAT = np.array(ImageColor.getrgb(style.CAT), dtype=float)
+_DOG = np.array(ImageColor.getrgb(style.DOG), dtype=float)
 
 
 def _colour(v: np.ndarray) -> np.ndarray:
@@ -156,7 +156,7 @@ def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases
 def _tiles_png(unit_maps, activation_names, xs, ys, left, top, bottom) -> str:
     """All unit heatmaps composed into one transparent PNG (a data URI: no request leaves the page)."""
     r = unit_maps[0].shape[1]
-    scale = TILE_PX / r
+    idx = (np.arange(TILE_PX) / (TILE_PX / r)).astype(int)  # nearest-neighbour upscaling r → TILE_PX
     width = int(round((xs[-1] + 1) * TILE_PX)) + 1
     height = int(round((top - bottom) * TILE_PX)) + 1
     canvas = np.zeros((height, width, 4), dtype=np.uint8)
@@ -164,7 +164,6 @@ def _tiles_png(unit_maps, activation_names, xs, ys, left, top, bottom) -> str:
     for l, maps in enumerate(unit_maps):
         centred = l == n_layers - 1 or (0 < l < n_layers - 1 and activation_names[l - 1] == "sigmoid")
         rgb = _colour(_scaled(maps, centred))[:, ::-1]  # image rows run top-down, y runs bottom-up
-        idx = (np.arange(TILE_PX) / scale).astype(int)
         tiles = rgb[:, idx][:, :, idx]
         for u in range(maps.shape[0]):
             col = int(round((xs[l] - 0.5 - left) * TILE_PX))

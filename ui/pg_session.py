@@ -18,24 +18,24 @@ STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_satura
 
 # Work per frame is capped so the page keeps redrawing several times a second on any architecture.
 FRAME_BUDGET_S = 0.08
-# Setup fields that define the data or the network; changing one means a new model.
-MODEL_FIELDS = ("dataset", "noise", "n_points", "test_ratio", "seed", "hidden", "activation", "features")
-FIELD_NAMES = {"dataset": "data set", "noise": "noise", "n_points": "number of points", "test_ratio": "test share",
-               "seed": "seed", "hidden": "hidden layers", "activation": "activation",
-               "features": "input features"}
+# Setup fields that define the data or the network (changing one means a new model), with the
+# words the reset note uses for them.
+MODEL_FIELDS = {"dataset": "data set", "noise": "noise", "n_points": "number of points", "test_ratio": "test share",
+                "seed": "seed", "hidden": "hidden layers", "activation": "activation",
+                "features": "input features"}
 
 
-def _model_key(setup: presets.Setup) -> tuple:
-    return tuple(getattr(setup, f) for f in MODEL_FIELDS)
-
-
-def _new_run(setup: presets.Setup, note: str = "") -> presets.Run:
+def _new_run(setup: presets.Setup, note: str = "", weights_from: Network | None = None) -> presets.Run:
+    """Install a fresh run of ``setup``, with the weights of ``weights_from`` if given (an import)."""
     ss = st.session_state
-    ss["pg_run"] = presets.Run(setup)
+    run = presets.Run(setup)
+    if weights_from is not None:
+        run.net.weights, run.net.biases = weights_from.weights, weights_from.biases
+    ss["pg_run"] = run
     ss["pg_saturation"] = []
     ss["pg_note"] = note
-    record_saturation(ss["pg_run"])
-    return ss["pg_run"]
+    record_saturation(run)
+    return run
 
 
 def current_run() -> presets.Run:
@@ -45,8 +45,8 @@ def current_run() -> presets.Run:
     run = ss["pg_run"]
     if run is None:
         return _new_run(setup)
-    if _model_key(run.setup) != _model_key(setup):
-        changed = [FIELD_NAMES[f] for f in MODEL_FIELDS if getattr(run.setup, f) != getattr(setup, f)]
+    changed = [words for f, words in MODEL_FIELDS.items() if getattr(run.setup, f) != getattr(setup, f)]
+    if changed:
         ss["pg_running"] = False
         return _new_run(setup, f"You changed the {', '.join(changed)}: the model was reset to new "
                                f"random weights (epoch 0). Press ▶ Play to train it.")
@@ -116,10 +116,10 @@ def apply_preset(name: str) -> None:
 def run_depth_vs_width(epochs: int, progress) -> None:
     """Train both networks of the experiment, updating ``progress`` (an st.progress), and keep
     their curves in the session."""
-    setups = presets.depth_vs_width_setups(epochs, seed=int(st.session_state["w_pg_seed"]))
-    total = epochs * len(setups)
+    seed = int(st.session_state["w_pg_seed"])
+    total = epochs * len(presets.depth_vs_width_setups(epochs, seed))
     results, done = {}, 0
-    for name, run, record in presets.depth_vs_width(epochs, seed=int(st.session_state["w_pg_seed"])):
+    for name, run, record in presets.depth_vs_width(epochs, seed):
         done += 1
         results[name] = run
         if done % 25 == 0 or done == total:
@@ -153,11 +153,7 @@ def import_model() -> None:
         return
     pg_controls.apply_setup(ss, setup)
     ss["pg_running"] = False
-    run = _new_run(pg_controls.setup_from_state(ss))
-    for p, q in zip(run.net.parameters(), net.parameters()):
-        p[...] = q
-    ss["pg_saturation"] = []  # the entry _new_run made described the random weights
-    record_saturation(run)
+    _new_run(pg_controls.setup_from_state(ss), weights_from=net)
     ss["pg_import_message"] = ("success", f"Imported “{upload.name}”: {net!r}. The controls now show "
                                           "its setup; press ▶ Play to keep training it.")
 

@@ -61,5 +61,5 @@ def detail_view() -> None:
     st.subheader("Per-layer diagnostics")
     c1, c2 = st.columns(2)
     c1.plotly_chart(pg_figures.gradient_norms(run.records), config=style.CHART_CONFIG, key="pg_gradnorm_chart")
-    c2.plotly_chart(pg_figures.saturation(st.session_state["pg_saturation"]), config=style.CHART_CONFIG,
+    c2.plotly_chart(pg_figures.saturation(ss["pg_saturation"]), config=style.CHART_CONFIG,
                     key="pg_saturation_chart")
