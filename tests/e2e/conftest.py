@@ -18,10 +18,21 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Playwright's expect() retries for 5 s by default; a first page run on a busy 2-core CI machine can
+# take longer. This only lengthens the wait: every assertion still has to come true.
+EXPECT_TIMEOUT_MS = 30_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def pytest_configure(config):
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return  # the e2e tests are then skipped (or failed under CI) with a reason
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def _missing_browser_reason() -> str | None:
