@@ -16,6 +16,15 @@ st.markdown(
     "of size α downhill. Press **Play**, or pick a preset.")
 
 
+# The four charts of a frame, two per row: (heading, figure builder taking (scene, frame), widget key).
+VIEWS = [
+    ("**Contour map of J(w, b)** with the paths and −∇J, the steepest way down", figs.contour, "gd_contour_chart"),
+    ("**The cost surface J(w, b) in 3-D** (drag to turn it)", figs.surface3d, "gd_surface_chart"),
+    ("**Cost J after each step**", figs.cost_curve, "gd_cost_chart"),
+    ("**The data and run A's ŷ = σ(w·x + b) now**", figs.data_fit, "gd_data_chart"),
+]
+
+
 def add_l2() -> None:
     st.session_state.w_gd_l2 = 1.0
 
@@ -58,20 +67,10 @@ def player(scene: Scene) -> None:
     m[1].metric("bias b", figs.fmt(run.path.b[k]))
     m[2].metric("cost J(w, b)", figs.fmt(run.path.J[k]))
     m[3].metric("step k", f"{k} of {run.path.steps}")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Contour map of J(w, b)** with the paths and −∇J, the steepest way down")
-        st.plotly_chart(figs.contour(scene, frame), config=style.CHART_CONFIG, key="gd_contour_chart")
-    with right:
-        st.markdown("**The cost surface J(w, b) in 3-D** (drag to turn it)")
-        st.plotly_chart(figs.surface3d(scene, frame), config=style.CHART_CONFIG, key="gd_surface_chart")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Cost J after each step**")
-        st.plotly_chart(figs.cost_curve(scene, frame), config=style.CHART_CONFIG, key="gd_cost_chart")
-    with right:
-        st.markdown("**The data and run A's ŷ = σ(w·x + b) now**")
-        st.plotly_chart(figs.data_fit(scene, frame), config=style.CHART_CONFIG, key="gd_data_chart")
+    for row in (VIEWS[:2], VIEWS[2:]):
+        for column, (heading, figure, key) in zip(st.columns(2), row):
+            column.markdown(heading)
+            column.plotly_chart(figure(scene, frame), config=style.CHART_CONFIG, key=key)
     with st.container(border=True):
         lines = figs.update_latex(run, k)
         if lines:

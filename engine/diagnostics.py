@@ -52,8 +52,7 @@ def histogram(A, bins: int = 30, value_range: tuple[float, float] | None = None)
     if value_range is None:
         lo, hi = (float(A.min()), float(A.max())) if A.size else (0.0, 1.0)
         value_range = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
-    counts, edges = np.histogram(A, bins=bins, range=value_range)
-    return counts, edges
+    return np.histogram(A, bins=bins, range=value_range)
 
 
 # The range each activation's output can take, so histograms of different layers line up.
@@ -90,18 +89,18 @@ def inspect(net: Network, X, y, bins: int = 30) -> list[LayerReport]:
     X (n, m), y (n,) or (n, 1); returns L reports, hidden layers first, the output layer last.
     """
     outputs = net.layer_outputs(X)
-    dW, _ = net.gradients(X, y)
+    norms = gradient_norms(net, X, y)
     names = list(net.activation_names) + ["sigmoid"]
     reports = []
-    for l, ((Z, A), name, g) in enumerate(zip(outputs, names, dW), start=1):
+    for l, ((Z, A), name, norm) in enumerate(zip(outputs, names, norms), start=1):
         counts, edges = histogram(A, bins, OUTPUT_RANGE.get(name))
         reports.append(LayerReport(layer=l, activation=name, Z=Z, A=A,
                                    saturation=saturation_share(Z, A, name),
-                                   grad_norm=float(np.sqrt(np.sum(g * g))), counts=counts, edges=edges))
+                                   grad_norm=norm, counts=counts, edges=edges))
     return reports
 
 
 def gradient_norms(net: Network, X, y) -> list[float]:
     """‖∂J/∂W[l]‖ (Frobenius) for l = 1 … L on the batch X (n, m), y (n,)."""
     dW, _ = net.gradients(X, y)
-    return [float(np.sqrt(np.sum(g * g))) for g in dW]
+    return [float(np.linalg.norm(g)) for g in dW]

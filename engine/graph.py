@@ -150,7 +150,7 @@ def toy_batch(m: int, n: int = 3, seed: int | np.random.Generator = 0) -> tuple[
     """m examples with n standard-normal features rounded to 2 decimals, X (m, n), and y (m,) = [Σ_k x_k > 0]."""
     if int(m) < 1 or int(n) < 1:
         raise ValueError(f"Need m ≥ 1 examples and n ≥ 1 features; got m = {m}, n = {n}.")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # a Generator passes through unchanged
     X = np.round(rng.standard_normal((int(m), int(n))), 2)
     return X, (X.sum(axis=1) > 0).astype(int)
 

@@ -89,7 +89,7 @@ def sweep(net: Network, ms: Sequence[int], seed: int | np.random.Generator = 0,
     ms = [int(m) for m in ms]
     if not ms or min(ms) < 1:
         raise ValueError(f"Every m must be a whole number ≥ 1; got {list(ms)}.")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # a Generator passes through unchanged
     for m in ms:
         X = rng.standard_normal((m, net.layer_sizes[0]))
         yield time_forward(net, X, repeats)

@@ -61,7 +61,6 @@ class Settings:
     steps: int
     batch_size: int | None
     runs: tuple[tuple[str, float], ...]  # (optimizer key, learning rate) for run A, then B, C
-    speed: int
 
 
 def _fmt(v: float) -> str:
@@ -155,8 +154,7 @@ def read_settings() -> Settings:
     runs = [(s.w_gd_optimizer, float(s.w_gd_lr))]
     runs += [(s[f"w_gd_run{i}_optimizer"], float(s[f"w_gd_run{i}_lr"])) for i in (2, 3) if s[f"w_gd_run{i}_on"]]
     return Settings(int(s.w_gd_n), float(s.w_gd_overlap), int(s.w_gd_seed), float(s.w_gd_l2),
-                    float(s.w_gd_w0), float(s.w_gd_b0), int(s.w_gd_steps), batch, tuple(runs),
-                    int(s.w_gd_speed))
+                    float(s.w_gd_w0), float(s.w_gd_b0), int(s.w_gd_steps), batch, tuple(runs))
 
 
 def playback_buttons() -> None:

@@ -86,9 +86,9 @@ def _gradient_arrow(fig: go.Figure, scene: Scene, run: Run, frame: int) -> None:
     if frame >= p.steps or not np.isfinite([p.dw[frame], p.db[frame]]).all():
         return
     w, b = p.w[frame], p.b[frame]
-    w_lo, w_hi, b_lo, b_hi = scene.window
-    if not (w_lo <= w <= w_hi and b_lo <= b <= b_hi):
+    if scene.outside(w, b):
         return
+    w_lo, w_hi, b_lo, b_hi = scene.window
     # The arrow shows the direction of −∇J at a fixed on-screen length; its size is in the numbers.
     sw, sb = w_hi - w_lo, b_hi - b_lo
     dx, dy = -p.dw[frame] / sw, -p.db[frame] / sb
@@ -113,7 +113,7 @@ def surface3d(scene: Scene, frame: int) -> go.Figure:
     for run in scene.runs:
         k = min(frame, run.path.steps)
         w, b, J = run.path.w[:k + 1], run.path.b[:k + 1], run.path.J[:k + 1].copy()
-        outside = (w < w_lo) | (w > w_hi) | (b < b_lo) | (b > b_hi)
+        outside = scene.outside(w, b)
         w, b = np.where(outside, np.nan, w), np.where(outside, np.nan, b)
         J[outside] = np.nan
         fig.add_trace(go.Scatter3d(x=w, y=b, z=J, mode="lines+markers", name=run.label,
@@ -135,7 +135,8 @@ def cost_curve(scene: Scene, frame: int) -> go.Figure:
     """J against step for every run, up to step k, on fixed axes so the curve visibly grows."""
     fig = go.Figure()
     all_J = np.concatenate([r.path.J for r in scene.runs])
-    log_y = bool(np.nanmax(all_J) / max(np.nanmin(all_J), 1e-12) > 30)
+    lo, hi = float(np.nanmin(all_J)), float(np.nanmax(all_J))
+    log_y = hi / max(lo, 1e-12) > 30
     for run in scene.runs:
         k = min(frame, run.path.steps)
         fig.add_trace(go.Scatter(x=np.arange(k + 1), y=run.path.J[:k + 1], mode="lines+markers",
@@ -144,8 +145,6 @@ def cost_curve(scene: Scene, frame: int) -> go.Figure:
     if scene.minimum is not None:
         fig.add_hline(y=scene.minimum.J, line=dict(dash="dash", color=style.GREEN, width=2),
                       annotation_text=f"minimum J* = {scene.minimum.J:.3f}", annotation_position="top right")
-    lo, hi = float(np.nanmin(all_J)), float(np.nanmax(all_J))
-    if scene.minimum is not None:
         lo = min(lo, scene.minimum.J)
     y_range = [np.log10(lo) - 0.1, np.log10(hi) + 0.1] if log_y else [max(0.0, lo - 0.05 * (hi - lo)),
                                                                           hi + 0.05 * (hi - lo) + 1e-3]

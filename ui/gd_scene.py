@@ -29,23 +29,24 @@ class Scene:
     y: np.ndarray       # (m,) 0 = cat, 1 = dog
     runs: list[Run]
     minimum: surface.Minimum | None
-    separable: bool
     window: tuple[float, float, float, float]  # w_lo, w_hi, b_lo, b_hi
     w_grid: np.ndarray  # (GRID,)
     b_grid: np.ndarray  # (GRID,)
     J_grid: np.ndarray  # (GRID, GRID), rows follow b
-    l2: float
     steps: int          # as asked; a diverged run has fewer
 
     @property
     def last_frame(self) -> int:
         return max(r.path.steps for r in self.runs)
 
+    def outside(self, w, b):
+        """True where the point (w, b) lies outside the plotted window; scalars or same-shape arrays."""
+        w_lo, w_hi, b_lo, b_hi = self.window
+        return (w < w_lo) | (w > w_hi) | (b < b_lo) | (b > b_hi)
+
     def leaves_window(self, run: Run) -> int | None:
         """First step at which the run's point lies outside the plotted window, if any."""
-        w_lo, w_hi, b_lo, b_hi = self.window
-        p = run.path
-        out = np.flatnonzero((p.w < w_lo) | (p.w > w_hi) | (p.b < b_lo) | (p.b > b_hi))
+        out = np.flatnonzero(self.outside(run.path.w, run.path.b))
         return int(out[0]) if len(out) else None
 
 
@@ -75,5 +76,4 @@ def _build(n, overlap, seed, l2, w0, b0, steps, batch_size, runs) -> Scene:
     w_grid = np.linspace(window[0], window[1], GRID)
     b_grid = np.linspace(window[2], window[3], GRID)
     J_grid = surface.cost_grid(X, y, w_grid, b_grid, l2)
-    return Scene(X[:, 0], y, out, best, surface.is_separable(X, y), window, w_grid, b_grid, J_grid,
-                 l2, steps)
+    return Scene(X[:, 0], y, out, best, window, w_grid, b_grid, J_grid, steps)

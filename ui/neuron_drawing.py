@@ -18,6 +18,11 @@ def weight_color(w: float) -> str:
     return style.DOG if w >= 0 else style.CAT
 
 
+def _edge_width(w: float, w_max: float) -> float:
+    """1.5 px for w = 0, growing with |w| up to the widest edge at |w| ≥ w_max."""
+    return 1.5 + _MAX_EDGE_WIDTH * min(abs(w) / w_max, 1.0)
+
+
 def neuron_figure(x: Sequence[float], w: Sequence[float], b: float, z: float, a: float,
                   w_max: float = 3.0, height: int = 430) -> go.Figure:
     """A drawing of z = w·x + b, a = σ(z): edge thickness ∝ |w_k|, colour by the sign of w_k."""
@@ -25,25 +30,24 @@ def neuron_figure(x: Sequence[float], w: Sequence[float], b: float, z: float, a:
     ys = [(n - 1) / 2 - k for k in range(n)]
     fig = go.Figure()
     for k, (xk, wk, yk) in enumerate(zip(x, w, ys), start=1):
-        width = 1.5 + _MAX_EDGE_WIDTH * min(abs(wk) / w_max, 1.0)
         fig.add_trace(go.Scatter(x=[_X_INPUT, _X_SUM], y=[yk, 0], mode="lines", hoverinfo="skip",
-                                 line=dict(width=width, color=weight_color(wk)), showlegend=False))
+                                 line=dict(width=_edge_width(wk, w_max), color=weight_color(wk)), showlegend=False))
         fig.add_annotation(x=_X_INPUT + 1.3, y=yk * 0.58 + 0.22, text=f"<b>w{k} = {wk:+.2f}</b>",
                            showarrow=False, font=dict(size=style.FONT_SIZE, color=weight_color(wk)),
                            bgcolor="rgba(255,255,255,0.85)")
     # Bias: an edge from below into the sum.
     fig.add_trace(go.Scatter(x=[_X_SUM, _X_SUM], y=[-1.75, 0], mode="lines", hoverinfo="skip",
-                             line=dict(width=1.5 + _MAX_EDGE_WIDTH * min(abs(b) / w_max, 1.0),
-                                       color=weight_color(b)), showlegend=False))
+                             line=dict(width=_edge_width(b, w_max), color=weight_color(b)), showlegend=False))
     fig.add_annotation(x=_X_SUM, y=-1.95, text=f"<b>b = {b:+.2f}</b>", showarrow=False,
                        font=dict(size=style.FONT_SIZE, color=weight_color(b)))
     for x0, x1 in ((_X_SUM, _X_ACT), (_X_ACT, _X_OUT)):
         fig.add_trace(go.Scatter(x=[x0, x1], y=[0, 0], mode="lines", hoverinfo="skip",
                                  line=dict(width=4, color=style.GREY), showlegend=False))
-    cls = "dog (y = 1)" if a >= 0.5 else "cat (y = 0)"
+    label = int(a >= 0.5)
+    cls = "dog (y = 1)" if label else "cat (y = 0)"
     nodes = [(_X_INPUT, yk, f"x{k} = {xk:+.2f}", "#FFFFFF", 46) for k, (xk, yk) in enumerate(zip(x, ys), start=1)]
     nodes += [(_X_SUM, 0, "Σ", "#FFFFFF", 70), (_X_ACT, 0, "σ", "#FFFFFF", 70),
-              (_X_OUT, 0, "", style.CLASS_COLORS[int(a >= 0.5)], 52)]
+              (_X_OUT, 0, "", style.CLASS_COLORS[label], 52)]
     fig.add_trace(go.Scatter(x=[p[0] for p in nodes], y=[p[1] for p in nodes], mode="markers",
                              marker=dict(size=[p[4] for p in nodes], color=[p[3] for p in nodes], opacity=1,
                                          line=dict(width=3, color="#333")),
@@ -58,8 +62,8 @@ def neuron_figure(x: Sequence[float], w: Sequence[float], b: float, z: float, a:
                        font=dict(size=style.FONT_SIZE + 2))
     fig.add_annotation(x=_X_ACT, y=0.78, text=f"<b>a = σ(z)<br>= {a:.3f}</b>", showarrow=False,
                        font=dict(size=style.FONT_SIZE + 2))
-    fig.add_annotation(x=_X_OUT, y=-0.62, text=f"<b>{cls}</b><br>a {'≥' if a >= 0.5 else '<'} 0.5",
-                       showarrow=False, font=dict(size=style.FONT_SIZE + 1, color=style.CLASS_COLORS[int(a >= 0.5)]))
+    fig.add_annotation(x=_X_OUT, y=-0.62, text=f"<b>{cls}</b><br>a {'≥' if label else '<'} 0.5",
+                       showarrow=False, font=dict(size=style.FONT_SIZE + 1, color=style.CLASS_COLORS[label]))
     fig.update_xaxes(visible=False, range=[-2.9, _X_OUT + 1.1])
     fig.update_yaxes(visible=False, range=[-2.3, (n - 1) / 2 + 0.7])
     fig = style.styled(fig, height)

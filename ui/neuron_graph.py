@@ -24,15 +24,16 @@ class Node:
     backward: str = ""  # its derivative, e.g. "dz = a − y = −0.23"
 
 
-def fmt(v: float) -> str:
-    """A number for a node: 4 significant digits, huge slopes in scientific notation, ∞ spelled out."""
+def fmt(v: float, digits: int = 4) -> str:
+    """A number for a node: ``digits`` significant digits, huge slopes in scientific notation, ∞ spelled out."""
     if not np.isfinite(v):
         return "∞" if v > 0 else "−∞"
-    return f"{v:.4g}".replace("-", "−")
+    return f"{v:.{digits}g}".replace("-", "−")
 
 
 def fmt_vec(v, digits: int = 4) -> str:
-    return "[" + ", ".join(f"{t:.{digits}g}".replace("-", "−") for t in np.ravel(v)) + "]"
+    """A vector for a node, each entry as ``fmt`` writes it: "[0.5, −1.2]"."""
+    return "[" + ", ".join(fmt(t, digits) for t in np.ravel(v)) + "]"
 
 
 def graph_figure(nodes: list[Node], edges: list[tuple[str, str]], height: int = 440,
@@ -60,8 +61,8 @@ def graph_figure(nodes: list[Node], edges: list[tuple[str, str]], height: int = 
     return fig
 
 
-def neuron_graph_figure(g: NeuronGraph, backward: bool = True, height: int = 520) -> go.Figure:
-    """x, w, b → z → a → L with the forward values, and (if ``backward``) dL/d(node) under each."""
+def neuron_graph_figure(g: NeuronGraph, height: int = 520) -> go.Figure:
+    """x, w, b → z → a → L with the forward values, and dL/d(node) under each."""
     label = "dog" if g.y == 1 else "cat"
     nodes = [
         Node("x", 0, 2.5, "x (input)", "= " + fmt_vec(g.x, 3)),
@@ -72,8 +73,6 @@ def neuron_graph_figure(g: NeuronGraph, backward: bool = True, height: int = 520
         Node("y", 4.7, 0, "y (label)", f"= {int(g.y)} ({label})"),
         Node("L", 7.05, 1.25, "L(a, y)", f"= {fmt(g.L)}", "dL/dL = 1"),
     ]
-    if not backward:
-        nodes = [Node(n.key, n.x, n.y, n.title, n.forward) for n in nodes]
     edges = [("x", "z"), ("w", "z"), ("b", "z"), ("z", "a"), ("a", "L"), ("y", "L")]
     return graph_figure(nodes, edges, height)
 

@@ -31,9 +31,9 @@ def train(activation: str, depth: int, data: str, progress=None) -> dict:
         last = record
         if progress is not None and record.epoch % 25 == 0:
             progress.progress(record.epoch / EPOCHS, text=f"Training: epoch {record.epoch} of {EPOCHS}")
-    return {"initial": initial, "trained": diagnostics.inspect(net, X, y), "y": y,
+    return {"initial": initial, "trained": diagnostics.inspect(net, X, y),
             "accuracy": net.accuracy(X, y), "cost": net.cost(X, y),
-            "message": last.message if last is not None and last.diverged else ""}
+            "message": last.message if last is not None else ""}
 
 
 def get_run(activation: str, depth: int, data: str) -> dict:
