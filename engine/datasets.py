@@ -13,7 +13,7 @@ import numpy as np
 
 
 def _rng(seed) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return np.random.default_rng(seed)  # returns a Generator it is given unchanged
 
 
 def _labels(n: int) -> np.ndarray:

@@ -64,7 +64,7 @@ class Network:
         self.layer_sizes = sizes
         self.activation_names = names
         self.l2 = float(l2)
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = np.random.default_rng(seed)  # returns a Generator it is given unchanged
         scales = [_INIT_SCALE.get(name, 1.0) for name in names] + [1.0]
         self.dense = [Dense.initialized(u_in, u_out, scale, rng, self.dtype)
                       for u_in, u_out, scale in zip(sizes[:-1], sizes[1:], scales)]

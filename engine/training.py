@@ -73,7 +73,7 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
     if has_test:
         X_test = net._check_X(X_test)
         Y_test = net._check_y(y_test, len(X_test))
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # returns a Generator it is given unchanged
     params = net.parameters()
     grads = net.grads()
     J_first = None
