@@ -32,7 +32,7 @@ st.markdown(
 )
 
 cols = st.columns(2)
-for i, page in enumerate(p for p in nav.available() if p.url_path):
+for i, page in enumerate(p for p in nav.PAGES if p.url_path):
     with cols[i % 2], st.container(border=True):
         st.page_link(page.file, label=page.title, icon=page.icon)
         st.caption(page.blurb)

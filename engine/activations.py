@@ -22,9 +22,16 @@ def sigmoid(z):
     exactly 0, with no warning.
     """
     z = np.asarray(z)
-    e = np.exp(-np.abs(z))
+    return sigmoid_from_exp(z, np.exp(-np.abs(z))).astype(_float_dtype(z), copy=False)
+
+
+def sigmoid_from_exp(z, e):
+    """σ(z) given e = e^(−|z|): 1/(1 + e) where z ≥ 0, e/(1 + e) elsewhere; same shape as z.
+
+    For callers that need e^(−|z|) anyway (the logistic cost from logits), so it is computed once.
+    """
     r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r).astype(_float_dtype(z), copy=False)
+    return np.where(z >= 0, r, e * r)
 
 
 def sigmoid_derivative(z):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import sigmoid_from_exp
+
 # Same clipping as scikit-learn's log_loss for float64: log(1e-15) ≈ −34.5 at worst.
 EPS = 1e-15
 
@@ -60,8 +62,7 @@ def cost_and_sigmoid_from_logits(y, z) -> tuple[float, np.ndarray]:
     z = np.asarray(z)
     y = _match(y, z)
     e = np.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    y_hat = np.where(z >= 0, r, e * r)
+    y_hat = sigmoid_from_exp(z, e)
     L = np.maximum(z, 0)
     L -= y * z
     L += np.log1p(e)

@@ -5,7 +5,7 @@ import pytest
 from ui import nav
 
 
-@pytest.mark.parametrize("info", nav.available(), ids=lambda p: p.url_path or "home")
+@pytest.mark.parametrize("info", nav.PAGES, ids=lambda p: p.url_path or "home")
 def test_every_page_runs_and_shows_its_title(app, info):
     app.run()
     app.switch_page(info.file).run()

@@ -31,7 +31,3 @@ PAGES = [
              "The same engine on real photos: upload your pet and get P(dog)."),
 ]
 
-
-def available() -> list[PageInfo]:
-    """The pages whose file exists (while pages are being built, not all do)."""
-    return [p for p in PAGES if (ROOT / p.file).exists()]

@@ -14,9 +14,3 @@ def init(defaults: Mapping[str, Any]) -> None:
         if key not in st.session_state:
             st.session_state[key] = value() if callable(value) else value
 
-
-def reset(defaults: Mapping[str, Any]) -> None:
-    """Put every key in ``defaults`` back to its default (for a page's Reset button)."""
-    for key, value in defaults.items():
-        st.session_state[key] = value() if callable(value) else value
-
