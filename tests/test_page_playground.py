@@ -1,5 +1,6 @@
 """AppTest of the network playground: controls, presets, play/step/reset, URL state, import/export."""
 
+import json
 import re
 
 import numpy as np
@@ -23,6 +24,17 @@ def metrics(app) -> dict:
     return {m.label: m.value for m in app.metric}
 
 
+def live_charts(app) -> dict[str, dict]:
+    """The figures of the page's live charts (``ui.live_chart``), by chart key, template included."""
+    charts = {}
+    for element in app.get("component_instance"):
+        args = json.loads(element.proto.json_args)
+        figure = json.loads(args["figure"])
+        figure["layout"]["template"] = json.loads(args["template"])
+        charts[args["chart"]] = figure
+    return charts
+
+
 def epoch(app) -> tuple[int, int]:
     """(epochs trained, epochs limit) from the "Epoch (of N)" metric."""
     (label, value), = [(m.label, m.value) for m in app.metric if m.label.startswith("Epoch")]
@@ -33,8 +45,14 @@ def test_defaults_show_epoch_zero_every_chart_and_the_matrix_shapes(app):
     open_playground(app)
     assert app.title[0].value == "3 · Network playground"
     assert epoch(app) == (0, 1000)
-    charts = app.get("plotly_chart")
-    assert len(charts) == 6  # boundary, cost, accuracy, network graph, gradient norms, saturation
+    charts = live_charts(app)
+    assert set(charts) == {"pg_boundary_chart", "pg_curves_chart", "pg_graph_chart", "pg_diagnostics_chart"}
+    boundary = charts["pg_boundary_chart"]
+    assert boundary["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    # paused: an invisible heatmap of P(dog) answers hovers; 4 point traces (train/test × cat/dog)
+    assert [t["type"] for t in boundary["data"]].count("heatmap") == 1
+    assert sum(len(t["x"]) for t in boundary["data"] if t.get("mode") == "markers" and t["x"][0] is not None) == 300
+    assert boundary["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
     table = app.dataframe[0].value
     rows = dict(zip(table["array"], table["shape"]))
     assert rows["X = A[0]"] == "(210 × 2)" and rows["W[1]"] == "(4 × 2)" and rows["W[3]"] == "(1 × 4)"
@@ -53,11 +71,22 @@ def test_play_advances_a_frame_per_run_until_paused(app):
     open_playground(app, speed="5")
     app.button(key="pg_play").click().run()
     assert app.session_state["pg_running"] and epoch(app) == (5, 1000)
+    first = live_charts(app)
     app.run()  # what the fragment's timer does in the browser
     assert epoch(app) == (10, 1000)
+    second = live_charts(app)
+    # While training, only the boundary image changes: the points keep their data revision, so
+    # Plotly.react leaves them alone, and there is no hover heatmap to recompute.
+    b1, b2 = first["pg_boundary_chart"], second["pg_boundary_chart"]
+    assert b1["layout"]["datarevision"] == b2["layout"]["datarevision"]
+    assert b1["layout"]["images"][0]["source"] != b2["layout"]["images"][0]["source"]
+    assert "heatmap" not in [t["type"] for t in b2["data"]]
+    costs = [t for t in second["pg_curves_chart"]["data"] if t["yaxis"] == "y"]
+    assert [len(t["x"]) for t in costs] == [10, 10]
     app.button(key="pg_pause").click().run()
     app.run()
     assert not app.session_state["pg_running"] and epoch(app) == (10, 1000)
+    assert "heatmap" in [t["type"] for t in live_charts(app)["pg_boundary_chart"]["data"]]
 
 
 def test_training_stops_at_the_epochs_limit(app):
@@ -185,4 +214,4 @@ def test_depth_vs_width_experiment_overlays_both_runs(app):
     results = app.session_state["pg_depth_width"]
     assert set(results) == {"deep & narrow", "shallow & wide"}
     assert all(len(r["train_cost"]) == 600 for r in results.values())
-    assert len(app.get("plotly_chart")) == 8
+    assert len(app.get("plotly_chart")) == 2  # the overlays; the live charts are components

@@ -1,15 +1,17 @@
 """Plotly figures of the network playground: decision boundary, learning curves, the network drawn
 as a graph of per-unit heatmaps, per-layer diagnostics, and the depth-vs-width overlay.
 
-The live figures are redrawn several times a second. Plotly's property-by-property checking of
-``go.Figure`` updates costs ~40 ms per figure on our machine, so each chart's styled layout is
-built once with ``ui.style.styled`` and cached, and the traces are plain dicts assembled without
-re-checking (``_figure``). The JSON sent to the browser is the same as the checked path gives.
+The live figures are redrawn several times a second, so they are plain figure dicts
+({"data": [...], "layout": {...}}, drawn by ``ui.live_chart``) rather than ``go.Figure`` objects:
+Plotly's property-by-property checking costs ~40 ms a figure. Each chart's styled layout is built
+once with ``ui.style.styled`` and cached (``_figure``); the traces are added as they are.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import io
 import json
 
@@ -24,20 +26,24 @@ _LAYOUTS: dict[str, dict] = {}
 
 
 def _figure(traces: list[dict], height: int, title: str | None, layout: dict | None = None,
-            after: dict | None = None, extra: dict | None = None) -> go.Figure:
-    """A figure in the house style: ``styled(go.Figure(layout=layout), height, title)`` then
-    ``update_layout(after)``, cached by its arguments; ``extra`` top-level layout keys (per-frame
-    images, annotations) and the traces are added as they are."""
+            after: dict | None = None, extra: dict | None = None) -> dict:
+    """A figure dict in the house style: the layout of ``styled(go.Figure(layout=layout), height,
+    title)`` then ``update_layout(after)``, cached by its arguments; ``extra`` top-level layout keys
+    (per-frame images, annotations) and the traces are added as they are."""
     key = json.dumps([height, title, layout, after], sort_keys=True, default=str)
     base = _LAYOUTS.get(key)
     if base is None:
         fig = style.styled(go.Figure(layout=layout or {}), height, title)
+        # Tick labels stay inside our margins; not checking each one for overflow saves Plotly a
+        # text measurement per label on every live redraw (~25 % of a learning-curve redraw).
+        fig.update_xaxes(ticklabeloverflow="allow")
+        fig.update_yaxes(ticklabeloverflow="allow")
         if after:
             fig.update_layout(after)
         if len(_LAYOUTS) > 256:
             _LAYOUTS.clear()
         base = _LAYOUTS[key] = fig.layout.to_plotly_json()
-    return go.Figure(data=traces, layout={**base, **(extra or {})}, _validate=False)
+    return {"data": traces, "layout": {**base, **(extra or {})}}
 
 
 def _thin(values) -> tuple[np.ndarray, np.ndarray]:
@@ -50,16 +56,78 @@ def _thin(values) -> tuple[np.ndarray, np.ndarray]:
     return epochs[idx], values[idx]
 
 
-def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, height: int = 560,
-                      title: str | None = "P(dog) over the input plane") -> go.Figure:
-    """Heatmap of ŷ over the plane, the ŷ = 0.5 boundary, train points filled and test points outlined."""
-    traces = [dict(type="heatmap", x=xs, y=ys, z=P, zmin=0, zmax=1, colorscale=style.DIVERGING, opacity=0.85,
-                   colorbar=dict(title=dict(text="P(dog)"), thickness=18, len=0.9),
-                   hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>P(dog) = %{z:.3f}<extra></extra>")]
-    if np.nanmin(P) < 0.5 < np.nanmax(P):
-        traces.append(dict(type="contour", x=xs, y=ys, z=P, showscale=False, hoverinfo="skip", name="ŷ = 0.5",
-                           contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                           line=dict(width=3, color="#222222"), showlegend=True))
+BOUNDARY_UPSCALE = 6    # the probability image is drawn at 6× the grid resolution (smooth, with a crisp ŷ = 0.5 line)
+BOUNDARY_LINE = (34, 34, 34)
+HEATMAP_OPACITY = 0.85  # how strongly P(dog) tints the white plot (points stay readable on top)
+
+
+@functools.cache
+def _probability_palette() -> list[int]:
+    """256 palette entries: index i < 255 is the colour of P(dog) = i / 254 (cat orange ↔ white ↔ dog
+    blue, tinted onto the white plot at HEATMAP_OPACITY); index 255 is the boundary line."""
+    white = np.full(3, 255.0)
+    tint = white + HEATMAP_OPACITY * (_colour(2 * np.arange(255) / 254 - 1).astype(float) - white)
+    return np.vstack([np.round(tint), BOUNDARY_LINE]).astype(np.uint8).ravel().tolist()
+
+
+def probability_png(P: np.ndarray, upscale: int = BOUNDARY_UPSCALE) -> str:
+    """P(dog) over the plane as a PNG data URI: the cat ↔ white ↔ dog colour scale, upsampled
+    bilinearly by ``upscale`` with the ŷ = 0.5 decision boundary drawn in as a dark line.
+
+    P is (r, r) with rows following y (``engine.grid.plane``); the image's top row is the largest y.
+    A palette image (P quantised to 255 levels, one entry for the line) keeps this at a few ms a frame.
+    """
+    r = P.shape[0]
+    levels = np.round(np.clip(np.nan_to_num(P, nan=0.5), 0, 1) * 254).astype(np.uint8)[::-1]
+    q = np.array(Image.fromarray(levels, "L").resize((r * upscale, r * upscale), Image.Resampling.BILINEAR))
+    dog = q >= 127
+    line = np.zeros_like(dog)
+    line[:, 1:] |= dog[:, 1:] != dog[:, :-1]
+    line[1:, :] |= dog[1:, :] != dog[:-1, :]
+    line[:, :-1] |= line[:, 1:].copy()   # two pixels wide: reads at projector distance
+    line[:-1, :] |= line[1:, :].copy()
+    q[line] = 255
+    image = Image.fromarray(q, "P")
+    image.putpalette(_probability_palette())
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _digest(*arrays: np.ndarray) -> str:
+    h = hashlib.blake2b(digest_size=8)
+    for a in arrays:
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool = False, height: int = 560,
+                      title: str | None = "P(dog) over the input plane") -> dict:
+    """P(dog) over the plane as an image with the ŷ = 0.5 boundary, train points filled, test points outlined.
+
+    Built for cheap live redraws: the probabilities are one PNG in ``layout.images``, and the points
+    carry a ``layout.datarevision`` that only changes when the points do. Between two frames
+    Plotly then swaps the image and leaves the points, axes and legend alone (about 20 ms instead of
+    90 ms a frame in headless Chromium). With ``live=False`` (paused) the figure also carries an
+    invisible heatmap of P, so hovering anywhere reads x1, x2 and P(dog); its revision follows P.
+    """
+    d = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
+    lo, hi = float(xs[0]) - d / 2, float(xs[-1]) + d / 2
+    image = dict(source=probability_png(P), xref="x", yref="y", x=lo, y=hi, sizex=hi - lo, sizey=hi - lo,
+                 sizing="stretch", layer="below")
+    traces = [
+        # the colour bar, on a trace with no visible points
+        dict(type="scatter", x=[None, None], y=[None, None], mode="markers", showlegend=False, hoverinfo="skip",
+             marker=dict(color=[0, 1], cmin=0, cmax=1, colorscale=style.DIVERGING, opacity=HEATMAP_OPACITY,
+                         showscale=True, colorbar=dict(title=dict(text="P(dog)"), thickness=18, len=0.9))),
+        # the boundary line lives in the image; this entry names it in the legend
+        dict(type="scatter", x=[None], y=[None], mode="lines", name="ŷ = 0.5 (decision boundary)",
+             line=dict(width=3, color="#222222"), hoverinfo="skip"),
+    ]
+    if not live:
+        traces.append(dict(type="heatmap", x=xs, y=ys, z=P, zmin=0, zmax=1, opacity=0, showscale=False,
+                           showlegend=False, name="P(dog)",
+                           hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>P(dog) = %{z:.3f}<extra></extra>"))
     for X, y, kind in ((X_train, y_train, "train"), (X_test, y_test, "test")):
         for label, animal in ((0, "cat"), (1, "dog")):
             mask = y == label
@@ -74,23 +142,44 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, height: int =
                   yaxis=dict(title=dict(text="x2 (data units)"), range=extent, scaleanchor="x",
                              constrain="domain"))
     after = dict(legend=dict(orientation="h", y=-0.14, x=0), margin=dict(b=110))
-    return _figure(traces, height, title, layout, after)
+    points = _digest(X_train, y_train, X_test, y_test)
+    revision = f"{points}:live" if live else f"{points}:{_digest(P)}"
+    return _figure(traces, height, title, layout, after,
+                   extra=dict(images=[image], datarevision=revision, uirevision=points))
 
 
-def learning_curves(records, which: str, height: int = 300) -> go.Figure:
-    """Train and test cost J (which="cost") or accuracy (which="accuracy") per epoch."""
+def _epoch_axis_end(epochs: int) -> int:
+    """The right end of the epoch axis: the first of 10, 20, 50, 100, 200, 500, … that holds ``epochs``.
+    The axis then stays put for many frames instead of rescaling on every one."""
+    end = 10
+    while end < epochs:
+        end = end * 5 // 2 if str(end)[0] == "2" else end * 2
+    return end
+
+
+def learning_curves(records, height: int = 620) -> dict:
+    """Train and test cost J (top) and accuracy (bottom) per epoch, on one shared epoch axis."""
     traces = []
-    for i, kind in enumerate(("train", "test")):
-        x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
-        traces.append(dict(type="scatter", x=x, y=100 * v if which == "accuracy" else v, mode="lines", name=kind,
-                           line=dict(width=3.5, color=style.RUNS[i], dash="solid" if i == 0 else "dash")))
-    if which == "cost":
-        yaxis, title = dict(title=dict(text="cost J"), rangemode="tozero"), "Cost J (cross-entropy) per epoch"
-    else:
-        yaxis, title = dict(title=dict(text="accuracy (%)"), range=[0, 102]), "Accuracy per epoch"
-    layout = dict(xaxis=dict(title=dict(text="epoch"), rangemode="tozero"), yaxis=yaxis)
-    after = dict(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
-    return _figure(traces, height, title, layout, after)
+    for row, which in ((1, "cost"), (2, "accuracy")):
+        for i, kind in enumerate(("train", "test")):
+            x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
+            traces.append(dict(type="scatter", x=x, y=100 * v if which == "accuracy" else v, mode="lines",
+                               name=kind, legendgroup=kind, showlegend=row == 1,
+                               xaxis="x" if row == 1 else "x2", yaxis="y" if row == 1 else "y2",
+                               hovertemplate=f"{kind}<br>epoch %{{x}}<br>{which} %{{y:.3f}}<extra></extra>",
+                               line=dict(width=3.5, color=style.RUNS[i], dash="solid" if i == 0 else "dash")))
+    epochs = [0, _epoch_axis_end(len(records))]
+    layout = dict(xaxis=dict(anchor="y", range=epochs, showticklabels=False),
+                  yaxis=dict(domain=[0.56, 1.0], title=dict(text="cost J"), rangemode="tozero"),
+                  xaxis2=dict(anchor="y2", matches="x", range=epochs, title=dict(text="epoch")),
+                  yaxis2=dict(domain=[0.0, 0.44], title=dict(text="accuracy (%)"), range=[0, 102]))
+    font = dict(size=style.FONT_SIZE)
+    after = dict(legend=dict(orientation="h", y=1.08, x=1, xanchor="right", yanchor="bottom"),
+                 annotations=[dict(text="<b>Cost J</b> (cross-entropy)", x=0, y=1.0, xref="paper", yref="paper",
+                                   xanchor="left", yanchor="bottom", showarrow=False, font=font),
+                              dict(text="<b>Accuracy</b>", x=0, y=0.44, xref="paper", yref="paper",
+                                   xanchor="left", yanchor="bottom", showarrow=False, font=font)])
+    return _figure(traces, height, "Learning curves per epoch", layout, after)
 
 
 # -- the network as a graph -----------------------------------------------------------------------
@@ -125,7 +214,7 @@ def _positions(layer_sizes: list[int]) -> list[np.ndarray]:
 
 def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases: list[np.ndarray],
                   input_labels: list[str], activation_names: list[str], height: int | None = None
-                  ) -> go.Figure:
+                  ) -> dict:
     """Every unit as a small heatmap of its output over the input plane; every edge coloured by the
     sign of its weight (blue +, orange −) and as thick as |w|. Hover a tile or an edge midpoint for values.
 
@@ -236,33 +325,41 @@ def _unit_hovers(unit_maps, biases, input_labels, activation_names, xs, ys) -> d
 
 # -- diagnostics and experiments -------------------------------------------------------------------
 
-def gradient_norms(records, height: int = 320) -> go.Figure:
-    """‖dW[l]‖ per layer per epoch on a log axis: vanishing gradients show as low lines for early layers."""
+def diagnostics(records, saturation_history, height: int = 400) -> dict:
+    """Per layer, over training, side by side: the gradient norm ‖dW[l]‖ (left, log axis: vanishing
+    gradients show as low lines for early layers) and the share of saturated units (right, sampled
+    at every screen update; ``saturation_history`` holds (epoch, [share per hidden layer]))."""
     traces = []
-    if records:
-        norms = np.array([r.grad_norms for r in records], dtype=float)
-        for l in range(norms.shape[1]):
-            x, v = _thin(np.maximum(norms[:, l], 1e-12))
-            traces.append(dict(type="scatter", x=x, y=v, mode="lines", name=f"W[{l + 1}]",
-                               line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
-    layout = dict(xaxis=dict(title=dict(text="epoch"), rangemode="tozero"),
-                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", exponentformat="power"))
-    return _figure(traces, height, "Gradient norm per layer", layout)
-
-
-def saturation(history, height: int = 320) -> go.Figure:
-    """Share of saturated (example, unit) pairs per hidden layer, sampled at every screen update."""
-    traces = []
-    if history and history[0][1]:
-        epochs = [e for e, _ in history]
-        shares = np.array([s for _, s in history], dtype=float)
+    norms = np.array([r.grad_norms for r in records], dtype=float) if records else np.zeros((0, 0))
+    for l in range(norms.shape[1]):
+        x, v = _thin(np.maximum(norms[:, l], 1e-12))
+        traces.append(dict(type="scatter", x=x, y=v, mode="lines", name=f"layer {l + 1}", legendgroup=str(l),
+                           hovertemplate=f"‖dW[{l + 1}]‖ = %{{y:.2e}}<br>epoch %{{x}}<extra></extra>",
+                           line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
+    if saturation_history and saturation_history[0][1]:
+        epochs = [e for e, _ in saturation_history]
+        shares = np.array([s for _, s in saturation_history], dtype=float)
         for l in range(shares.shape[1]):
             traces.append(dict(type="scatter", x=epochs, y=100 * shares[:, l], mode="lines+markers",
-                               name=f"layer {l + 1}", marker=dict(size=5),
+                               name=f"layer {l + 1}", legendgroup=str(l), showlegend=not len(norms),
+                               xaxis="x2", yaxis="y2", marker=dict(size=5),
+                               hovertemplate=f"layer {l + 1}: %{{y:.1f}} % saturated<br>epoch %{{x}}<extra></extra>",
                                line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
-    layout = dict(xaxis=dict(title=dict(text="epoch"), rangemode="tozero"),
-                  yaxis=dict(title=dict(text="saturated units (%)"), range=[0, 102]))
-    return _figure(traces, height, "Saturated units per hidden layer", layout)
+    if not len(norms):  # nothing trained yet: keep both panels' axes on screen
+        traces.append(dict(type="scatter", x=[None], y=[None], showlegend=False, hoverinfo="skip"))
+    epochs = [0, _epoch_axis_end(len(records))]
+    layout = dict(xaxis=dict(domain=[0.0, 0.45], anchor="y", range=epochs, title=dict(text="epoch")),
+                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", exponentformat="power"),
+                  xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=epochs, title=dict(text="epoch")),
+                  yaxis2=dict(anchor="x2", title=dict(text="saturated units (%)"), range=[0, 102]))
+    font = dict(size=style.FONT_SIZE + 1)
+    after = dict(legend=dict(orientation="h", y=1.12, x=1, xanchor="right", yanchor="bottom"),
+                 margin=dict(t=90),
+                 annotations=[dict(text="<b>Gradient norm per layer</b>", x=0, y=1.02, xref="paper",
+                                   yref="paper", xanchor="left", yanchor="bottom", showarrow=False, font=font),
+                              dict(text="<b>Saturated units per hidden layer</b>", x=0.55, y=1.02, xref="paper",
+                                   yref="paper", xanchor="left", yanchor="bottom", showarrow=False, font=font)])
+    return _figure(traces, height, None, layout, after)
 
 
 def depth_vs_width(results: dict, height: int = 380) -> tuple[go.Figure, go.Figure]:

@@ -1,6 +1,7 @@
 """The network playground in real Chromium: change the architecture, press Play, watch it train."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -11,11 +12,34 @@ pytestmark = pytest.mark.e2e
 
 TITLE = "3 · Network playground"
 
-COST_POINTS = """() => {
-  const plot = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(p => (p.layout?.title?.text || '').includes('Cost J'));
-  return plot && plot._fullData?.length ? plot._fullData[0].x.length : -1;
+# Evaluated inside a live chart's frame (ui/live_chart_frontend/index.html).
+CHART_STATE = """() => {
+  const chart = document.getElementById('chart');
+  return chart ? {key: chart.dataset.chart || null, draws: Number(chart.dataset.draws || 0),
+                  costPoints: chart._fullData?.length ? chart._fullData[0].x.length : -1} : null;
 }"""
+
+
+def live_chart(page, key: str) -> dict:
+    """State of the live chart ``key``: its Plotly redraw count and the points of its first trace."""
+    for frame in page.frames[1:]:
+        try:
+            state = frame.evaluate(CHART_STATE)
+        except Exception:  # noqa: BLE001 - a frame that is being replaced; look at the others
+            continue
+        if state and state["key"] == key:
+            return state
+    return {"key": key, "draws": 0, "costPoints": -1}
+
+
+def wait_for_chart(page, key: str, test, timeout_s: float = 30) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        state = live_chart(page, key)
+        if test(state):
+            return state
+        page.wait_for_timeout(100)
+    raise AssertionError(f"live chart {key} never reached the expected state; last seen {state}")
 
 
 def epoch_metric(page):
@@ -42,15 +66,19 @@ def test_change_layers_and_width_then_play_advances_epochs_and_cost_chart(page, 
     # [2, 6, 4, 4, 1]: (2·6 + 6) + (6·4 + 4) + (4·4 + 4) + (4 + 1) = 71
     expect(page.get_by_text("71 trainable parameters", exact=False)).to_be_visible()
 
+    before = wait_for_chart(page, "pg_curves_chart", lambda s: s["draws"] >= 1)
     page.get_by_role("button", name="Play").click()
     expect(epoch_metric(page)).not_to_have_text("0", timeout=20_000)
     first = int(epoch_metric(page).inner_text())
-    page.wait_for_function(f"() => ({COST_POINTS})() > {first + 5}", timeout=30_000)
+    wait_for_chart(page, "pg_curves_chart", lambda s: s["costPoints"] > first + 5)
     expect(epoch_metric(page)).not_to_have_text(str(first))
     page.get_by_role("button", name="Pause").click()
     wait_until_idle(page)
     expect(page.get_by_role("button", name="Play")).to_be_enabled()
-    assert page.evaluate(COST_POINTS) > first
+    after = live_chart(page, "pg_curves_chart")
+    assert after["costPoints"] > first
+    # The same chart was redrawn in place (Plotly.react), not replaced by a new one every frame.
+    assert after["draws"] >= before["draws"] + 3
     assert_no_exception(page)
 
 

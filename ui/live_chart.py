@@ -1,0 +1,78 @@
+"""A Plotly chart that stays mounted while its figure changes, for redraws several times a second.
+
+``st.plotly_chart`` derives the chart's identity from the figure itself, so every new figure
+unmounts the old chart and draws the new one from scratch (``Plotly.newPlot``, 150–500 ms a chart
+in headless Chromium on our machine). This component keeps one chart per ``key`` and hands each
+new figure to ``Plotly.react``, which redraws only what changed.
+
+Two details keep those redraws cheap (measured, see ``benchmarks/playground_browser_fps.py``):
+
+- figures are plain dicts (``go.Figure`` checks every property and encodes arrays as base64
+  typed arrays, which Plotly.react compares as objects and so redraws in full every time);
+  arrays travel as plain JSON lists;
+- the figure's template travels on its own and the frontend reuses the parsed template object
+  while its text is unchanged; a new template object also means a full redraw.
+
+The frontend is one HTML file (``live_chart_frontend/index.html``) plus the ``plotly.min.js`` that
+ships inside the installed ``plotly`` Python package. Both are copied into a private temporary
+directory when this module is first imported and served from there by Streamlit, so the app needs
+no internet connection and the repository carries no copy of plotly.js.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import plotly
+import streamlit.components.v1 as components
+from plotly.utils import PlotlyJSONEncoder
+
+from . import style
+
+FRONTEND = Path(__file__).with_name("live_chart_frontend")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _served_directory() -> Path:
+    """A fresh private directory (mode 0700) holding index.html and plotly.min.js."""
+    directory = Path(tempfile.mkdtemp(prefix="neuronlab-live-chart-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    shutil.copyfile(FRONTEND / "index.html", directory / "index.html")
+    shutil.copyfile(PLOTLY_JS, directory / "plotly.min.js")
+    return directory
+
+
+_component = components.declare_component("live_chart", path=str(_served_directory()))
+
+
+def _plain(value):
+    """json.dumps fallback: NumPy arrays and scalars as plain lists and numbers."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json(obj) -> str:
+    """``obj`` as JSON with every array a plain list. Non-finite numbers (gaps in a line, a diverged
+    cost) become null, as Plotly expects; that slower path runs only when there are any."""
+    try:
+        return json.dumps(obj, default=_plain, allow_nan=False)
+    except ValueError:  # NaN or ±inf somewhere: Plotly's encoder writes them as null
+        return json.dumps(json.loads(json.dumps(obj, default=_plain)), cls=PlotlyJSONEncoder)
+
+
+def live_chart(spec: dict, *, key: str) -> None:
+    """Draw a figure given as a plain {"data": [...], "layout": {...}} dict (NumPy arrays allowed, as
+    ``ui.pg_figures`` builds them) in a chart that persists across reruns under ``key``."""
+    layout = dict(spec.get("layout", {}))
+    template = layout.pop("template", None)
+    title = layout.get("title", {}).get("text") if isinstance(layout.get("title"), dict) else None
+    _component(figure=to_json({"data": spec.get("data", []), "layout": layout}), template=to_json(template),
+               config=style.CHART_CONFIG, chart=key, title=title or key, key=key, default=None)
