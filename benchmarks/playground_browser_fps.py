@@ -31,7 +31,7 @@ WATCH_EPOCH = """
 () => {
   window.__epochs = [];
   const tick = () => {
-    const el = document.querySelector('[data-testid="stMetricValue"]');
+    const el = document.querySelector('[data-stat="epoch"]');
     const text = el ? el.textContent : null;
     const seen = window.__epochs;
     if (text !== null && (seen.length === 0 || seen[seen.length - 1][1] !== text)) seen.push([performance.now(), text]);

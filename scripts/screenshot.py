@@ -3,6 +3,12 @@
 Starts `streamlit run app.py` on a free port, opens the page, waits for the script run to finish and
 for Plotly charts to draw, and saves a PNG. URL_PATH is "" for the home page. Streamlit scrolls
 inside its own container, so pass a larger --height (e.g. 2600) to capture a long page.
+
+--click NAME presses the button with that name first (repeatable, in order); --play S presses
+Play, waits S seconds and presses Pause (the playground), e.g.
+
+    python scripts/screenshot.py playground docs/screenshots/playground_xor.png \
+        --click "One hidden layer solves XOR" --play 5
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1600)
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--wait", type=float, default=2.0, help="extra seconds for charts to settle")
+    parser.add_argument("--click", action="append", default=[], help="press the button with this name first")
+    parser.add_argument("--play", type=float, default=0.0, help="press Play, wait this long, press Pause")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -49,9 +57,19 @@ def main() -> None:
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
             page.goto(f"http://127.0.0.1:{port}/{args.url_path}")
             page.wait_for_timeout(500)
-            page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                                   "?.getAttribute('data-test-script-state') === 'notRunning'",
-                                   timeout=120_000)
+            idle = ("() => document.querySelector('[data-testid=\"stApp\"]')"
+                    "?.getAttribute('data-test-script-state') === 'notRunning'")
+            page.wait_for_function(idle, timeout=120_000)
+            for name in args.click:
+                page.get_by_role("button", name=name).first.click()
+                page.wait_for_timeout(500)
+                page.wait_for_function(idle, timeout=300_000)
+            if args.play:
+                page.get_by_role("button", name="Play").first.click()
+                page.wait_for_timeout(int(args.play * 1000))
+                page.get_by_role("button", name="Pause").first.click()
+                page.wait_for_timeout(500)
+                page.wait_for_function(idle, timeout=120_000)
             page.wait_for_timeout(int(args.wait * 1000))
             page.screenshot(path=args.out, full_page=True)
             browser.close()

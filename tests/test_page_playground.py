@@ -1,5 +1,6 @@
 """AppTest of the network playground: controls, presets, play/step/reset, URL state, import/export."""
 
+import html
 import json
 import re
 
@@ -20,8 +21,19 @@ def open_playground(app, **query):
     return app
 
 
-def metrics(app) -> dict:
-    return {m.label: m.value for m in app.metric}
+STAT = re.compile(r'<div style="[^"]*">([^<]*)</div><div style="[^"]*" data-stat="(\w+)">([^<]*)</div>')
+
+
+def stats(app) -> dict[str, tuple[str, str]]:
+    """The live statistics row (``ui.pg_views.stats_html``): {name: (label, value)}."""
+    rows = [m.value for m in app.markdown if 'aria-label="Training progress"' in m.value]
+    assert len(rows) == 1, rows
+    return {key: (html.unescape(label), html.unescape(value)) for label, key, value in STAT.findall(rows[0])}
+
+
+def metrics(app) -> dict[str, str]:
+    """{label: value} of the statistics row, e.g. {"Train cost J": "0.6931", …}."""
+    return dict(stats(app).values())
 
 
 def live_charts(app) -> dict[str, dict]:
@@ -36,8 +48,8 @@ def live_charts(app) -> dict[str, dict]:
 
 
 def epoch(app) -> tuple[int, int]:
-    """(epochs trained, epochs limit) from the "Epoch (of N)" metric."""
-    (label, value), = [(m.label, m.value) for m in app.metric if m.label.startswith("Epoch")]
+    """(epochs trained, epochs limit) from the "Epoch (of N)" statistic."""
+    label, value = stats(app)["epoch"]
     return int(value), int(re.search(r"of (\d+)", label).group(1))
 
 
@@ -178,7 +190,8 @@ def test_a_diverging_run_shows_an_error_and_no_nan(app):
     errors = [e.value for e in app.error]
     assert any("diverged" in e and "learning rate" in e for e in errors)
     assert not app.session_state["pg_running"]
-    assert all("nan" not in m.value.lower() and "inf" not in m.value.lower() for m in app.metric)
+    shown = metrics(app)
+    assert len(shown) == 5 and all("nan" not in v.lower() and "inf" not in v.lower() for v in shown.values())
 
 
 def test_exported_network_imports_back_with_its_setup(app):

@@ -68,11 +68,13 @@ def to_json(obj) -> str:
         return json.dumps(json.loads(json.dumps(obj, default=_plain)), cls=PlotlyJSONEncoder)
 
 
-def live_chart(spec: dict, *, key: str) -> None:
+def live_chart(spec: dict, *, key: str, label: str | None = None) -> None:
     """Draw a figure given as a plain {"data": [...], "layout": {...}} dict (NumPy arrays allowed, as
-    ``ui.pg_figures`` builds them) in a chart that persists across reruns under ``key``."""
+    ``ui.pg_figures`` builds them) in a chart that persists across reruns under ``key``. ``label`` is
+    the chart's accessible name (default: its title)."""
     layout = dict(spec.get("layout", {}))
     template = layout.pop("template", None)
-    title = layout.get("title", {}).get("text") if isinstance(layout.get("title"), dict) else None
+    title = layout.get("title")
+    label = label or (title.get("text") if isinstance(title, dict) else None) or key
     _component(figure=to_json({"data": spec.get("data", []), "layout": layout}), template=to_json(template),
-               config=style.CHART_CONFIG, chart=key, title=title or key, key=key, default=None)
+               config=style.CHART_CONFIG, chart=key, title=label, key=key, default=None)

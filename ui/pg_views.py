@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from engine import features, grid
@@ -9,10 +11,35 @@ from engine import features, grid
 from . import pg_figures, pg_session, style
 from .live_chart import live_chart
 
-FRAME_SECONDS = 0.15       # up to 6.7 screen updates a second while training (target: at least 5)
+FRAME_SECONDS = 0.12       # up to 8 screen updates a second while training (target: at least 5)
 DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second
 BOUNDARY_RESOLUTION = 60   # grid points per side of the decision-boundary heatmap
 UNIT_RESOLUTION = 20       # … and of each unit's small heatmap in the network graph
+
+
+STAT_STYLE = ("display:flex;flex-wrap:wrap;gap:0.2rem 3rem;margin-bottom:0.5rem",
+              "font-size:0.95rem;color:#333333", "font-size:2.2rem;line-height:1.25;color:#111111")
+
+
+def stats_html(run) -> str:
+    """Epoch, costs and accuracies as one row of large numbers.
+
+    One markdown element rather than five ``st.metric`` in five columns: Streamlit re-renders every
+    element of the fragment on each frame, and those eleven elements cost about one redraw a second
+    in headless Chromium (``benchmarks/playground_browser_fps.py``). Each value carries a
+    ``data-stat`` name for tests. All text here is ours (numbers and fixed labels), never user input.
+    """
+    last = run.records[-1] if run.records else None
+    stats = [("epoch", f"Epoch (of {run.setup.max_epochs})", f"{run.epoch}"),
+             ("train_cost", "Train cost J", f"{last.train_cost:.4f}" if last else "–"),
+             ("test_cost", "Test cost J", f"{last.test_cost:.4f}" if last else "–"),
+             ("train_accuracy", "Train accuracy", f"{last.train_accuracy:.1%}" if last else "–"),
+             ("test_accuracy", "Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")]
+    row, label, value = STAT_STYLE
+    cells = "".join(f'<div><div style="{label}">{html.escape(name)}</div>'
+                    f'<div style="{value}" data-stat="{key}">{html.escape(text)}</div></div>'
+                    for key, name, text in stats)
+    return f'<div role="group" aria-label="Training progress" style="{row}">{cells}</div>'
 
 
 def live_view() -> None:
@@ -24,13 +51,7 @@ def live_view() -> None:
         if run.finished:
             ss["pg_running"] = False
             st.rerun()  # a whole-page run stops the timer and re-enables ▶ Play
-    last = run.records[-1] if run.records else None
-    m = st.columns(5)
-    m[0].metric(f"Epoch (of {run.setup.max_epochs})", f"{run.epoch}")
-    m[1].metric("Train cost J", f"{last.train_cost:.4f}" if last else "–")
-    m[2].metric("Test cost J", f"{last.test_cost:.4f}" if last else "–")
-    m[3].metric("Train accuracy", f"{last.train_accuracy:.1%}" if last else "–")
-    m[4].metric("Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
+    st.markdown(stats_html(run), unsafe_allow_html=True)
     if run.diverged_message:
         st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
                  "finite state. Press Reset to start again.", icon=":material/error:")
@@ -42,7 +63,8 @@ def live_view() -> None:
                                                 run.X_train, run.y_train, run.X_test, run.y_test,
                                                 live=ss["pg_running"]), key="pg_boundary_chart")
     with right:
-        live_chart(pg_figures.learning_curves(run.records), key="pg_curves_chart")
+        live_chart(pg_figures.learning_curves(run.records), key="pg_curves_chart",
+                   label="Learning curves: cost J and accuracy per epoch, train and test")
 
 
 def detail_view() -> None:
@@ -52,11 +74,13 @@ def detail_view() -> None:
     lo, hi = grid.bounds(run.X_train, run.X_test)
     st.subheader("The network: every unit's output over the input plane")
     st.caption("Blue = high (dog side), orange = low (cat side). Edges: blue w > 0, orange w < 0, thicker = "
-               "larger |w|. Hover over a tile or the middle of an edge to read its values.")
+               "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values.")
     _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
     live_chart(pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
                                         list(run.net.weights), list(run.net.biases),
-                                        features.input_labels(run.setup.features), run.net.activation_names),
-               key="pg_graph_chart")
+                                        features.input_labels(run.setup.features), run.net.activation_names,
+                                        live=ss["pg_running"]),
+               key="pg_graph_chart", label="The network drawn as a graph of unit heatmaps and weighted edges")
     st.subheader("Per-layer diagnostics")
-    live_chart(pg_figures.diagnostics(run.records, ss["pg_saturation"]), key="pg_diagnostics_chart")
+    live_chart(pg_figures.diagnostics(run.records, ss["pg_saturation"]), key="pg_diagnostics_chart",
+               label="Per-layer gradient norm and share of saturated units per epoch")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import plotly.io as pio
+import streamlit  # noqa: F401  importing Streamlit sets Plotly's default template; ours below must win
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CAT = "#E69F00"      # y = 0

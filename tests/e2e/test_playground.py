@@ -44,8 +44,7 @@ def wait_for_chart(page, key: str, test, timeout_s: float = 30) -> dict:
 
 def epoch_metric(page):
     # A fragment rerun can briefly leave the previous (stale) copy in the page: read the live one.
-    return page.locator("[data-stale='false'] [data-testid='stMetric']").filter(
-        has_text="Epoch (of 1000)").get_by_test_id("stMetricValue").last
+    return page.locator("[data-stale='false'] [data-stat='epoch']").last
 
 
 def test_change_layers_and_width_then_play_advances_epochs_and_cost_chart(page, server_url):
