@@ -5,7 +5,7 @@ for Plotly charts to draw, and saves a PNG. URL_PATH is "" for the home page. St
 inside its own container, so pass a larger --height (e.g. 2600) to capture a long page.
 
 --click NAME presses the button with that name first (repeatable, in order); --play S presses
-Play, waits S seconds and presses Pause (the playground), e.g.
+Play, waits S seconds and presses Pause unless the run already stopped (the playground), e.g.
 
     python scripts/screenshot.py playground docs/screenshots/playground_xor.png \
         --click "One hidden layer solves XOR" --play 5
@@ -67,7 +67,9 @@ def main() -> None:
             if args.play:
                 page.get_by_role("button", name="Play").first.click()
                 page.wait_for_timeout(int(args.play * 1000))
-                page.get_by_role("button", name="Pause").first.click()
+                pause = page.get_by_role("button", name="Pause").first
+                if pause.is_enabled():  # a short run may already have reached its epochs limit
+                    pause.click()
                 page.wait_for_timeout(500)
                 page.wait_for_function(idle, timeout=120_000)
             page.wait_for_timeout(int(args.wait * 1000))

@@ -337,6 +337,9 @@ def _unit_hovers(unit_maps, biases, input_labels, activation_names, xs, ys) -> d
 
 # -- diagnostics and experiments -------------------------------------------------------------------
 
+LAYER_COLOURS = style.RUNS + ["#000000"]  # seven: W[1] … W[7] of the deepest network, no colour twice
+
+
 def diagnostics(records, saturation_history, height: int = 400) -> dict:
     """Per layer, over training, side by side: the gradient norm ‖dW[l]‖ (left, log axis: vanishing
     gradients show as low lines for early layers) and the share of saturated units (right, sampled
@@ -347,7 +350,7 @@ def diagnostics(records, saturation_history, height: int = 400) -> dict:
         x, v = _thin(np.maximum(norms[:, l], 1e-12))
         traces.append(dict(type="scatter", x=x, y=v, mode="lines", name=f"layer {l + 1}", legendgroup=str(l),
                            hovertemplate=f"‖dW[{l + 1}]‖ = %{{y:.2e}}<br>epoch %{{x}}<extra></extra>",
-                           line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
+                           line=dict(width=3, color=LAYER_COLOURS[l % len(LAYER_COLOURS)])))
     if saturation_history and saturation_history[0][1]:
         epochs = [e for e, _ in saturation_history]
         shares = np.array([s for _, s in saturation_history], dtype=float)
@@ -356,12 +359,12 @@ def diagnostics(records, saturation_history, height: int = 400) -> dict:
                                name=f"layer {l + 1}", legendgroup=str(l), showlegend=not len(norms),
                                xaxis="x2", yaxis="y2", marker=dict(size=5),
                                hovertemplate=f"layer {l + 1}: %{{y:.1f}} % saturated<br>epoch %{{x}}<extra></extra>",
-                               line=dict(width=3, color=style.RUNS[l % len(style.RUNS)])))
+                               line=dict(width=3, color=LAYER_COLOURS[l % len(LAYER_COLOURS)])))
     if not len(norms):  # nothing trained yet: keep both panels' axes on screen
         traces.append(dict(type="scatter", x=[None], y=[None], showlegend=False, hoverinfo="skip"))
     epochs = [0, _epoch_axis_end(len(records))]
     layout = dict(xaxis=dict(domain=[0.0, 0.45], anchor="y", range=epochs, title=dict(text="epoch")),
-                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", exponentformat="power"),
+                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", dtick="D2", tickformat=".0e"),
                   xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=epochs, title=dict(text="epoch")),
                   yaxis2=dict(anchor="x2", title=dict(text="saturated units (%)"), range=[0, 102]))
     font = dict(size=style.FONT_SIZE + 1)
