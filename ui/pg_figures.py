@@ -362,9 +362,12 @@ def diagnostics(records, saturation_history, height: int = 400) -> dict:
                                line=dict(width=3, color=LAYER_COLOURS[l % len(LAYER_COLOURS)])))
     if not len(norms):  # nothing trained yet: keep both panels' axes on screen
         traces.append(dict(type="scatter", x=[None], y=[None], showlegend=False, hoverinfo="skip"))
+    # Ticks at 1, 2, 5 × 10^k on a short log range, at powers of ten only when it spans over two decades.
+    positive = norms[norms > 0]
+    log_step = 1 if positive.size and np.log10(positive.max() / positive.min()) > 2 else "D2"
     epochs = [0, _epoch_axis_end(len(records))]
     layout = dict(xaxis=dict(domain=[0.0, 0.45], anchor="y", range=epochs, title=dict(text="epoch")),
-                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", dtick="D2", tickformat=".0e"),
+                  yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", dtick=log_step, tickformat=".0e"),
                   xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=epochs, title=dict(text="epoch")),
                   yaxis2=dict(anchor="x2", title=dict(text="saturated units (%)"), range=[0, 102]))
     font = dict(size=style.FONT_SIZE + 1)
