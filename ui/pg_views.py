@@ -8,7 +8,7 @@ import streamlit as st
 
 from engine import features, grid
 
-from . import pg_figures, pg_session, style
+from . import pg_figures, pg_session
 from .live_chart import live_chart
 
 FRAME_SECONDS = 0.12       # up to 8 screen updates a second while training (target: at least 5)
@@ -25,7 +25,7 @@ def stats_html(run) -> str:
     """Epoch, costs and accuracies as one row of large numbers.
 
     One markdown element rather than five ``st.metric`` in five columns: Streamlit re-renders every
-    element of the fragment on each frame, and those eleven elements cost about one redraw a second
+    element of the fragment on each frame, and those eleven elements cost about 0.6 redraws a second
     in headless Chromium (``benchmarks/playground_browser_fps.py``). Each value carries a
     ``data-stat`` name for tests. All text here is ours (numbers and fixed labels), never user input.
     """
