@@ -17,9 +17,9 @@ STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_satura
                   "pg_import_message": None, "pg_depth_width": None}
 
 # Training per frame stops after this long, whatever "epochs per frame" says, so a big network
-# trains fewer epochs a frame instead of redrawing less often. A third of the 0.12 s frame: with
-# 0.08 s the largest network (6 × 32 units, 5 extra features) redrew 1.8 times a second in
-# headless Chromium on our 2-core machine, with 0.04 s 2.7 times (and trained more epochs).
+# trains fewer epochs a frame instead of redrawing less often. A third of the 0.12 s frame: going
+# from 0.08 s to 0.04 s took the largest network (6 × 32 units, 5 extra features) from 1.8 to 2.7
+# redraws a second in headless Chromium on our 2-core machine, and it trained more epochs.
 FRAME_BUDGET_S = 0.04
 # Setup fields that define the data or the network (changing one means a new model), with the
 # words the reset note uses for them.
