@@ -154,3 +154,25 @@ def assert_no_exception(tab) -> None:
     """No Streamlit exception box is on the page."""
     n = tab.locator('[data-testid="stException"]').count()
     assert n == 0, f"{n} exception(s) on the page: " + tab.locator('[data-testid="stException"]').first.inner_text()
+
+
+# Evaluated inside each live chart's frame (ui/live_chart_frontend/index.html).
+_LIVE_CHART_STATE = """() => {
+  const chart = document.getElementById('chart');
+  return chart && chart.dataset.chart ? {key: chart.dataset.chart, draws: Number(chart.dataset.draws || 0),
+                  points: chart._fullData?.length ? chart._fullData[0].x.length : -1} : null;
+}"""
+
+
+def live_charts(tab) -> dict[str, dict]:
+    """Every live chart on the page (``ui.live_chart``) by key: its Plotly redraw count ("draws") and
+    the number of points in its first trace ("points")."""
+    charts = {}
+    for frame in tab.frames[1:]:
+        try:
+            state = frame.evaluate(_LIVE_CHART_STATE)
+        except Exception:  # noqa: BLE001 - a frame being replaced or not yet loaded; skip it
+            continue
+        if state:
+            charts[state["key"]] = state
+    return charts

@@ -6,30 +6,15 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, open_page, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, live_charts, open_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "3 · Network playground"
 
-# Evaluated inside a live chart's frame (ui/live_chart_frontend/index.html).
-CHART_STATE = """() => {
-  const chart = document.getElementById('chart');
-  return chart ? {key: chart.dataset.chart || null, draws: Number(chart.dataset.draws || 0),
-                  costPoints: chart._fullData?.length ? chart._fullData[0].x.length : -1} : null;
-}"""
-
-
 def live_chart(page, key: str) -> dict:
-    """State of the live chart ``key``: its Plotly redraw count and the points of its first trace."""
-    for frame in page.frames[1:]:
-        try:
-            state = frame.evaluate(CHART_STATE)
-        except Exception:  # noqa: BLE001 - a frame that is being replaced; look at the others
-            continue
-        if state and state["key"] == key:
-            return state
-    return {"key": key, "draws": 0, "costPoints": -1}
+    """Redraw count and first-trace points of the live chart ``key`` (zeros before it first draws)."""
+    return live_charts(page).get(key, {"key": key, "draws": 0, "points": -1})
 
 
 def wait_for_chart(page, key: str, test, timeout_s: float = 30) -> dict:
@@ -69,13 +54,13 @@ def test_change_layers_and_width_then_play_advances_epochs_and_cost_chart(page, 
     page.get_by_role("button", name="Play").click()
     expect(epoch_metric(page)).not_to_have_text("0", timeout=20_000)
     first = int(epoch_metric(page).inner_text())
-    wait_for_chart(page, "pg_curves_chart", lambda s: s["costPoints"] > first + 5)
+    wait_for_chart(page, "pg_curves_chart", lambda s: s["points"] > first + 5)
     expect(epoch_metric(page)).not_to_have_text(str(first))
     page.get_by_role("button", name="Pause").click()
     wait_until_idle(page)
     expect(page.get_by_role("button", name="Play")).to_be_enabled()
     after = live_chart(page, "pg_curves_chart")
-    assert after["costPoints"] > first
+    assert after["points"] > first
     # The same chart was redrawn in place (Plotly.react), not replaced by a new one every frame.
     assert after["draws"] >= before["draws"] + 3
     assert_no_exception(page)
