@@ -77,10 +77,13 @@ def probability_png(P: np.ndarray, upscale: int = BOUNDARY_UPSCALE) -> str:
     P is (r, r) with rows following y (``engine.grid.plane``); the image's top row is the largest y.
     A palette image (P quantised to 255 levels, one entry for the line) keeps this at a few ms a frame.
     """
-    r = P.shape[0]
-    levels = np.round(np.clip(np.nan_to_num(P, nan=0.5), 0, 1) * 254).astype(np.uint8)[::-1]
-    q = np.array(Image.fromarray(levels, "L").resize((r * upscale, r * upscale), Image.Resampling.BILINEAR))
-    dog = q >= 127
+    size = (P.shape[0] * upscale,) * 2
+    P = np.clip(np.nan_to_num(P, nan=0.5), 0, 1)[::-1]
+    levels = np.round(P * 254).astype(np.uint8)
+    q = np.array(Image.fromarray(levels, "L").resize(size, Image.Resampling.BILINEAR))
+    # The line follows P itself, not the 255 colour levels: where P stays near 0.5 (logistic
+    # regression on XOR) the levels are flat steps and the line would come out as a staircase.
+    dog = np.asarray(Image.fromarray(P.astype(np.float32), "F").resize(size, Image.Resampling.BILINEAR)) >= 0.5
     line = np.zeros_like(dog)
     line[:, 1:] |= dog[:, 1:] != dog[:, :-1]
     line[1:, :] |= dog[1:, :] != dog[:-1, :]
