@@ -154,6 +154,12 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
                    extra=dict(images=[image], datarevision=revision, uirevision=points))
 
 
+def _panel_title(text: str, x: float, y: float, size: int = style.FONT_SIZE) -> dict:
+    """A subplot's title: an annotation whose bottom-left corner sits at (x, y) in paper coordinates."""
+    return dict(text=text, x=x, y=y, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                showarrow=False, font=dict(size=size))
+
+
 def _epoch_axis_end(epochs: int) -> int:
     """The right end of the epoch axis: the first of 10, 20, 50, 100, 200, 500, … that holds ``epochs``.
     The axis then stays put for many frames instead of rescaling on every one."""
@@ -179,13 +185,10 @@ def learning_curves(records, height: int = 620) -> dict:
                   yaxis=dict(domain=[0.56, 1.0], title=dict(text="cost J"), rangemode="tozero"),
                   xaxis2=dict(anchor="y2", matches="x", range=epochs, title=dict(text="epoch")),
                   yaxis2=dict(domain=[0.0, 0.44], title=dict(text="accuracy (%)"), range=[0, 102]))
-    font = dict(size=style.FONT_SIZE)
     after = dict(legend=dict(orientation="h", y=1.075, x=1, xanchor="right", yanchor="bottom"),
                  margin=dict(t=75),
-                 annotations=[dict(text="<b>Cost J</b> (cross-entropy)", x=0, y=1.0, xref="paper", yref="paper",
-                                   xanchor="left", yanchor="bottom", showarrow=False, font=font),
-                              dict(text="<b>Accuracy</b>", x=0, y=0.44, xref="paper", yref="paper",
-                                   xanchor="left", yanchor="bottom", showarrow=False, font=font)])
+                 annotations=[_panel_title("<b>Cost J</b> (cross-entropy)", 0, 1.0),
+                              _panel_title("<b>Accuracy</b>", 0, 0.44)])
     return _figure(traces, height, None, layout, after)
 
 
@@ -373,13 +376,11 @@ def diagnostics(records, saturation_history, height: int = 400) -> dict:
                   yaxis=dict(title=dict(text="‖dW[l]‖ (log scale)"), type="log", dtick=log_step, tickformat=".0e"),
                   xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=epochs, title=dict(text="epoch")),
                   yaxis2=dict(anchor="x2", title=dict(text="saturated units (%)"), range=[0, 102]))
-    font = dict(size=style.FONT_SIZE + 1)
     after = dict(legend=dict(orientation="h", y=1.12, x=1, xanchor="right", yanchor="bottom"),
                  margin=dict(t=90),
-                 annotations=[dict(text="<b>Gradient norm per layer</b>", x=0, y=1.02, xref="paper",
-                                   yref="paper", xanchor="left", yanchor="bottom", showarrow=False, font=font),
-                              dict(text="<b>Saturated units per hidden layer</b>", x=0.55, y=1.02, xref="paper",
-                                   yref="paper", xanchor="left", yanchor="bottom", showarrow=False, font=font)])
+                 annotations=[_panel_title("<b>Gradient norm per layer</b>", 0, 1.02, style.FONT_SIZE + 1),
+                              _panel_title("<b>Saturated units per hidden layer</b>", 0.55, 1.02,
+                                           style.FONT_SIZE + 1)])
     return _figure(traces, height, None, layout, after)
 
 
