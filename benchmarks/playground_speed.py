@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Network, datasets, features, fit, grid, optimizers, presets  # noqa: E402
+from engine import Network, datasets, fit, optimizers, presets  # noqa: E402
+from lessons import features, grid
 from ui import pg_figures  # noqa: E402
 from ui.live_chart import to_json  # noqa: E402
 from ui.pg_session import FRAME_BUDGET_S  # noqa: E402

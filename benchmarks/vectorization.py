@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import Network  # noqa: E402
-from engine.vectorize import sweep  # noqa: E402
+from lessons.vectorize import sweep  # noqa: E402
 
 NETWORKS = {"one neuron [3, 1], sigmoid": ([3, 1], "sigmoid"),
             "small network [2, 8, 8, 1], tanh": ([2, 8, 8, 1], "tanh")}

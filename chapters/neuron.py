@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from engine.graph import single_neuron
+from lessons.graph import single_neuron
 from ui import neuron_activations, neuron_backprop, neuron_inside, neuron_vectorize, state, style
 from ui.neuron_drawing import neuron_figure
 

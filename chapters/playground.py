@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from engine import features, presets
+from lessons import features, presets
 from ui import pg_controls, pg_figures, pg_session, pg_views, state, style
 
 TITLE = "3 · Network playground"

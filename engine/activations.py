@@ -6,6 +6,7 @@ same shape and dtype.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -86,34 +87,74 @@ def linear_derivative(z):
     return np.ones_like(z, dtype=_float_dtype(z))
 
 
-# name -> (g, g'); the keys are what the UI offers and what Network(activation=...) accepts.
-ACTIVATIONS: dict[str, tuple[ArrayFn, ArrayFn]] = {
-    "sigmoid": (sigmoid, sigmoid_derivative),
-    "tanh": (tanh, tanh_derivative),
-    "relu": (relu, relu_derivative),
-    "leaky_relu": (leaky_relu, leaky_relu_derivative),
-    "linear": (linear, linear_derivative),
-}
+@dataclass(frozen=True)
+class ActivationSpec:
+    """Everything the app knows about one activation g, in one place.
 
-# g'(z) written with the already-computed output a = g(z), which backprop has in hand: saves
-# recomputing exp/tanh on every backward pass.
-LOCAL_GRADIENT: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "sigmoid": lambda z, a: a * (1.0 - a),
-    "tanh": lambda z, a: 1.0 - a * a,
-    "relu": lambda z, a: (z > 0).astype(a.dtype),
-    "leaky_relu": lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(a.dtype),
-    "linear": lambda z, a: np.ones_like(a),
-}
+    ``local_gradient(z, a)`` is g′(z) written with the output a = g(z) that backprop already has
+    (σ′ = a(1 − a), tanh′ = 1 − a²), which saves recomputing exp or tanh on every backward pass.
+    ``saturated(z, a)`` marks where g′ almost vanishes, so almost no gradient flows back.
+    ``init_scale`` is the s of W ~ N(0, s²/u[l−1]): √2 (He) for the ReLU family, 1 (Xavier) otherwise.
+    ``output_range`` is the interval g's values lie in, where it is bounded (for aligned histograms).
+    """
+
+    name: str
+    label: str
+    g: ArrayFn
+    derivative: ArrayFn
+    local_gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    saturated: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    saturation_rule: str
+    init_scale: float = 1.0
+    output_range: tuple[float, float] | None = None
+    hidden: bool = True  # offered as a hidden-layer choice in the playground
+
+
+SATURATION_LOW, SATURATION_HIGH = 0.01, 0.99
+
+REGISTRY: dict[str, ActivationSpec] = {spec.name: spec for spec in (
+    ActivationSpec("sigmoid", "sigmoid σ(z)", sigmoid, sigmoid_derivative,
+                   local_gradient=lambda z, a: a * (1.0 - a),
+                   saturated=lambda z, a: (a < SATURATION_LOW) | (a > SATURATION_HIGH),
+                   saturation_rule="a < 0.01 or a > 0.99 (σ′ < 0.0099, against a maximum of 0.25)",
+                   output_range=(0.0, 1.0)),
+    ActivationSpec("tanh", "tanh(z)", tanh, tanh_derivative,
+                   local_gradient=lambda z, a: 1.0 - a * a,
+                   saturated=lambda z, a: np.abs(a) > SATURATION_HIGH,
+                   saturation_rule="|a| > 0.99 (tanh′ < 0.02, against a maximum of 1)",
+                   output_range=(-1.0, 1.0)),
+    ActivationSpec("relu", "ReLU(z)", relu, relu_derivative,
+                   local_gradient=lambda z, a: (z > 0).astype(a.dtype),
+                   saturated=lambda z, a: z <= 0,
+                   saturation_rule="z ≤ 0 (ReLU′ = 0: the unit is off)", init_scale=float(np.sqrt(2.0))),
+    ActivationSpec("leaky_relu", "leaky ReLU(z)", leaky_relu, leaky_relu_derivative,
+                   local_gradient=lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(a.dtype),
+                   saturated=lambda z, a: z <= 0,
+                   saturation_rule=f"z ≤ 0 (slope {LEAKY_SLOPE})", init_scale=float(np.sqrt(2.0))),
+    ActivationSpec("linear", "identity z", linear, linear_derivative,
+                   local_gradient=lambda z, a: np.ones_like(a),
+                   saturated=lambda z, a: np.zeros(np.shape(a), dtype=bool),
+                   saturation_rule="never", hidden=False),
+)}
+
+#: The names Network(activation=...) accepts, in the order the app offers them.
+NAMES: tuple[str, ...] = tuple(REGISTRY)
+#: The hidden-layer choices of the playground and the "inside a network" view.
+HIDDEN: tuple[str, ...] = tuple(name for name, s in REGISTRY.items() if s.hidden)
+
+
+def spec(name: str) -> ActivationSpec:
+    """The registry entry for an activation name such as "sigmoid" or "relu"."""
+    try:
+        return REGISTRY[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"Unknown activation {name!r}. Choose one of: {', '.join(REGISTRY)}.") from None
 
 
 def get(name: str) -> tuple[ArrayFn, ArrayFn]:
-    """Return (g, g') for an activation name such as "sigmoid" or "relu"."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise ValueError(
-            f"Unknown activation {name!r}. Choose one of: {', '.join(ACTIVATIONS)}."
-        ) from None
+    """(g, g′) for an activation name."""
+    s = spec(name)
+    return s.g, s.derivative
 
 
 def _float_dtype(z: np.ndarray) -> np.dtype:

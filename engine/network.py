@@ -1,49 +1,56 @@
-"""A fully connected network of sigmoid/tanh/ReLU layers with one sigmoid output unit.
+"""A network is one ordered stack of layers with one sigmoid output unit, for binary classification.
 
-Notation (rows are observations):
-    X (n, m)            n observations × m features
-    W[l] (u_l, u_{l-1}) b[l] (1, u_l)
-    Z[l] = A[l-1] @ W[l].T + b[l],   A[l] = g(Z[l]),   A[0] = X,   ŷ = A[L] = σ(Z[L])
+Notation (the course's; rows are examples):
+    X (m, n)              m examples × n input features (or pictures (m, H, W, C))
+    W[l] (u[l], u[l−1])   b[l] (1, u[l])     for dense layers l = 1 … L
+    Z[l] = A[l−1]·W[l]ᵀ + b[l],   A[l] = g(Z[l]),   A[0] = X,   ŷ = A[L] = σ(Z[L])
     J = −(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)] + λ/(2m) Σ_l ‖W[l]‖²
-Backward starts from the output shortcut dZ[L] = A[L] − Y.
+Forward walks the stack; backward walks it in reverse from the output shortcut dZ[L] = A[L] − Y.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 from collections.abc import Sequence
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
-from . import activations
+from . import activations, modelfile
 from .errors import ModelFileError
-from .layers import Activation, Dense
+from .layers import LAYER_TYPES, Activation, Dense, Layer
 from .losses import cost_and_sigmoid_from_logits, cost_from_logits
 
 FORMAT = "neuronlab-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a list of layers; 1: layer_sizes + activation (still read)
 
-# Initial weight scale per activation: He (√2) for the ReLU family, Xavier (1) otherwise.
-_INIT_SCALE = {"relu": np.sqrt(2.0), "leaky_relu": np.sqrt(2.0)}
+
+class BackwardPass(NamedTuple):
+    """What one ``backprop`` call measured: J on the batch (before any update) and Z[L], (m, 1)."""
+
+    cost: float
+    logits: np.ndarray
 
 
 class Network:
-    """A dense network for binary classification; ``[m, 1]`` is exactly logistic regression.
+    """A stack of layers ending in one output unit; ``Network([n, 1])`` is exactly logistic regression.
 
     Parameters
     ----------
     layer_sizes : list of int
-        ``[m, u1, ..., 1]``: input features, units per hidden layer, one output unit.
+        ``[n, u[1], …, u[L−1], 1]``: input features, units per hidden layer, one output unit.
     activation : str or list of str
-        Hidden-layer activation (see ``engine.activations.ACTIVATIONS``), one name for all or one
-        per hidden layer. The output unit is always a sigmoid.
+        Hidden-layer activation g (see ``engine.activations.REGISTRY``), one name for all or one per
+        hidden layer. The output unit is always a sigmoid.
     l2 : float
-        λ ≥ 0 of the penalty λ/(2m) Σ‖W‖² (biases are not penalised).
+        λ ≥ 0 of the penalty λ/(2m) Σ‖W[l]‖² (biases are not penalised).
     seed : int or np.random.Generator
-        Seeds the weight initialisation, W ~ N(0, scale²/u_in), b = 0.
+        Seeds the initialisation W ~ N(0, s²/u[l−1]), b = 0 (s from the activation's registry entry).
     dtype : np.float64 or np.float32
+
+    Any other stack (convolutions, pooling, dropout) is built with ``Network.from_layers``.
     """
 
     def __init__(self, layer_sizes: Sequence[int], activation: str | Sequence[str] = "sigmoid",
@@ -54,28 +61,66 @@ class Network:
         if len(names) != n_hidden:
             raise ValueError(f"Give one activation for all hidden layers or exactly {n_hidden} "
                              f"(one per hidden layer); got {len(names)}.")
-        for name in names:
-            activations.get(name)
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number ≥ 0; got {l2}.")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64; got {self.dtype}.")
-        self.layer_sizes = sizes
-        self.activation_names = names
-        self.l2 = float(l2)
+        specs = [activations.spec(name) for name in names]
+        dtype = _check_dtype(dtype)
         rng = np.random.default_rng(seed)  # returns a Generator it is given unchanged
-        scales = [_INIT_SCALE.get(name, 1.0) for name in names] + [1.0]
-        self.dense = [Dense.initialized(u_in, u_out, scale, rng, self.dtype)
-                      for u_in, u_out, scale in zip(sizes[:-1], sizes[1:], scales)]
-        self.hidden = [Activation(name) for name in names]
-        self.last_Z: np.ndarray | None = None  # output logits of the last backprop batch, (m, 1)
+        layers: list[Layer] = []
+        for u_in, u_out, s in zip(sizes[:-2], sizes[1:-1], specs):
+            layers += [Dense.initialized(u_in, u_out, s.init_scale, rng, dtype), Activation(s.name)]
+        layers.append(Dense.initialized(sizes[-2], 1, 1.0, rng, dtype))
+        self._setup(layers, (sizes[0],), l2, dtype)
 
-    # -- parameters -------------------------------------------------------------------------------
+    @classmethod
+    def from_layers(cls, layers: Sequence[Layer], input_shape: Sequence[int], l2: float = 0.0,
+                    dtype=np.float64) -> "Network":
+        """A network of any stack whose last layer is ``Dense`` with one unit (the logit Z[L]).
+
+        ``input_shape`` is one example's shape: (n,) for features, (H, W, C) for pictures.
+        """
+        net = cls.__new__(cls)
+        net._setup(list(layers), tuple(int(s) for s in input_shape), l2, _check_dtype(dtype))
+        return net
+
+    def _setup(self, layers: list[Layer], input_shape: tuple[int, ...], l2: float, dtype: np.dtype) -> None:
+        if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number ≥ 0; got {l2}.")
+        if not layers or not isinstance(layers[-1], Dense) or layers[-1].W.shape[0] != 1:
+            raise ValueError("The last layer must be Dense with 1 unit: its output is the logit Z[L] "
+                             "and ŷ = σ(Z[L]).")
+        shape = input_shape
+        for layer in layers:
+            shape = layer.output_shape(shape)
+        self.layers = layers
+        self.input_shape = input_shape
+        self.l2 = float(l2)
+        self.dtype = dtype
+        self.weighted = [layer for layer in layers if layer.penalised]
+
+    # -- the stack --------------------------------------------------------------------------------
+
+    @property
+    def is_dense(self) -> bool:
+        """True for a plain stack Dense, g, Dense, g, …, Dense (what ``Network(layer_sizes)`` builds)."""
+        kinds = [type(layer) for layer in self.layers]
+        return len(self.input_shape) == 1 and all(
+            k is (Dense if i % 2 == 0 else Activation) for i, k in enumerate(kinds))
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """[n, u[1], …, u[L]] of a dense stack."""
+        if not self.is_dense:
+            raise ValueError("layer_sizes describes dense stacks only; this network has "
+                             f"{', '.join(map(repr, self.layers))}.")
+        return [self.input_shape[0]] + [int(layer.W.shape[0]) for layer in self.layers[::2]]
+
+    @property
+    def activation_names(self) -> list[str]:
+        """The hidden activations g[1] … g[L−1], in order."""
+        return [layer.name for layer in self.layers if isinstance(layer, Activation)]
 
     @property
     def weights(self) -> "_ParameterList":
-        """W[l] for l = 0 … L−1, shape (layer_sizes[l+1], layer_sizes[l]); item assignment is checked."""
+        """W[l] for l = 1 … L (index 0 … L−1), shape (u[l], u[l−1]); item assignment is checked."""
         return _ParameterList(self, "W")
 
     @weights.setter
@@ -84,7 +129,7 @@ class Network:
 
     @property
     def biases(self) -> "_ParameterList":
-        """b[l] for l = 0 … L−1, shape (1, layer_sizes[l+1]); item assignment is checked."""
+        """b[l] for l = 1 … L (index 0 … L−1), shape (1, u[l]); item assignment is checked."""
         return _ParameterList(self, "b")
 
     @biases.setter
@@ -92,121 +137,150 @@ class Network:
         _ParameterList(self, "b").assign_all(values)
 
     def parameters(self) -> list[np.ndarray]:
-        """[W[0], b[0], W[1], b[1], …]: the live arrays, for an optimizer to update in place."""
-        return [p for layer in self.dense for p in layer.parameters()]
+        """Every layer's parameters in stack order (W[1], b[1], W[2], …): live arrays for an optimizer."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def grads(self) -> list[np.ndarray]:
+        """The gradients of the last ``backprop``, in ``parameters()`` order (live buffers)."""
+        return [g for layer in self.layers for g in layer.grads()]
+
+    def weight_grad_norms(self) -> list[float]:
+        """‖dW[l]‖ (Frobenius) of the last ``backprop`` for each weighted layer l = 1 … L."""
+        return [float(np.linalg.norm(layer.dW)) for layer in self.weighted]
 
     @property
     def n_parameters(self) -> int:
-        """Σ_l (u_l · u_{l-1} + u_l)."""
+        """Σ_l (u[l]·u[l−1] + u[l]) for a dense stack; every parameter in general."""
         return sum(p.size for p in self.parameters())
 
     # -- forward ----------------------------------------------------------------------------------
 
-    def _logits(self, X: np.ndarray) -> np.ndarray:
-        A = X
-        for dense, act in zip(self.dense[:-1], self.hidden):
-            A = act.forward(dense.forward(A))
-        return self.dense[-1].forward(A)
+    def logits(self, X, training: bool = False) -> np.ndarray:
+        """Z[L], shape (m, 1); ``training`` switches on dropout."""
+        A = self.check_inputs(X)
+        for layer in self.layers:
+            A = layer.forward(A, training)
+        return A
 
     def forward(self, X) -> np.ndarray:
-        """ŷ = σ(Z[L]); X (n, m) → ŷ (n, 1)."""
-        return activations.sigmoid(self._logits(self._check_X(X)))
+        """ŷ = σ(Z[L]); X (m, n) → ŷ (m, 1)."""
+        return activations.sigmoid(self.logits(X))
 
     __call__ = forward
     predict_proba = forward
 
     def layer_outputs(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
-        """[(Z[1], A[1]), …, (Z[L], A[L])] for inspection; Z[l] and A[l] have shape (n, u_l)."""
-        A = self._check_X(X)
+        """[(Z[1], A[1]), …, (Z[L], A[L])]: each weighted layer's Z and the A after its activation.
+
+        A[L] = σ(Z[L]); a layer not followed by an activation has A = Z. Shapes (m, u[l]).
+        """
+        A = self.check_inputs(X)
+        out: list[list[np.ndarray]] = []
+        for layer in self.layers:
+            A = layer.forward(A)
+            if layer.penalised:
+                out.append([A, A])
+            elif isinstance(layer, Activation) and out:
+                out[-1][1] = A
+        out[-1][1] = activations.sigmoid(out[-1][0])
+        return [(Z, A) for Z, A in out]
+
+    def trace(self, X) -> list[tuple[Layer, np.ndarray]]:
+        """Every layer with its output on X, in stack order (feature maps, pooled maps, …)."""
+        A = self.check_inputs(X)
         out = []
-        for l, dense in enumerate(self.dense):
-            Z = dense.forward(A)
-            A = self.hidden[l].forward(Z) if l < len(self.hidden) else activations.sigmoid(Z)
-            out.append((Z, A))
+        for layer in self.layers:
+            A = layer.forward(A)
+            out.append((layer, A))
         return out
 
     def predict(self, X, threshold: float = 0.5) -> np.ndarray:
-        """ŷ ≥ threshold → 1 (dog), else 0 (cat); shape (n,), dtype int."""
+        """ŷ ≥ threshold → 1 (dog), else 0 (cat); shape (m,), dtype int."""
         return (self.forward(X)[:, 0] >= threshold).astype(int)
 
     def accuracy(self, X, y) -> float:
-        """Share of examples with predict(X) == y; y shape (n,) or (n, 1)."""
-        return float(np.mean(self.predict(X) == self._check_y(y, len(X))[:, 0]))
+        """Share of examples with predict(X) == y; y shape (m,) or (m, 1)."""
+        X = self.check_inputs(X)
+        return float(np.mean(self.predict(X) == self.check_labels(y, len(X))[:, 0]))
 
     # -- cost and backward ------------------------------------------------------------------------
 
     def _l2_term(self, m: int) -> float:
         if self.l2 == 0:
             return 0.0
-        return self.l2 / (2 * m) * sum(float(np.sum(d.W * d.W)) for d in self.dense)
+        return self.l2 / (2 * m) * sum(float(np.sum(layer.W * layer.W)) for layer in self.weighted)
 
     def cost(self, X, y) -> float:
-        """J = −(1/m) Σ [y log ŷ + (1−y) log(1−ŷ)] + λ/(2m) Σ‖W‖², computed from logits (exact)."""
-        X = self._check_X(X)
-        Y = self._check_y(y, len(X))
-        return cost_from_logits(Y, self._logits(X)) + self._l2_term(len(X))
+        """J = −(1/m) Σ [y log ŷ + (1−y) log(1−ŷ)] + λ/(2m) Σ‖W[l]‖², computed from logits (exact)."""
+        X = self.check_inputs(X)
+        Y = self.check_labels(y, len(X))
+        return cost_from_logits(Y, self.logits(X)) + self._l2_term(len(X))
 
-    def backprop(self, X, y) -> float:
-        """Forward and backward pass; returns J and leaves dW, db in each layer's buffers.
+    def backprop(self, X, y) -> BackwardPass:
+        """Forward (training mode) and backward pass; leaves dW[l], db[l] in each layer's buffers.
 
-        dZ[L] = A[L] − Y;  dW[l] = (1/m) dZ[l].T @ A[l-1] + (λ/m) W[l];  db[l] = mean(dZ[l]);
-        dZ[l-1] = (dZ[l] @ W[l]) ⊙ g'(Z[l-1]).
+        dZ[L] = A[L] − Y;  dW[l] = (1/m) dZ[l]ᵀ·A[l−1] + (λ/m) W[l];  db[l] = mean of dZ[l];
+        dZ[l−1] = (dZ[l]·W[l]) ⊙ g′(Z[l−1]). Returns J (before any update) and Z[L].
         The buffers are overwritten by the next call: ``gradients`` returns copies.
         """
-        X = self._check_X(X)
-        Y = self._check_y(y, len(X))
+        X = self.check_inputs(X)
+        Y = self.check_labels(y, len(X))
         m = len(X)
-        Z = self._logits(X)
-        self.last_Z = Z  # lets fit score the batch's accuracy without a second forward pass
+        Z = self.logits(X, training=True)
         J, A = cost_and_sigmoid_from_logits(Y, Z)
         J += self._l2_term(m)
-        dZ = A - Y
-        for l in range(len(self.dense) - 1, -1, -1):
-            dA_prev = self.dense[l].backward(dZ, need_dA_prev=l > 0)
-            if l > 0:
-                dZ = self.hidden[l - 1].backward(dA_prev)
+        d = A - Y
+        # Nothing upstream of the first weighted layer needs a gradient.
+        first = next(i for i, layer in enumerate(self.layers) if layer.param_names)
+        for i in range(len(self.layers) - 1, first - 1, -1):
+            d = self.layers[i].backward(d, need_dA_prev=i > first)
         if self.l2:
             factor = self.dtype.type(self.l2 / m)
-            for d in self.dense:
-                d.dW += factor * d.W
-        return J
+            for layer in self.weighted:
+                layer.dW += factor * layer.W
+        return BackwardPass(J, Z)
 
     def gradients(self, X, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """(dW, db): ∂J/∂W[l] and ∂J/∂b[l] by backpropagation, shaped like ``weights``/``biases``."""
         self.backprop(X, y)
-        return [d.dW.copy() for d in self.dense], [d.db.copy() for d in self.dense]
-
-    def grads(self) -> list[np.ndarray]:
-        """[dW[0], db[0], dW[1], db[1], …] from the last ``backprop``, in ``parameters()`` order."""
-        return [g for layer in self.dense for g in layer.grads()]
+        return ([layer.dW.copy() for layer in self.weighted],
+                [layer.db.copy() for layer in self.weighted])
 
     # -- validation -------------------------------------------------------------------------------
 
-    def _check_X(self, X) -> np.ndarray:
+    def check_inputs(self, X) -> np.ndarray:
+        """X as an array of this network's dtype, shape (m, *input_shape); a clear ValueError otherwise."""
         X = np.asarray(X, dtype=self.dtype)
-        if X.ndim != 2:
-            raise ValueError(f"X must be 2-D (n observations × m features); got shape {X.shape}. "
-                             "For a single feature use X.reshape(-1, 1).")
-        if X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(f"X has {X.shape[1]} features but the network expects "
-                             f"{self.layer_sizes[0]} (layer_sizes[0]).")
+        if X.ndim != 1 + len(self.input_shape):
+            if len(self.input_shape) == 1:
+                raise ValueError(f"X must be 2-D (m examples × n features); got shape {X.shape}. "
+                                 "For a single feature use X.reshape(-1, 1).")
+            raise ValueError(f"X must have shape (m, {', '.join(map(str, self.input_shape))}); "
+                             f"got {X.shape}.")
+        if X.shape[1:] != self.input_shape:
+            if len(self.input_shape) == 1:
+                raise ValueError(f"X has {X.shape[1]} features but the network expects "
+                                 f"{self.input_shape[0]} (n, the size of its input layer).")
+            raise ValueError(f"Each example must have shape {self.input_shape}; got {X.shape[1:]}.")
         return X
 
-    def _check_y(self, y, n: int) -> np.ndarray:
+    def check_labels(self, y, m: int) -> np.ndarray:
+        """y as an (m, 1) array of this network's dtype; shape (m,) or (m, 1) accepted."""
         Y = np.asarray(y, dtype=self.dtype)
-        if Y.size != n or Y.ndim > 2:
-            raise ValueError(f"y must have shape ({n},) or ({n}, 1) to match X; got {Y.shape}.")
-        return Y.reshape(n, 1)
+        if Y.size != m or Y.ndim > 2:
+            raise ValueError(f"y must have shape ({m},) or ({m}, 1) to match X; got {Y.shape}.")
+        return Y.reshape(m, 1)
 
     # -- persistence ------------------------------------------------------------------------------
 
     def save(self, file: str | BinaryIO, metadata: dict | None = None) -> None:
-        """Write an ``.npz`` with arrays W0, b0, W1, … and a JSON ``meta`` entry (no pickles)."""
-        meta = {"format": FORMAT, "version": FORMAT_VERSION, "layer_sizes": self.layer_sizes,
-                "activation": self.activation_names, "l2": self.l2, "dtype": self.dtype.name,
-                "metadata": metadata or {}}
-        arrays = {f"W{l}": d.W for l, d in enumerate(self.dense)}
-        arrays |= {f"b{l}": d.b for l, d in enumerate(self.dense)}
+        """Write an ``.npz``: a JSON ``meta`` entry (format version 2: the list of layers) and one
+        array per parameter, ``L{i}.{name}`` for layer i of the stack (no pickles)."""
+        meta = {"format": FORMAT, "version": FORMAT_VERSION, "input_shape": list(self.input_shape),
+                "layers": [layer.config() for layer in self.layers], "l2": self.l2,
+                "dtype": self.dtype.name, "metadata": metadata or {}}
+        arrays = {f"L{i}.{name}": p for i, layer in enumerate(self.layers)
+                  for name, p in zip(layer.param_names, layer.parameters())}
         np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
 
     def to_bytes(self, metadata: dict | None = None) -> bytes:
@@ -216,61 +290,137 @@ class Network:
         return buf.getvalue()
 
     @classmethod
-    def load(cls, file: str | BinaryIO | bytes) -> "Network":
-        """Read a file written by ``save``; raises ModelFileError on anything else. Never unpickles."""
-        network, _ = cls.load_with_metadata(file)
+    def load(cls, file: str | BinaryIO | bytes, **limits) -> "Network":
+        """Read a file written by ``save`` (format 1 or 2); ModelFileError on anything else."""
+        network, _ = cls.load_with_metadata(file, **limits)
         return network
 
     @classmethod
-    def load_with_metadata(cls, file: str | BinaryIO | bytes) -> tuple["Network", dict]:
-        """Like ``load``, also returning the metadata dict given to ``save``."""
-        if isinstance(file, (bytes, bytearray)):
-            file = io.BytesIO(file)
-        try:
-            with np.load(file, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except Exception as exc:  # np.load raises many types for a bad file
-            raise ModelFileError(f"This is not a Neuron Lab model file (.npz): {exc}") from None
-        meta = _read_meta(arrays)
-        try:
-            net = cls(meta["layer_sizes"], meta["activation"], l2=meta["l2"], dtype=meta["dtype"])
-        except (ValueError, TypeError) as exc:
-            raise ModelFileError(f"The model file describes an invalid network: {exc}") from None
-        for name in ("W", "b"):
-            values = [arrays.get(f"{name}{l}") for l in range(len(net.dense))]
-            if any(v is None for v in values):
-                raise ModelFileError(f"The model file is missing some {name} arrays.")
-            try:
-                _ParameterList(net, name).assign_all(values)
-            except ValueError as exc:
-                raise ModelFileError(str(exc)) from None
-        return net, meta.get("metadata", {})
+    def load_with_metadata(cls, file: str | BinaryIO | bytes, max_bytes: int = modelfile.MAX_BYTES,
+                           max_units: int | None = None,
+                           max_layers: int = 64) -> tuple["Network", dict]:
+        """Like ``load``, also returning the metadata dict given to ``save``.
+
+        Everything the file describes is checked before it is allocated: at most ``max_bytes``
+        unpacked, ``max_layers`` layers, ``max_units`` units in any layer or input (None: no limit
+        beyond the bytes), and only real float arrays of exactly the shapes the layers need.
+        """
+        with modelfile.ArchiveReader(file, max_bytes=max_bytes) as archive:
+            meta = modelfile.parse_meta(archive.text("meta"))
+            if meta.get("format") != FORMAT:
+                raise ModelFileError("The model file was not written by Neuron Lab (unknown format).")
+            version = meta.get("version")
+            if not modelfile.is_int(version, 1):
+                raise ModelFileError(f"The model file's version must be a whole number; got {version!r}.")
+            if version > FORMAT_VERSION:
+                raise ModelFileError("The model file comes from a newer Neuron Lab; please upgrade.")
+            read = _read_v1 if version == 1 else _read_v2
+            net = read(meta, archive, max_bytes, max_units, max_layers)
+        extra = meta.get("metadata", {})
+        return net, extra if isinstance(extra, dict) else {}
 
     def __repr__(self) -> str:
-        acts = self.activation_names[0] if len(set(self.activation_names)) == 1 else self.activation_names
-        extra = f", activation={acts!r}" if self.activation_names else ""
-        extra += f", l2={self.l2:g}" if self.l2 else ""
+        extra = f", l2={self.l2:g}" if self.l2 else ""
         extra += ", dtype=float32" if self.dtype == np.float32 else ""
-        return f"Network({self.layer_sizes}{extra})"
+        if self.is_dense:
+            names = self.activation_names
+            acts = f", activation={names[0]!r}" if names and len(set(names)) == 1 else (
+                f", activation={names!r}" if names else "")
+            return f"Network({self.layer_sizes}{acts}{extra})"
+        return f"Network.from_layers([{', '.join(map(repr, self.layers))}], {self.input_shape}{extra})"
+
+
+def _read_common(meta: dict) -> tuple[float, np.dtype]:
+    modelfile.check_fields(meta, [
+        ("l2", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+         and v >= 0, "a finite number ≥ 0"),
+        ("dtype", lambda v: v in ("float32", "float64"), '"float32" or "float64"'),
+    ])
+    return float(meta["l2"]), np.dtype(meta["dtype"])
+
+
+def _read_v1(meta, archive, max_bytes, max_units, max_layers) -> Network:
+    """Format 1: ``layer_sizes`` + ``activation``, arrays W0, b0, W1, …"""
+    modelfile.check_fields(meta, [
+        ("layer_sizes", lambda v: isinstance(v, list) and 2 <= len(v) <= max_layers // 2 + 1
+         and all(modelfile.is_int(s, 1, max_units) for s in v), f"a list of 2 to {max_layers // 2 + 1} "
+         "whole numbers" + (f" from 1 to {max_units}" if max_units else " ≥ 1")),
+        ("activation", lambda v: isinstance(v, list) and all(isinstance(a, str) for a in v),
+         "a list of activation names"),
+    ])
+    l2, dtype = _read_common(meta)
+    sizes = meta["layer_sizes"]
+    _check_budget(sum(u_in * u_out + u_out for u_in, u_out in zip(sizes[:-1], sizes[1:])), dtype, max_bytes)
+    try:
+        net = Network(sizes, meta["activation"], l2=l2, dtype=dtype)
+    except ValueError as exc:
+        raise ModelFileError(f"The model file describes an invalid network: {exc}") from None
+    for l, layer in enumerate(net.weighted):
+        layer.W[...] = archive.array(f"W{l}", layer.W.shape, dtype)
+        layer.b[...] = archive.array(f"b{l}", layer.b.shape, dtype)
+    return net
+
+
+def _read_v2(meta, archive, max_bytes, max_units, max_layers) -> Network:
+    """Format 2: ``input_shape`` + ``layers`` (one config dict each), arrays L{i}.{name}."""
+    modelfile.check_fields(meta, [
+        ("input_shape", lambda v: isinstance(v, list) and 1 <= len(v) <= 3
+         and all(modelfile.is_int(s, 1, max_units if len(v) == 1 else 4096) for s in v),
+         "a list of 1 to 3 whole numbers"),
+        ("layers", lambda v: isinstance(v, list) and 1 <= len(v) <= max_layers
+         and all(isinstance(c, dict) and isinstance(c.get("type"), str) for c in v),
+         f"a list of 1 to {max_layers} layer descriptions"),
+    ])
+    l2, dtype = _read_common(meta)
+    input_shape = tuple(meta["input_shape"])
+    if math.prod(input_shape) * dtype.itemsize > max_bytes:
+        raise ModelFileError(f"The model file's inputs {input_shape} are too large for this app.")
+    shape, layers, n_params = input_shape, [], 0
+    for i, config in enumerate(meta["layers"]):
+        kind = LAYER_TYPES.get(config["type"])
+        if kind is None:
+            raise ModelFileError(f"Layer {i + 1} has an unknown type {config['type']!r}.")
+        try:
+            shapes = kind.param_shapes(config, shape)
+            if max_units and kind is Dense and shapes["W"][0] > max_units:
+                raise ValueError(f"it has {shapes['W'][0]} units; this page allows at most {max_units}")
+            n_params += sum(math.prod(s) for s in shapes.values())
+            _check_budget(n_params, dtype, max_bytes)
+            layer = kind.from_config(config, shape, dtype)
+            shape = layer.output_shape(shape)
+        except ValueError as exc:
+            raise ModelFileError(f"Layer {i + 1} ({config['type']}) is invalid: {exc}") from None
+        for name, p in zip(layer.param_names, layer.parameters()):
+            p[...] = archive.array(f"L{i}.{name}", p.shape, dtype)
+        layers.append(layer)
+    try:
+        return Network.from_layers(layers, input_shape, l2=l2, dtype=dtype)
+    except ValueError as exc:
+        raise ModelFileError(f"The model file describes an invalid network: {exc}") from None
+
+
+def _check_budget(n_params: int, dtype: np.dtype, max_bytes: int) -> None:
+    if n_params * dtype.itemsize > max_bytes:
+        raise ModelFileError(f"The model file describes {n_params:,} parameters, more than this app "
+                             f"loads ({max_bytes / 1e6:.0f} MB).")
 
 
 class _ParameterList(Sequence):
-    """A live list view of every layer's W (or b): reads give the arrays, writes check shape and values."""
+    """A live list view of every weighted layer's W (or b): reads give the arrays, writes are checked."""
 
     def __init__(self, net: Network, attr: str):
         self._net, self._attr = net, attr
 
     def __len__(self) -> int:
-        return len(self._net.dense)
+        return len(self._net.weighted)
 
     def __getitem__(self, l):
         if isinstance(l, slice):
-            return [getattr(d, self._attr) for d in self._net.dense[l]]
-        return getattr(self._net.dense[l], self._attr)
+            return [getattr(layer, self._attr) for layer in self._net.weighted[l]]
+        return getattr(self._net.weighted[l], self._attr)
 
     def __setitem__(self, l: int, value) -> None:
-        layer = self._net.dense[l]
-        current = getattr(layer, self._attr)
+        current = getattr(self._net.weighted[l], self._attr)
         value = np.array(value, dtype=self._net.dtype)  # a copy, so the caller's array is not aliased
         if value.shape != current.shape:
             raise ValueError(f"{self._attr}[{l}] must have shape {current.shape}; got {value.shape}.")
@@ -292,25 +442,16 @@ class _ParameterList(Sequence):
 
 def _check_sizes(layer_sizes: Sequence[int]) -> list[int]:
     sizes = list(layer_sizes)
-    if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes):
-        raise ValueError(f"layer_sizes must be whole numbers ≥ 1, at least [m, 1]; got {sizes}.")
+    if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1
+                                 for s in sizes):
+        raise ValueError(f"layer_sizes must be whole numbers ≥ 1, at least [n, 1]; got {sizes}.")
     if sizes[-1] != 1:
         raise ValueError(f"The output layer must have 1 unit (binary classification); got {sizes[-1]}.")
     return [int(s) for s in sizes]
 
 
-def _read_meta(arrays: dict) -> dict:
-    if "meta" not in arrays:
-        raise ModelFileError("The model file has no 'meta' entry; it was not written by Neuron Lab.")
-    try:
-        meta = json.loads(str(arrays["meta"]))
-    except ValueError:
-        raise ModelFileError("The model file's metadata is not valid JSON.") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelFileError("The model file was not written by Neuron Lab (unknown format).")
-    if meta.get("version", 0) > FORMAT_VERSION:
-        raise ModelFileError("The model file comes from a newer Neuron Lab; please upgrade.")
-    missing = {"layer_sizes", "activation", "l2", "dtype"} - meta.keys()
-    if missing:
-        raise ModelFileError(f"The model file's metadata lacks {sorted(missing)}.")
-    return meta
+def _check_dtype(dtype) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64; got {dtype}.")
+    return dtype

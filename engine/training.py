@@ -36,7 +36,7 @@ class EpochRecord:
 
 def train_step(net: Network, X: np.ndarray, y: np.ndarray, optimizer: Optimizer) -> float:
     """One optimizer step on (X, y); returns J before the step."""
-    J = net.backprop(X, y)
+    J = net.backprop(X, y).cost
     optimizer.step(net.parameters(), net.grads())
     return J
 
@@ -48,7 +48,7 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
 
     Parameters
     ----------
-    X : array (n, m);  y : array (n,) or (n, 1) of 0/1
+    X : array (m, n);  y : array (m,) or (m, 1) of 0/1
     optimizer : an ``engine.optimizers`` object, e.g. ``GradientDescent(0.1)``
     epochs : number of passes over the data
     batch_size : None for full-batch gradient descent, 1 for SGD, else mini-batches
@@ -60,19 +60,19 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
     A diverged run yields a final record with ``diverged=True`` and a plain-English ``message``,
     then stops; the network keeps the last parameters it had.
     """
-    X = net._check_X(X)
-    Y = net._check_y(y, len(X))
+    X = net.check_inputs(X)
+    Y = net.check_labels(y, len(X))
     if epochs < 0:
         raise ValueError(f"epochs must be ≥ 0; got {epochs}.")
-    n = len(X)
-    if batch_size is None or batch_size >= n:
-        batch_size = n
+    m = len(X)
+    if batch_size is None or batch_size >= m:
+        batch_size = m
     if batch_size < 1:
         raise ValueError(f"batch_size must be ≥ 1 (or None for full batch); got {batch_size}.")
     has_test = X_test is not None and y_test is not None
     if has_test:
-        X_test = net._check_X(X_test)
-        Y_test = net._check_y(y_test, len(X_test))
+        X_test = net.check_inputs(X_test)
+        Y_test = net.check_labels(y_test, len(X_test))
     rng = np.random.default_rng(seed)  # returns a Generator it is given unchanged
     params = net.parameters()
     grads = net.grads()
@@ -80,21 +80,21 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
 
     for epoch in range(1, epochs + 1):
         cost_sum = correct = 0.0
-        norm_sums = np.zeros(len(net.dense))
+        norm_sums = np.zeros(len(net.weighted))
         steps = 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for Xb, Yb in minibatches(X, Y, batch_size, rng):
-                J = net.backprop(Xb, Yb)
+                J, Z = net.backprop(Xb, Yb)
                 # ŷ ≥ 0.5 exactly when z ≥ 0: reuse the batch's logits instead of a second forward pass.
-                correct += float(np.sum((net.last_Z >= 0) == (Yb >= 0.5)))
+                correct += float(np.sum((Z >= 0) == (Yb >= 0.5)))
                 cost_sum += J * len(Xb)
-                norm_sums += [np.linalg.norm(d.dW) for d in net.dense]  # a BLAS dot, no temporary
+                norm_sums += net.weight_grad_norms()
                 optimizer.step(params, grads)
                 steps += 1
-        train_cost = cost_sum / n
+        train_cost = cost_sum / m
         if J_first is None:
             J_first = max(train_cost, np.log(2)) if np.isfinite(train_cost) else np.log(2)
-        record = EpochRecord(epoch=epoch, train_cost=train_cost, train_accuracy=correct / n,
+        record = EpochRecord(epoch=epoch, train_cost=train_cost, train_accuracy=correct / m,
                              grad_norms=[float(v) for v in norm_sums / steps], steps=steps)
         problem = _divergence(net, train_cost, J_first, diverge_factor)
         if problem:
@@ -113,16 +113,16 @@ def minibatches(X: np.ndarray, Y: np.ndarray, batch_size: int,
                 rng: np.random.Generator) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """One epoch's mini-batches (X_b, Y_b) of ``batch_size`` rows (the last may be smaller).
 
-    With batch_size < n the rows are shuffled by ``rng`` once (one copy; each batch is then a view);
-    with batch_size ≥ n the single batch is (X, Y) itself and ``rng`` is not used.
+    With batch_size < m the rows are shuffled by ``rng`` once (one copy; each batch is then a view);
+    with batch_size ≥ m the single batch is (X, Y) itself and ``rng`` is not used.
     """
-    n = len(X)
-    if batch_size >= n:
+    m = len(X)
+    if batch_size >= m:
         yield X, Y
         return
-    order = rng.permutation(n)
+    order = rng.permutation(m)
     X, Y = X[order], Y[order]
-    for start in range(0, n, batch_size):
+    for start in range(0, m, batch_size):
         yield X[start:start + batch_size], Y[start:start + batch_size]
 
 

@@ -1,10 +1,10 @@
-"""engine.diagnostics: saturation, histograms and per-layer gradient norms."""
+"""lessons.diagnostics: saturation, histograms and per-layer gradient norms."""
 
 import numpy as np
 import pytest
 
 from engine import Network, datasets
-from engine.diagnostics import gradient_norms, histogram, inspect, saturated, saturation_share
+from lessons.diagnostics import gradient_norms, histogram, inspect, saturated, saturation_share
 
 
 def test_sigmoid_saturation_counts_values_below_001_or_above_099():

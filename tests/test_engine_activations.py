@@ -35,7 +35,7 @@ def test_activation_matches_its_docstring_formula(name, formula):
     np.testing.assert_allclose(g(Z), formula(Z), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
+@pytest.mark.parametrize("name", list(activations.NAMES))
 def test_derivative_matches_centred_differences(name):
     g, dg = activations.get(name)
     z = Z[np.abs(Z) > 1e-3]  # away from the ReLU kink
@@ -43,10 +43,10 @@ def test_derivative_matches_centred_differences(name):
     np.testing.assert_allclose(dg(z), (g(z + h) - g(z - h)) / (2 * h), atol=1e-7)
 
 
-@pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
+@pytest.mark.parametrize("name", list(activations.NAMES))
 def test_local_gradient_from_output_equals_derivative(name):
     g, dg = activations.get(name)
-    np.testing.assert_allclose(activations.LOCAL_GRADIENT[name](Z, g(Z)), dg(Z), atol=1e-12)
+    np.testing.assert_allclose(activations.spec(name).local_gradient(Z, g(Z)), dg(Z), atol=1e-12)
 
 
 def test_sigmoid_derivative_is_s_times_one_minus_s_and_at_most_a_quarter():
@@ -60,3 +60,15 @@ def test_sigmoid_derivative_is_s_times_one_minus_s_and_at_most_a_quarter():
 def test_unknown_activation_names_the_choices():
     with pytest.raises(ValueError, match="sigmoid, tanh, relu"):
         activations.get("swish")
+
+
+def test_registry_holds_each_activations_facts_in_one_place():
+    assert activations.HIDDEN == ("sigmoid", "tanh", "relu", "leaky_relu")
+    assert activations.spec("relu").init_scale == pytest.approx(np.sqrt(2))
+    assert activations.spec("tanh").init_scale == 1.0
+    assert activations.spec("sigmoid").output_range == (0.0, 1.0)
+    assert activations.spec("relu").output_range is None
+    z = np.array([-2.0, 0.0, 2.0])
+    np.testing.assert_array_equal(activations.spec("relu").saturated(z, activations.relu(z)), [True, True, False])
+    s = np.array([0.005, 0.5, 0.995])
+    np.testing.assert_array_equal(activations.spec("sigmoid").saturated(None, s), [True, False, True])

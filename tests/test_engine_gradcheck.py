@@ -1,5 +1,7 @@
 """engine.gradcheck: it must catch a wrong backward pass, not just bless a right one."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,8 @@ def test_gradcheck_flags_a_broken_derivative(monkeypatch):
     X, y = datasets.make("moons", n=10, seed=0)
     net = Network([2, 3, 1], activation="tanh", seed=0)
     assert gradcheck.check(net, X, y).relative_error < 1e-7
-    monkeypatch.setitem(activations.LOCAL_GRADIENT, "tanh", lambda z, a: 1 - a)  # wrong: should be 1 − a²
+    wrong = dataclasses.replace(activations.spec("tanh"), local_gradient=lambda z, a: 1 - a)  # not 1 − a²
+    monkeypatch.setitem(activations.REGISTRY, "tanh", wrong)
     broken = Network([2, 3, 1], activation="tanh", seed=0)
     assert gradcheck.check(broken, X, y).relative_error > 1e-3
 

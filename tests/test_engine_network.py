@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from engine import ModelFileError, Network, datasets, fit, gradcheck, optimizers
-from engine.activations import ACTIVATIONS
+from engine.activations import NAMES
 
 
 def _random_biases(net, seed=1):
@@ -37,7 +37,7 @@ def test_one_layer_network_is_logistic_regression():
     np.testing.assert_allclose(net.forward(X)[:, 0], 1 / (1 + np.exp(-z)))
 
 
-@pytest.mark.parametrize("activation", [a for a in ACTIVATIONS])
+@pytest.mark.parametrize("activation", list(NAMES))
 @pytest.mark.parametrize("depth", [0, 1, 2, 3, 4])
 @pytest.mark.parametrize("l2", [0.0, 0.7])
 def test_backprop_matches_centred_finite_differences(activation, depth, l2):
@@ -120,12 +120,12 @@ def test_load_rejects_wrong_shapes_and_non_finite_values():
     good = net.to_bytes()
     with np.load(io.BytesIO(good), allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
-    bad_shape = dict(arrays, W0=np.zeros((4, 2)))
+    bad_shape = dict(arrays, **{"L0.W": np.zeros((4, 2))})
     buf = io.BytesIO()
     np.savez(buf, **bad_shape)
-    with pytest.raises(ModelFileError, match=r"W\[0\] must have shape \(3, 2\)"):
+    with pytest.raises(ModelFileError, match=r"L0.W has shape \(4, 2\); this network needs \(3, 2\)"):
         Network.load(buf.getvalue())
-    nan = dict(arrays, b1=np.array([[np.nan]]))
+    nan = dict(arrays, **{"L2.b": np.array([[np.nan]])})
     buf = io.BytesIO()
     np.savez(buf, **nan)
     with pytest.raises(ModelFileError, match="NaN"):

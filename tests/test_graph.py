@@ -1,10 +1,10 @@
-"""engine.graph: the warm-up graph J = 3(a + b·c) and one neuron's forward/backward numbers."""
+"""lessons.graph: the warm-up graph J = 3(a + b·c) and one neuron's forward/backward numbers."""
 
 import numpy as np
 import pytest
 
 from engine import Network, gradcheck
-from engine.graph import batch_graph, compose_linear, neuron_graph, warm_up
+from lessons.graph import batch_graph, compose_linear, neuron_graph, warm_up
 
 
 def _neuron(w, b):

@@ -6,7 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from engine import datasets, surface
+from engine import datasets
+from lessons import surface
 from ui import gd_controls
 
 PAGE = "chapters/gradient_descent.py"

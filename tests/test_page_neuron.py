@@ -6,8 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from engine import Network, datasets, diagnostics
-from engine.graph import single_neuron
+from engine import Network, datasets
+from lessons import diagnostics
+from lessons.graph import single_neuron
 
 PAGE = "chapters/neuron.py"
 

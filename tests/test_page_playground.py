@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from engine import Network, presets
+from engine import Network
+from lessons import presets
 
 PAGE = "chapters/playground.py"
 

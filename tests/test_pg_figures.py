@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine import features, grid, presets
+from lessons import features, grid, presets
 from ui import pg_figures, style
 from ui.live_chart import to_json
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from engine import Network, features, grid, presets
+from engine import Network
+from lessons import features, grid, presets
 
 
 # -- features ---------------------------------------------------------------------------------------

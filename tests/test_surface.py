@@ -1,9 +1,10 @@
-"""engine.surface: the cost surface J(w, b) of one-feature logistic regression and descent paths on it."""
+"""lessons.surface: the cost surface J(w, b) of one-feature logistic regression and descent paths on it."""
 
 import numpy as np
 import pytest
 
-from engine import Network, datasets, fit, optimizers, surface
+from engine import Network, datasets, fit, optimizers
+from lessons import surface
 from engine.losses import logistic_loss_from_logits
 
 

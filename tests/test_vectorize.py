@@ -1,10 +1,10 @@
-"""engine.vectorize: the Python-loop forward pass gives the same numbers as the vectorized one."""
+"""lessons.vectorize: the Python-loop forward pass gives the same numbers as the vectorized one."""
 
 import numpy as np
 import pytest
 
 from engine import Network
-from engine.vectorize import Timing, forward_loop, forward_vectorized, sweep, time_forward
+from lessons.vectorize import Timing, forward_loop, forward_vectorized, sweep, time_forward
 
 
 @pytest.mark.parametrize("sizes, activation", [([3, 1], "sigmoid"), ([2, 5, 4, 1], "tanh"),

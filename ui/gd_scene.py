@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from engine import datasets, surface
+from engine import datasets
+from lessons import surface
 
 from . import style
 from .gd_controls import OPTIMIZERS, RUN_NAMES, Settings

@@ -10,8 +10,8 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from engine import Network, activations
-from engine.diagnostics import saturated
-from engine.graph import compose_linear, single_neuron
+from lessons.diagnostics import saturated
+from lessons.graph import compose_linear, single_neuron
 
 from . import style
 

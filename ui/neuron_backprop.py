@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from engine import gradcheck, optimizers, train_step
-from engine.graph import batch_graph, neuron_graph, single_neuron, toy_batch, warm_up
+from lessons.graph import batch_graph, neuron_graph, single_neuron, toy_batch, warm_up
 
 from . import style
 from .neuron_graph import fmt, fmt_vec, loss_steps_figure, neuron_graph_figure, warm_up_figure

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.graph import NeuronGraph, WarmUp
+from lessons.graph import NeuronGraph, WarmUp
 
 from . import style
 

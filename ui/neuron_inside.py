@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from engine import Network, datasets, diagnostics, fit, optimizers
-from engine.diagnostics import LayerReport
+from engine import Network, datasets, fit, optimizers
+from lessons import diagnostics
+from lessons.diagnostics import LayerReport
 
 from . import style
 

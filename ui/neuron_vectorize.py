@@ -8,7 +8,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from engine import Network
-from engine.vectorize import Timing, sweep
+from lessons.vectorize import Timing, sweep
 
 from . import style
 

@@ -1,5 +1,5 @@
 """The playground's controls: one table of every widget (key, URL name, default, allowed values),
-the widget groups that draw them, and the bridge to ``engine.presets.Setup`` and the URL.
+the widget groups that draw them, and the bridge to ``lessons.presets.Setup`` and the URL.
 
 Every control is mirrored in ``st.query_params`` so a link reproduces the exact setup, seed included:
 the URL is read once when the page first loads in a session and rewritten whenever a value changes.
@@ -13,7 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from engine import datasets, features, optimizers, presets
+from engine import datasets, optimizers
+from lessons import features, presets
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
 BATCH_SIZES = [0, 256, 128, 64, 32, 16, 8, 4, 2, 1]  # 0 = full batch

@@ -74,7 +74,7 @@ def probability_png(P: np.ndarray, upscale: int = BOUNDARY_UPSCALE) -> str:
     """P(dog) over the plane as a PNG data URI: the cat ↔ white ↔ dog colour scale, upsampled
     bilinearly by ``upscale`` with the ŷ = 0.5 decision boundary drawn in as a dark line.
 
-    P is (r, r) with rows following y (``engine.grid.plane``); the image's top row is the largest y.
+    P is (r, r) with rows following y (``lessons.grid.plane``); the image's top row is the largest y.
     A palette image (P quantised to 255 levels, one entry for the line) keeps this at a few ms a frame.
     """
     size = (P.shape[0] * upscale,) * 2
@@ -234,7 +234,7 @@ def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases
     While training (``live=True``) the figure is the image alone under a constant data revision, so
     a redraw swaps one image (about 5 ms in headless Chromium instead of 55 ms with edge traces).
 
-    unit_maps[l] has shape (u_l, r, r) (from ``engine.grid.unit_maps``); weights[l] is W[l+1] (u_l+1, u_l).
+    unit_maps[l] has shape (u_l, r, r) (from ``lessons.grid.unit_maps``); weights[l] is W[l+1] (u_l+1, u_l).
     """
     sizes = [m.shape[0] for m in unit_maps]
     ys = _positions(sizes)

@@ -1,4 +1,4 @@
-"""The playground's model in ``st.session_state``: one ``engine.presets.Run`` kept across reruns,
+"""The playground's model in ``st.session_state``: one ``lessons.presets.Run`` kept across reruns,
 rebuilt (with a note) when the data or the architecture changes, retuned in place when only the
 training settings change, and advanced a few epochs per frame while the "running" flag is set.
 """
@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from engine import ModelFileError, Network, grid, presets
+from engine import ModelFileError, Network
+from lessons import grid, presets
 
 from . import pg_controls
 

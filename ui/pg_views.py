@@ -8,7 +8,7 @@ import html
 import streamlit as st
 from threadpoolctl import ThreadpoolController
 
-from engine import features, grid
+from lessons import features, grid
 
 from . import pg_figures, pg_session
 from .live_chart import live_chart

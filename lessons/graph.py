@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations
-from .losses import logistic_loss_from_logits
-from .network import Network
+from engine import activations
+from engine.losses import logistic_loss_from_logits
+from engine.network import Network
 
 
 @dataclass
@@ -123,8 +123,8 @@ def batch_graph(net: Network, X, y) -> BatchGraph:
     ``net`` must be ``Network([n, 1])``; X has shape (m, n), y shape (m,) or (m, 1) of 0/1.
     """
     W, b = _single_neuron(net)
-    X = net._check_X(X)
-    Y = net._check_y(y, len(X))
+    X = net.check_inputs(X)
+    Y = net.check_labels(y, len(X))
     if not np.all((Y == 0) | (Y == 1)):
         raise ValueError("Labels y must be 0 (cat) or 1 (dog).")
     (Z, A), = net.layer_outputs(X)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import optimizers
-from .activations import sigmoid
-from .training import minibatches
+from engine import optimizers
+from engine.activations import sigmoid
+from engine.training import minibatches
 
 # Broadcasting a 120 × 120 grid over every example at once would allocate (120·120·m) floats;
 # taking the examples in chunks keeps each temporary array near 2 MB (and the product below finite).

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations
-from .network import Network
+from engine import activations
+from engine.network import Network
 
 
 def forward_loop(net: Network, X) -> np.ndarray:
@@ -24,7 +24,7 @@ def forward_loop(net: Network, X) -> np.ndarray:
     Same maths as ``Network.forward``, one example and one unit at a time; the activation is the
     engine's own g applied to each scalar z.
     """
-    X = net._check_X(X)
+    X = net.check_inputs(X)
     # Python lists of floats: indexing NumPy arrays element by element would time NumPy's
     # per-call overhead rather than the loop itself.
     weights = [W.tolist() for W in net.weights]
@@ -71,7 +71,7 @@ def time_forward(net: Network, X, repeats: int = 3) -> Timing:
 
     The loop runs once when it takes over 0.2 s, to keep large m affordable.
     """
-    X = net._check_X(X)
+    X = net.check_inputs(X)
     if repeats < 1:
         raise ValueError(f"repeats must be ≥ 1; got {repeats}.")
     y_loop, t_loop = _best_time(lambda: forward_loop(net, X), repeats, budget=0.2)

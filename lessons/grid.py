@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import diagnostics, features
-from .network import Network
+from engine.network import Network
+from lessons import diagnostics, features
 
 
 def plane(lo: float, hi: float, resolution: int = 60) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,7 +59,7 @@ def unit_maps(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) ->
 def saturated_share(net: Network, X_in: np.ndarray) -> list[float]:
     """Per hidden layer l, the share of the n·u_l entries of A[l] that are saturated.
 
-    The rule is ``engine.diagnostics.saturated`` (e.g. σ < 0.01 or σ > 0.99), the same one the
+    The rule is ``lessons.diagnostics.saturated`` (e.g. σ < 0.01 or σ > 0.99), the same one the
     neuron page uses. X_in (n, m) are the network's inputs (features included); one float in [0, 1]
     per hidden layer.
     """

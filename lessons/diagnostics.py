@@ -1,13 +1,8 @@
 """Looking inside a network: per-layer activations, how many units are saturated, gradient norms.
 
 A unit is *saturated* on an example when its activation sits where the slope g'(z) almost vanishes,
-so almost no gradient flows back through it:
-
-    sigmoid:     a < 0.01 or a > 0.99        (σ'(z) < 0.0099, against a maximum of 0.25)
-    tanh:        |a| > 0.99                  (tanh'(z) < 0.02, against a maximum of 1)
-    relu:        z ≤ 0                       (ReLU'(z) = 0: the unit is off)
-    leaky_relu:  z ≤ 0                       (slope 0.01)
-    linear:      never
+so almost no gradient flows back through it. Each activation's rule lives in its registry entry
+(``engine.activations.REGISTRY[name].saturation_rule``).
 """
 
 from __future__ import annotations
@@ -16,23 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network
-
-SATURATION_LOW, SATURATION_HIGH = 0.01, 0.99
+from engine import activations
+from engine.network import Network
 
 
 def saturated(Z, A, activation: str) -> np.ndarray:
-    """Boolean mask of saturated entries (rules in the module docstring); Z, A (n, u) → (n, u)."""
-    Z, A = np.asarray(Z), np.asarray(A)
-    if activation == "sigmoid":
-        return (A < SATURATION_LOW) | (A > SATURATION_HIGH)
-    if activation == "tanh":
-        return np.abs(A) > SATURATION_HIGH
-    if activation in ("relu", "leaky_relu"):
-        return Z <= 0
-    if activation == "linear":
-        return np.zeros(A.shape, dtype=bool)
-    raise ValueError(f"Unknown activation {activation!r}; expected sigmoid, tanh, relu, leaky_relu or linear.")
+    """Boolean mask of saturated entries (each activation's rule is in ``engine.activations``);
+    Z, A (m, u) → (m, u)."""
+    return np.asarray(activations.spec(activation).saturated(np.asarray(Z), np.asarray(A)))
 
 
 def saturation_share(Z, A, activation: str) -> float:
@@ -53,10 +39,6 @@ def histogram(A, bins: int = 30, value_range: tuple[float, float] | None = None)
         lo, hi = (float(A.min()), float(A.max())) if A.size else (0.0, 1.0)
         value_range = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
     return np.histogram(A, bins=bins, range=value_range)
-
-
-# The range each activation's output can take, so histograms of different layers line up.
-OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
 @dataclass
@@ -93,7 +75,7 @@ def inspect(net: Network, X, y, bins: int = 30) -> list[LayerReport]:
     names = list(net.activation_names) + ["sigmoid"]
     reports = []
     for l, ((Z, A), name, norm) in enumerate(zip(outputs, names, norms), start=1):
-        counts, edges = histogram(A, bins, OUTPUT_RANGE.get(name))
+        counts, edges = histogram(A, bins, activations.spec(name).output_range)
         reports.append(LayerReport(layer=l, activation=name, Z=Z, A=A,
                                    saturation=saturation_share(Z, A, name),
                                    grad_norm=norm, counts=counts, edges=edges))

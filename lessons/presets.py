@@ -16,13 +16,14 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from . import datasets, features, optimizers
-from .network import Network
-from .training import EpochRecord, fit
+from engine import activations, datasets, optimizers
+from engine.network import Network
+from engine.training import EpochRecord, fit
+from lessons import features
 
 MAX_HIDDEN_LAYERS = 6
 MAX_WIDTH = 32
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+HIDDEN_ACTIVATIONS = activations.HIDDEN
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Setup:
     """Everything that defines one playground run, seed included (a link to the page carries all of it).
 
     ``hidden`` lists the units per hidden layer, () for logistic regression; ``features`` are kept in
-    ``engine.features.FEATURES`` order (the order ``expand`` adds them), so two setups that build the
+    ``lessons.features.FEATURES`` order (the order ``expand`` adds them), so two setups that build the
     same network compare equal; ``batch_size`` None means full batch; ``test_ratio`` is the share of
     points held out for testing.
     """
