@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import gd_controls as controls
-from ui import gd_figures as figs
+from ui.gradient_descent import controls
+from ui.gradient_descent import figures as figs
 from ui import state, style
-from ui.gd_scene import Scene, scene_for
+from ui.gradient_descent.scene import Scene, scene_for
 
 state.init(controls.DEFAULTS)
 st.title("2 · Gradient descent")

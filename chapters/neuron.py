@@ -4,8 +4,12 @@ import numpy as np
 import streamlit as st
 
 from lessons.graph import single_neuron
-from ui import neuron_activations, neuron_backprop, neuron_inside, neuron_vectorize, state, style
-from ui.neuron_drawing import neuron_figure
+from ui import state, style
+from ui.neuron import activations as neuron_activations
+from ui.backprop import steps as neuron_backprop
+from ui.playground import inside as neuron_inside
+from ui.backprop import vectorize as neuron_vectorize
+from ui.neuron.drawing import neuron_figure
 
 DEFAULTS = {
     "w_neuron_x1": 1.0, "w_neuron_x2": 0.5, "w_neuron_x3": -1.0,

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from ui import state
-from ui.pets_common import DEFAULTS, chosen_model
-from ui.pets_explain import explain_tab
-from ui.pets_predict import model_card, photo_inputs, predict_tab
-from ui.pets_train import train_tab
+from ui.pets.common import DEFAULTS, chosen_model
+from ui.pets.explain import explain_tab
+from ui.pets.predict import model_card, photo_inputs, predict_tab
+from ui.pets.train import train_tab
 
 state.init(DEFAULTS)
 st.title("4 · Cats vs dogs")

@@ -3,7 +3,11 @@
 import streamlit as st
 
 from lessons import features, presets
-from ui import pg_controls, pg_figures, pg_session, pg_views, state, style
+from ui import state, style
+from ui.playground import controls as pg_controls
+from ui.playground import figures as pg_figures
+from ui.playground import session as pg_session
+from ui.playground import views as pg_views
 
 TITLE = "3 · Network playground"
 DEFAULTS = pg_controls.WIDGET_DEFAULTS | pg_session.STATE_DEFAULTS

@@ -8,7 +8,7 @@ import pytest
 
 from engine import datasets
 from lessons import surface
-from ui import gd_controls
+from ui.gradient_descent import controls as gd_controls
 
 PAGE = "chapters/gradient_descent.py"
 

@@ -134,10 +134,10 @@ def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(ap
 
 
 def test_a_diverged_run_shows_the_engine_message_not_nan(app, tiny_data, monkeypatch):
-    import ui.pets_train
+    import ui.pets.train
     from engine.training import EpochRecord
 
-    real_live = ui.pets_train.live
+    real_live = ui.pets.train.live
 
     def live_that_diverges(data, config):
         model, epochs = real_live(data, config)
@@ -148,7 +148,7 @@ def test_a_diverged_run_shows_the_engine_message_not_nan(app, tiny_data, monkeyp
                               diverged=True, message="Training diverged: lower the learning rate.")
         return model, gen()
 
-    monkeypatch.setattr(ui.pets_train, "live", live_that_diverges)
+    monkeypatch.setattr(ui.pets.train, "live", live_that_diverges)
     open_page(app)
     app.radio(key="w_pets_train_size").set_value(32).run()
     app.button(key="pets_start").click().run()

@@ -26,7 +26,7 @@ STAT = re.compile(r'<div style="[^"]*">([^<]*)</div><div style="[^"]*" data-stat
 
 
 def stats(app) -> dict[str, tuple[str, str]]:
-    """The live statistics row (``ui.pg_views.stats_html``): {name: (label, value)}."""
+    """The live statistics row (``ui.playground.views.stats_html``): {name: (label, value)}."""
     rows = [m.value for m in app.markdown if 'aria-label="Training progress"' in m.value]
     assert len(rows) == 1, rows
     return {key: (html.unescape(label), html.unescape(value)) for label, key, value in STAT.findall(rows[0])}

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from lessons import features, grid, presets
-from ui import pg_figures, style
+from ui import style
+from ui.playground import figures as pg_figures
 from ui.live_chart import to_json
 
 

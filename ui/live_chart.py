@@ -70,7 +70,7 @@ def to_json(obj) -> str:
 
 def live_chart(spec: dict, *, key: str, label: str | None = None) -> None:
     """Draw a figure given as a plain {"data": [...], "layout": {...}} dict (NumPy arrays allowed, as
-    ``ui.pg_figures`` builds them) in a chart that persists across reruns under ``key``. ``label`` is
+    ``ui.playground.figures`` builds them) in a chart that persists across reruns under ``key``. ``label`` is
     the chart's accessible name (default: its title)."""
     layout = dict(spec.get("layout", {}))
     template = layout.pop("template", None)

@@ -10,8 +10,9 @@ from threadpoolctl import ThreadpoolController
 
 from lessons import features, grid
 
-from . import pg_figures, pg_session
-from .live_chart import live_chart
+from ui.playground import figures as pg_figures
+from ui.playground import session as pg_session
+from ui.live_chart import live_chart
 
 FRAME_SECONDS = 0.12       # up to 8 screen updates a second while training (target: at least 5)
 DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second

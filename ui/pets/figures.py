@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from engine.pets.models import THRESHOLD
 
-from . import style
+from ui import style
 
 CHANNELS = {3: ["red channel", "green channel", "blue channel"], 1: ["grey"]}
 

@@ -12,7 +12,7 @@ import streamlit as st
 from engine import ModelFileError, Network
 from lessons import grid, presets
 
-from . import pg_controls
+from ui.playground import controls as pg_controls
 
 STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_saturation": list,
                   "pg_import_message": None, "pg_depth_width": None}

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 
 from engine.activations import sigmoid
 
-from . import figures, style
-from .gd_scene import Run, Scene
+from ui import figures, style
+from ui.gradient_descent.scene import Run, Scene
 
 CONTOUR_SCALE = [[0.0, "#FFFFFF"], [0.35, "#D9DEE6"], [1.0, "#7D8A99"]]  # pale: the paths stay visible
 SURFACE_SCALE = [[0.0, "#C9D6E3"], [1.0, "#5E6B7A"]]  # darker than the page, so the flat rim shows

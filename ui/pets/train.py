@@ -9,8 +9,9 @@ import streamlit as st
 from engine.pets import data as pet_data
 from engine.pets.training import PRESETS, TrainConfig, evaluate, live
 
-from . import figures, pets_figures, style
-from .pets_common import dataset, enlarge
+from ui import figures, style
+from ui.pets import figures as pets_figures
+from ui.pets.common import dataset, enlarge
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
 TICK_SECONDS = 0.7  # work per fragment tick, so the page stays responsive between ticks

@@ -11,7 +11,7 @@ from engine import Network, datasets, fit, optimizers
 from lessons import diagnostics
 from lessons.diagnostics import LayerReport
 
-from . import style
+from ui import style
 
 RUNS = "neuron_inside_runs"   # session cache: (activation, depth, data) → trained result
 WIDTH, N_POINTS, EPOCHS, LEARNING_RATE = 8, 200, 300, 0.01

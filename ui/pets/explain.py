@@ -8,8 +8,9 @@ import streamlit as st
 from engine import activations
 from engine.pets.models import PetModel
 
-from . import pets_figures, style
-from .pets_common import Photo, bundled_model, enlarge, picture
+from ui import style
+from ui.pets import figures as pets_figures
+from ui.pets.common import Photo, bundled_model, enlarge, picture
 
 
 def explain_tab(chosen: PetModel, photos: list[Photo]) -> None:

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from lessons.graph import NeuronGraph, WarmUp
 
-from . import style
+from ui import style
 
 _BOX_W, _BOX_H = 1.9, 1.0
 

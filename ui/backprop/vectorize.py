@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 from engine import Network
 from lessons.vectorize import Timing, sweep
 
-from . import style
+from ui import style
 
 RESULTS = "neuron_timings"  # {"network": label, "timings": [Timing, ...]}
 # Capped at 10 000 so the page's run stays near 2 s; benchmarks/vectorization.py goes to 100 000.

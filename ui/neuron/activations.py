@@ -13,7 +13,7 @@ from engine import Network, activations
 from lessons.diagnostics import saturated
 from lessons.graph import compose_linear, single_neuron
 
-from . import style
+from ui import style
 
 LABELS = {"sigmoid": "sigmoid σ(z)", "tanh": "tanh(z)", "relu": "ReLU(z)", "leaky_relu": "leaky ReLU(z)",
           "linear": "identity z"}

@@ -6,8 +6,9 @@ import streamlit as st
 
 from engine.pets.models import THRESHOLD, PetModel
 
-from . import pets_figures, style
-from .pets_common import Photo, enlarge, picture
+from ui import style
+from ui.pets import figures as pets_figures
+from ui.pets.common import Photo, enlarge, picture
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
 COLOUR_WORDS = {"rgb": "colour", "grey": "grey"}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from . import style
+from ui import style
 
 # Diagram coordinates (arbitrary units): inputs on the left, output on the right.
 _X_INPUT, _X_SUM, _X_ACT, _X_OUT = 0.0, 3.0, 5.6, 7.6

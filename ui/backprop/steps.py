@@ -8,8 +8,8 @@ import streamlit as st
 from engine import gradcheck, optimizers, train_step
 from lessons.graph import batch_graph, neuron_graph, single_neuron, toy_batch, warm_up
 
-from . import style
-from .neuron_graph import fmt, fmt_vec, loss_steps_figure, neuron_graph_figure, warm_up_figure
+from ui import style
+from ui.backprop.graph import fmt, fmt_vec, loss_steps_figure, neuron_graph_figure, warm_up_figure
 
 STATE = "neuron_gd"  # {"source": (x, w, b, y), "w": [...], "b": float, "losses": [...]}
 ALPHAS = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]

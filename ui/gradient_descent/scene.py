@@ -10,8 +10,8 @@ import streamlit as st
 from engine import datasets
 from lessons import surface
 
-from . import style
-from .gd_controls import OPTIMIZERS, RUN_NAMES, Settings
+from ui import style
+from ui.gradient_descent.controls import OPTIMIZERS, RUN_NAMES, Settings
 
 GRID = 120          # the contour and the 3-D surface: GRID × GRID values of J
 

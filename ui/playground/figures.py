@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageColor, ImageDraw
 
-from . import style
+from ui import style
 
 MAX_CURVE_POINTS = 800  # longer histories are thinned: the screen has fewer pixels than that anyway
 _LAYOUTS: dict[str, dict] = {}

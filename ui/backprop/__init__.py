@@ -1,0 +1,1 @@
+"""Chapter 3 · Forward and backward propagation: the computation graph, its steps, vectorization."""

@@ -1,0 +1,1 @@
+"""Chapter 2 · Cost and gradient descent: controls, the scene (data, surface, runs), figures."""
