@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, live_charts, streamlit_server  # noqa: E402
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, live_charts, streamlit_server  # noqa: E402
 
 # On every animation frame: note when the epoch counter's text changes.
 WATCH_EPOCH = """

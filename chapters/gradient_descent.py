@@ -1,4 +1,4 @@
-"""2 · Gradient descent: watch (w, b) roll down the convex cost surface J(w, b) of logistic regression."""
+"""2 · Cost and gradient descent: the loss, the cost J(w, b), and (w, b) rolling down its convex surface."""
 
 import streamlit as st
 
@@ -8,12 +8,15 @@ from ui import state, style
 from ui.gradient_descent.scene import Scene, scene_for
 
 state.init(controls.DEFAULTS)
-st.title("2 · Gradient descent")
+st.title("2 · Cost and gradient descent")
 st.markdown(
-    "One neuron with one feature, ŷ = σ(w·x + b), has just **two parameters**, so its cost "
-    "J(w, b) = −(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)] (+ λ/(2m)·w² with L2) is a **surface** we can "
-    "draw. Gradient descent starts at (w₀, b₀) and repeats **w := w − α·dw, b := b − α·db**: a step "
-    "of size α downhill. Press **Play**, or pick a preset.")
+    r"The **loss** scores one prediction $\hat y = \sigma(w x + b)$ against its label $y$ (1 = dog, "
+    r"0 = cat): $\mathcal{L}(\hat y, y) = -\left[y \log \hat y + (1 - y) \log(1 - \hat y)\right]$. The "
+    r"**cost** averages it over the $m$ examples: $J(w, b) = \frac{1}{m} \sum_{i=1}^{m} "
+    r"\mathcal{L}(\hat y^{(i)}, y^{(i)})$ (+ $\frac{\lambda}{2m} w^2$ with L2). With one feature the "
+    r"neuron has just two parameters, so $J$ is a **surface** we can draw. Gradient descent starts at "
+    r"$(w_0, b_0)$ and repeats $w := w - \alpha\, dw,\ b := b - \alpha\, db$: a step of size $\alpha$ "
+    "downhill. Press **Play**, or pick a preset.")
 
 
 # The four charts of a frame, two per row: (heading, figure builder taking (scene, frame), widget key).

@@ -1,4 +1,4 @@
-"""4 · Cats vs dogs: the same NumPy engine on real photos. Upload a pet, see P(dog) and why."""
+"""5 · Cats vs dogs: the same NumPy engine on real photos. Upload a pet, see P(dog) and why."""
 
 import streamlit as st
 
@@ -9,7 +9,7 @@ from ui.pets.predict import model_card, photo_inputs, predict_tab
 from ui.pets.train import train_tab
 
 state.init(DEFAULTS)
-st.title("4 · Cats vs dogs")
+st.title("5 · Cats vs dogs")
 st.markdown(
     "Everything so far, on real photos. A photo becomes a small S×S picture, its pixels become one long "
     "row **x** (64 × 64 × 3 = 12,288 numbers), each standardised as x̃ = (x − μ) / σ, and the same "

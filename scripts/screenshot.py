@@ -14,24 +14,22 @@ Play, waits S seconds and presses Pause unless the run already stopped (the play
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from devtools.browser import launch, streamlit_server, wait_until_idle  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url_path")
     parser.add_argument("out")
-    parser.add_argument("--width", type=int, default=1600)
-    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=720)
+    parser.add_argument("--full", action="store_true", help="the whole page, not only the first screen")
     parser.add_argument("--wait", type=float, default=2.0, help="extra seconds for charts to settle")
     parser.add_argument("--click", action="append", default=[], help="press the button with this name first")
     parser.add_argument("--play", type=float, default=0.0, help="press Play, wait this long, press Pause")
@@ -39,44 +37,25 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": args.width, "height": args.height})
-            page.goto(f"http://127.0.0.1:{port}/{args.url_path}")
-            page.wait_for_timeout(500)
-            idle = ("() => document.querySelector('[data-testid=\"stApp\"]')"
-                    "?.getAttribute('data-test-script-state') === 'notRunning'")
-            page.wait_for_function(idle, timeout=120_000)
-            for name in args.click:
-                page.get_by_role("button", name=name).first.click()
-                page.wait_for_timeout(500)
-                page.wait_for_function(idle, timeout=300_000)
-            if args.play:
-                page.get_by_role("button", name="Play").first.click()
-                page.wait_for_timeout(int(args.play * 1000))
-                pause = page.get_by_role("button", name="Pause").first
-                if pause.is_enabled():  # a short run may already have reached its epochs limit
-                    pause.click()
-                page.wait_for_timeout(500)
-                page.wait_for_function(idle, timeout=120_000)
-            page.wait_for_timeout(int(args.wait * 1000))
-            page.screenshot(path=args.out, full_page=True)
-            browser.close()
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryDirectory() as tmp, streamlit_server(Path(tmp) / "server.log") as url, \
+            sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        page.goto(f"{url}/{args.url_path}")
+        wait_until_idle(page, 120_000)
+        for name in args.click:
+            page.get_by_role("button", name=name).first.click()
+            wait_until_idle(page, 300_000)
+        if args.play:
+            page.get_by_role("button", name="Play").first.click()
+            page.wait_for_timeout(int(args.play * 1000))
+            pause = page.get_by_role("button", name="Pause").first
+            if pause.is_enabled():  # a short run may already have reached its epochs limit
+                pause.click()
+            wait_until_idle(page, 120_000)
+        page.wait_for_timeout(int(args.wait * 1000))
+        page.screenshot(path=args.out, full_page=args.full)
+        browser.close()
     print(args.out)
 
 

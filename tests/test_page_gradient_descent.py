@@ -13,11 +13,6 @@ from ui.gradient_descent import controls as gd_controls
 PAGE = "chapters/gradient_descent.py"
 
 
-def _open(app):
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _traces(app, chart: int) -> list[dict]:
@@ -36,9 +31,9 @@ def _metrics(app) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def test_defaults_show_five_views_at_the_start_point(app):
-    _open(app)
-    assert app.title[0].value == "2 · Gradient descent"
+def test_defaults_show_five_views_at_the_start_point(open_page):
+    app = open_page(PAGE)
+    assert app.title[0].value == "2 · Cost and gradient descent"
     assert len(app.get("plotly_chart")) == 4
     m = _metrics(app)
     assert m["Run A: weight w"] == "-4" and m["bias b"] == "3" and m["step k"] == "0 of 100"
@@ -51,8 +46,8 @@ def test_defaults_show_five_views_at_the_start_point(app):
     assert not app.error
 
 
-def test_step_button_takes_exactly_the_engines_first_step(app):
-    _open(app)
+def test_step_button_takes_exactly_the_engines_first_step(open_page):
+    app = open_page(PAGE)
     app.button(key="gd_step").click().run()
     X, y = datasets.one_feature(60, 0.5, 0)
     path = surface.descent_path(X, y, -4.0, 3.0, "gd", 1.0, 100)
@@ -64,8 +59,8 @@ def test_step_button_takes_exactly_the_engines_first_step(app):
     assert len(_values(cost, "y")) == 2  # J at steps 0 and 1
 
 
-def test_jump_to_end_then_reset_returns_to_the_start(app):
-    _open(app)
+def test_jump_to_end_then_reset_returns_to_the_start(open_page):
+    app = open_page(PAGE)
     app.button(key="gd_end").click().run()
     assert _metrics(app)["step k"] == "100 of 100"
     assert len(_values(_traces(app, 2)[0], "y")) == 101
@@ -74,8 +69,8 @@ def test_jump_to_end_then_reset_returns_to_the_start(app):
     assert _metrics(app)["step k"] == "0 of 100"
 
 
-def test_changing_the_learning_rate_changes_the_path(app):
-    _open(app)
+def test_changing_the_learning_rate_changes_the_path(open_page):
+    app = open_page(PAGE)
     app.button(key="gd_end").click().run()
     before = _values(_traces(app, 0)[1], "x")  # run A's path on the contour map
     app.select_slider(key="w_gd_lr").set_value(0.01).run()
@@ -87,8 +82,8 @@ def test_changing_the_learning_rate_changes_the_path(app):
 
 
 @pytest.mark.parametrize("key", list(gd_controls.PRESETS))
-def test_every_preset_sets_every_control_and_runs(app, key):
-    _open(app)
+def test_every_preset_sets_every_control_and_runs(open_page, key):
+    app = open_page(PAGE)
     app.select_slider(key="w_gd_l2").set_value(100.0).run()  # a value no preset keeps
     app.button(key=f"gd_preset_{key}").click().run()
     assert not app.exception, app.exception
@@ -105,8 +100,8 @@ def test_every_preset_sets_every_control_and_runs(app, key):
         assert not app.error
 
 
-def test_diverging_run_is_explained_without_any_nan_on_screen(app):
-    _open(app)
+def test_diverging_run_is_explained_without_any_nan_on_screen(open_page):
+    app = open_page(PAGE)
     app.button(key="gd_preset_diverges").click().run()
     app.button(key="gd_end").click().run()
     message = app.error[0].value
@@ -117,8 +112,8 @@ def test_diverging_run_is_explained_without_any_nan_on_screen(app):
     assert contour[2]["marker"]["symbol"] == "x"  # the last finite point is marked
 
 
-def test_separable_data_explains_the_missing_minimum_and_offers_l2(app):
-    _open(app)
+def test_separable_data_explains_the_missing_minimum_and_offers_l2(open_page):
+    app = open_page(PAGE)
     app.slider(key="w_gd_overlap").set_value(0.0).run()
     assert "no finite minimum" in app.info[0].value
     app.button(key="gd_add_l2").click().run()
@@ -127,8 +122,8 @@ def test_separable_data_explains_the_missing_minimum_and_offers_l2(app):
     assert any(t.get("name", "").startswith("minimum") for t in _traces(app, 0))
 
 
-def test_a_running_playback_survives_a_click_on_another_widget(app):
-    _open(app)
+def test_a_running_playback_survives_a_click_on_another_widget(open_page):
+    app = open_page(PAGE)
     app.button(key="gd_play").click().run()
     assert app.session_state["gd_running"] is True
     app.toggle(key="w_gd_run2_on").set_value(True).run()
@@ -139,8 +134,8 @@ def test_a_running_playback_survives_a_click_on_another_widget(app):
     assert app.session_state["gd_running"] is False
 
 
-def test_mini_batch_and_sgd_paths_take_one_point_per_update(app):
-    _open(app)
+def test_mini_batch_and_sgd_paths_take_one_point_per_update(open_page):
+    app = open_page(PAGE)
     app.radio(key="w_gd_batching").set_value("sgd").run()
     app.button(key="gd_end").click().run()
     assert not app.exception

@@ -49,15 +49,8 @@ def verdict_lines(app) -> list[str]:
     return [m.value for m in app.markdown if re.match(r"\*\*(Cat|Dog)\*\* · P\(dog\)", m.value)]
 
 
-def open_page(app):
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def test_page_has_three_tabs_and_a_model_picker(app, no_data):
-    open_page(app)
+def test_page_has_three_tabs_and_a_model_picker(open_page, no_data):
+    app = open_page(PAGE)
     assert [t.label for t in app.tabs] == ["Predict", "What the model looks for", "Train"]
     acc = {name: load_bundled(name).metadata["test_accuracy"] for name in ("logistic", "mlp")}
     assert app.radio(key="w_pets_model").options == [
@@ -66,8 +59,8 @@ def test_page_has_three_tabs_and_a_model_picker(app, no_data):
     assert app.expander[0].label.endswith(f"test accuracy {acc['logistic']:.1%}")
 
 
-def test_each_upload_gets_a_probability_and_a_bad_one_a_message(app, no_data):
-    open_page(app)
+def test_each_upload_gets_a_probability_and_a_bad_one_a_message(open_page, no_data):
+    app = open_page(PAGE)
     app.file_uploader(key="pets_uploads").set_value([
         ("rex.jpg", jpeg((120, 90, 60)), "image/jpeg"),
         ("notes.jpg", b"just some text, renamed", "image/jpeg"),
@@ -85,8 +78,8 @@ def test_each_upload_gets_a_probability_and_a_bad_one_a_message(app, no_data):
     assert len(app.get("plotly_chart")) >= 2  # P(dog) bars + the weight pictures
 
 
-def test_choosing_the_mlp_changes_the_probabilities(app, no_data):
-    open_page(app)
+def test_choosing_the_mlp_changes_the_probabilities(open_page, no_data):
+    app = open_page(PAGE)
     app.file_uploader(key="pets_uploads").set_value(("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")).run()
     before = verdict_lines(app)
     picker = app.radio(key="w_pets_model")
@@ -96,8 +89,8 @@ def test_choosing_the_mlp_changes_the_probabilities(app, no_data):
     assert not app.exception and len(after) == 1 and before != after
 
 
-def test_explain_tab_splits_the_logit_into_pixel_pushes(app, no_data):
-    open_page(app)
+def test_explain_tab_splits_the_logit_into_pixel_pushes(open_page, no_data):
+    app = open_page(PAGE)
     app.file_uploader(key="pets_uploads").set_value(("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")).run()
     text = next(m.value for m in app.markdown if "Pixels pushing to dog" in m.value)
     dog, cat, b, z = (float(v) for v in re.findall(r"\*\*([+-]\d+\.\d\d)\*\*", text)[:4])
@@ -105,14 +98,14 @@ def test_explain_tab_splits_the_logit_into_pixel_pushes(app, no_data):
     assert z == pytest.approx(dog + cat + b, abs=0.02)
 
 
-def test_train_tab_without_data_says_how_to_get_it(app, no_data):
-    open_page(app)
+def test_train_tab_without_data_says_how_to_get_it(open_page, no_data):
+    app = open_page(PAGE)
     assert any("python -m engine.pets download" in i.value for i in app.info)
     assert not [b for b in app.button if b.key == "pets_start"]
 
 
-def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(app, tiny_data):
-    open_page(app)
+def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(open_page, tiny_data):
+    app = open_page(PAGE)
     app.radio(key="w_pets_train_size").set_value(32).run()
     app.slider(key="w_pets_train_epochs").set_value(15).run()
     app.select_slider(key="w_pets_train_lr").set_value(1e-2).run()
@@ -133,7 +126,7 @@ def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(ap
     assert len(app.error) == 0
 
 
-def test_a_diverged_run_shows_the_engine_message_not_nan(app, tiny_data, monkeypatch):
+def test_a_diverged_run_shows_the_engine_message_not_nan(open_page, tiny_data, monkeypatch):
     import ui.pets.train
     from engine.training import EpochRecord
 
@@ -149,7 +142,7 @@ def test_a_diverged_run_shows_the_engine_message_not_nan(app, tiny_data, monkeyp
         return model, gen()
 
     monkeypatch.setattr(ui.pets.train, "live", live_that_diverges)
-    open_page(app)
+    app = open_page(PAGE)
     app.radio(key="w_pets_train_size").set_value(32).run()
     app.button(key="pets_start").click().run()
     for _ in range(20):

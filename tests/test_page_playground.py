@@ -9,17 +9,14 @@ import pytest
 
 from engine import Network
 from lessons import presets
+from ui.playground.controls import PRESET_TITLES
 
 PAGE = "chapters/playground.py"
 
 
-def open_playground(app, **query):
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+@pytest.fixture
+def open_playground(open_page):
+    return lambda **query: open_page(PAGE, **query)
 
 
 STAT = re.compile(r'<div style="[^"]*">([^<]*)</div><div style="[^"]*" data-stat="(\w+)">([^<]*)</div>')
@@ -54,9 +51,9 @@ def epoch(app) -> tuple[int, int]:
     return int(value), int(re.search(r"of (\d+)", label).group(1))
 
 
-def test_defaults_show_epoch_zero_every_chart_and_the_matrix_shapes(app):
-    open_playground(app)
-    assert app.title[0].value == "3 · Network playground"
+def test_defaults_show_epoch_zero_every_chart_and_the_matrix_shapes(open_playground):
+    app = open_playground()
+    assert app.title[0].value == "4 · Layers and deep networks"
     assert epoch(app) == (0, 1000)
     charts = live_charts(app)
     assert set(charts) == {"pg_boundary_chart", "pg_curves_chart", "pg_graph_chart", "pg_diagnostics_chart"}
@@ -72,16 +69,16 @@ def test_defaults_show_epoch_zero_every_chart_and_the_matrix_shapes(app):
     assert any("37 trainable parameters" in m.value for m in app.markdown)
 
 
-def test_step_trains_exactly_one_epoch_and_shows_finite_costs(app):
-    open_playground(app)
+def test_step_trains_exactly_one_epoch_and_shows_finite_costs(open_playground):
+    app = open_playground()
     app.button(key="pg_step").click().run()
     shown = metrics(app)
     assert epoch(app) == (1, 1000)
     assert 0 < float(shown["Train cost J"]) < 2 and 0 < float(shown["Test cost J"]) < 2
 
 
-def test_play_advances_a_frame_per_run_until_paused(app):
-    open_playground(app, speed="5")
+def test_play_advances_a_frame_per_run_until_paused(open_playground):
+    app = open_playground(speed="5")
     app.button(key="pg_play").click().run()
     assert app.session_state["pg_running"] and epoch(app) == (5, 1000)
     first = live_charts(app)
@@ -102,8 +99,8 @@ def test_play_advances_a_frame_per_run_until_paused(app):
     assert "heatmap" in [t["type"] for t in live_charts(app)["pg_boundary_chart"]["data"]]
 
 
-def test_training_stops_at_the_epochs_limit(app):
-    open_playground(app, epochs="100", speed="50")
+def test_training_stops_at_the_epochs_limit(open_playground):
+    app = open_playground(epochs="100", speed="50")
     app.button(key="pg_play").click().run()
     for _ in range(3):
         app.run()
@@ -111,8 +108,8 @@ def test_training_stops_at_the_epochs_limit(app):
     assert not app.session_state["pg_running"]
 
 
-def test_changing_the_architecture_resets_the_model_with_a_note(app):
-    open_playground(app)
+def test_changing_the_architecture_resets_the_model_with_a_note(open_playground):
+    app = open_playground()
     app.button(key="pg_step").click().run()
     app.slider(key="w_pg_layers").set_value(3).run()
     assert epoch(app) == (0, 1000)
@@ -120,8 +117,8 @@ def test_changing_the_architecture_resets_the_model_with_a_note(app):
     assert app.session_state["pg_run"].net.layer_sizes == [2, 4, 4, 4, 1]
 
 
-def test_changing_the_learning_rate_keeps_the_trained_model(app):
-    open_playground(app)
+def test_changing_the_learning_rate_keeps_the_trained_model(open_playground):
+    app = open_playground()
     for _ in range(3):
         app.button(key="pg_step").click().run()
     app.select_slider(key="w_pg_learning_rate").set_value(0.1).run()
@@ -129,45 +126,45 @@ def test_changing_the_learning_rate_keeps_the_trained_model(app):
     assert app.session_state["pg_run"].optimizer.learning_rate == 0.1
 
 
-def test_extra_features_widen_the_input_layer(app):
-    open_playground(app)
+def test_extra_features_widen_the_input_layer(open_playground):
+    app = open_playground()
     app.multiselect(key="w_pg_features").set_value(["x1_sq", "x1x2"]).run()
     assert app.session_state["pg_run"].net.layer_sizes == [4, 4, 4, 1]
     assert any("m = 4 inputs" in m.value and "x1·x2" in m.value for m in app.markdown)
 
 
 @pytest.mark.parametrize("name", list(presets.PRESETS))
-def test_each_preset_sets_every_control_and_trains(app, name):
-    open_playground(app)
+def test_each_preset_sets_every_control_and_trains(open_playground, name):
+    app = open_playground()
     app.button(key=f"pg_preset_{name}").click().run()
     setup = presets.PRESETS[name]
     assert app.slider(key="w_pg_layers").value == len(setup.hidden)
     assert app.selectbox(key="w_pg_dataset").value == setup.dataset
     assert app.select_slider(key="w_pg_learning_rate").value == setup.learning_rate
     assert app.session_state["pg_run"].setup == setup.with_(max_epochs=setup.max_epochs)
-    assert any(presets.PRESET_TITLES[name] in i.value for i in app.info)
+    assert any(PRESET_TITLES[name] in i.value for i in app.info)
     app.button(key="pg_step").click().run()
     assert not app.exception
     assert epoch(app) == (1, setup.max_epochs)
 
 
-def test_url_parameters_set_the_controls_on_first_load(app):
-    open_playground(app, data="spiral", layers="3", width3="7", act="relu", features="x1_sq,sin_x2", seed="42")
+def test_url_parameters_set_the_controls_on_first_load(open_playground):
+    app = open_playground(data="spiral", layers="3", width3="7", act="relu", features="x1_sq,sin_x2", seed="42")
     assert app.selectbox(key="w_pg_dataset").value == "spiral"
     assert app.number_input(key="w_pg_width_3").value == 7
     assert app.session_state["pg_run"].net.layer_sizes == [4, 4, 4, 7, 1]
     assert app.session_state["pg_run"].setup.seed == 42
 
 
-def test_bad_url_parameters_are_ignored_with_a_warning(app):
-    open_playground(app, lr="banana", layers="99")
+def test_bad_url_parameters_are_ignored_with_a_warning(open_playground):
+    app = open_playground(lr="banana", layers="99")
     assert app.select_slider(key="w_pg_learning_rate").value == 0.03
     assert app.slider(key="w_pg_layers").value == 2
     assert any("lr=banana" in w.value and "layers=99" in w.value for w in app.warning)
 
 
-def test_every_control_is_written_to_the_url_when_it_changes(app):
-    open_playground(app)
+def test_every_control_is_written_to_the_url_when_it_changes(open_playground):
+    app = open_playground()
     app.slider(key="w_pg_layers").set_value(1).run()
     app.selectbox(key="w_pg_optimizer").set_value("momentum").run()
     assert app.query_params["layers"] == ["1"] or app.query_params["layers"] == "1"
@@ -177,16 +174,16 @@ def test_every_control_is_written_to_the_url_when_it_changes(app):
             "l2", "epochs", "speed"} <= params.keys()
 
 
-def test_regenerate_moves_to_the_next_seed_and_new_data(app):
-    open_playground(app)
+def test_regenerate_moves_to_the_next_seed_and_new_data(open_playground):
+    app = open_playground()
     before = app.session_state["pg_run"].X_train.copy()
     app.button(key="pg_regenerate").click().run()
     assert app.number_input(key="w_pg_seed").value == 1
     assert not np.array_equal(app.session_state["pg_run"].X_train, before)
 
 
-def test_a_diverging_run_shows_an_error_and_no_nan(app):
-    open_playground(app, act="relu", opt="gd", lr="30", layers="2", width1="8", width2="8", speed="20")
+def test_a_diverging_run_shows_an_error_and_no_nan(open_playground):
+    app = open_playground(act="relu", opt="gd", lr="30", layers="2", width1="8", width2="8", speed="20")
     app.button(key="pg_play").click().run()
     errors = [e.value for e in app.error]
     assert any("diverged" in e and "learning rate" in e for e in errors)
@@ -195,8 +192,8 @@ def test_a_diverging_run_shows_an_error_and_no_nan(app):
     assert len(shown) == 5 and all("nan" not in v.lower() and "inf" not in v.lower() for v in shown.values())
 
 
-def test_exported_network_imports_back_with_its_setup(app):
-    open_playground(app, layers="1", width1="5", act="sigmoid")
+def test_exported_network_imports_back_with_its_setup(open_playground):
+    app = open_playground(layers="1", width1="5", act="sigmoid")
     for _ in range(2):
         app.button(key="pg_step").click().run()
     run = app.session_state["pg_run"]
@@ -211,19 +208,19 @@ def test_exported_network_imports_back_with_its_setup(app):
     np.testing.assert_array_equal(app.session_state["pg_run"].net.weights[0], W)
 
 
-def test_importing_a_bad_file_shows_a_clear_error(app):
-    open_playground(app)
+def test_importing_a_bad_file_shows_a_clear_error(open_playground):
+    app = open_playground()
     app.file_uploader(key="pg_import_file").set_value(("bad.npz", b"not a zip at all", "application/octet-stream"))
     app.run()
     assert any("Could not import" in e.value and "bad.npz" in e.value for e in app.error)
     too_wide = Network([2, 40, 1]).to_bytes()
     app.file_uploader(key="pg_import_file").set_value(("wide.npz", too_wide, "application/octet-stream")).run()
-    assert any("1 to 32 units" in e.value for e in app.error)
+    assert any("at most 32" in e.value for e in app.error)
     assert app.session_state["pg_run"].net.layer_sizes == [2, 4, 4, 1]
 
 
-def test_depth_vs_width_experiment_overlays_both_runs(app):
-    open_playground(app)
+def test_depth_vs_width_experiment_overlays_both_runs(open_playground):
+    app = open_playground()
     app.button(key="pg_depth_width_run").click().run()
     results = app.session_state["pg_depth_width"]
     assert set(results) == {"deep & narrow", "shallow & wide"}

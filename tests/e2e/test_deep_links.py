@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, streamlit_server, wait_until_idle
+from devtools.browser import assert_no_exception, streamlit_server, wait_until_idle
 from ui import nav
 
 pytestmark = pytest.mark.e2e

@@ -4,11 +4,11 @@ end, and the "Diverges" preset explains itself without an exception."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, open_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
-URL, TITLE = "gradient-descent", "2 · Gradient descent"
+URL, TITLE = "gradient-descent", "2 · Cost and gradient descent"
 # Charts in page order: 0 contour, 1 3-D surface, 2 cost curve, 3 data.
 # Markers drawn (SVG) for trace t of chart i: what the audience actually sees.
 POINTS = ("(i, t) => document.querySelectorAll('.js-plotly-plot')[i]"

@@ -1,15 +1,17 @@
-""""1 · The neuron" in headless Chromium: sliders drive z and σ(z), tabs and buttons work."""
+"""Chapters 1 and 3 in headless Chromium: sliders drive z and σ(z); the graph's Step; every tab draws."""
 
 import math
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, open_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
-TITLE = "1 · The neuron"
+TITLE = "1 · The neuron and the sigmoid"
+BACKPROP = "3 · Forward and backward propagation"
+LAYERS = "4 · Layers and deep networks"
 
 
 def _open(page, server_url):
@@ -41,9 +43,7 @@ def test_moving_the_x1_slider_changes_z_and_sigma(page, server_url):
 
 
 def test_step_button_lowers_the_loss_on_the_graph_tab(page, server_url):
-    _open(page, server_url)
-    page.get_by_role("tab", name="Forward & backward").click()
-    wait_until_idle(page)
+    open_page(page, server_url, "backprop", BACKPROP)
     loss = _metric(page, "loss L")
     expect(loss).to_have_text("0.9432")
     page.get_by_role("button", name="Step").click()
@@ -57,10 +57,15 @@ def test_step_button_lowers_the_loss_on_the_graph_tab(page, server_url):
 
 def test_every_tab_draws_its_charts(page, server_url):
     _open(page, server_url)
-    for tab, charts in (("Activations", 3), ("Inside a network", 4)):
+    page.get_by_role("tab", name="The sigmoid and other activations").click()
+    wait_until_idle(page)
+    expect(page.get_by_role("tabpanel").locator(".js-plotly-plot")).to_have_count(2)
+    open_page(page, server_url, "playground", LAYERS)
+    for tab, charts in (("Why activations", 1), ("Inside a network", 4)):
         page.get_by_role("tab", name=tab).click()
         wait_until_idle(page)
         expect(page.get_by_role("tabpanel").locator(".js-plotly-plot")).to_have_count(charts)
+    open_page(page, server_url, "backprop", BACKPROP)
     page.get_by_role("tab", name="Vectorization").click()
     wait_until_idle(page)
     page.get_by_role("button", name="Time it").click()

@@ -8,14 +8,14 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, open_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
 # The development photos sit in shared/ beside the repository (never inside it).
 SHARED_DOG = (Path(__file__).resolve().parents[3] / "shared" / "data" / "cats_and_dogs_filtered" / "test" / "dog"
               / "dog.2000.jpg")
-TITLE = "4 · Cats vs dogs"
+TITLE = "5 · Cats vs dogs"
 VERDICT = re.compile(r"^(Cat|Dog) · P\(dog\) = (0\.\d\d|1\.00)$")
 
 

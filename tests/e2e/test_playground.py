@@ -6,11 +6,11 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, live_charts, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, live_charts, open_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
-TITLE = "3 · Network playground"
+TITLE = "4 · Layers and deep networks"
 
 def live_chart(page, key: str) -> dict:
     """Redraw count and first-trace points of the live chart ``key`` (zeros before it first draws)."""

@@ -11,7 +11,7 @@ from lessons.graph import batch_graph, neuron_graph, single_neuron, toy_batch, w
 from ui import style
 from ui.backprop.graph import fmt, fmt_vec, loss_steps_figure, neuron_graph_figure, warm_up_figure
 
-STATE = "neuron_gd"  # {"source": (x, w, b, y), "w": [...], "b": float, "losses": [...]}
+STATE = "bp_gd"  # {"source": (x, w, b, y), "w": [...], "b": float, "losses": [...]}
 ALPHAS = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 
 
@@ -46,15 +46,15 @@ def render(x, w, b) -> None:
     st.markdown("The example is **x** from the *A single neuron* tab, and gradient descent starts from its "
                 "**w** and **b**. Forward values are black; backward values, dL/d(node), are orange.")
     c1, c2, c3, c4 = st.columns([1.2, 1.6, 0.8, 0.8], vertical_alignment="bottom")
-    y = c1.radio("Label y of this example", [1, 0], key="w_neuron_label", persist_state="session",
+    y = c1.radio("Label y of this example", [1, 0], key="w_bp_label", persist_state="session",
                  horizontal=True,
                  format_func=lambda v: f"{v} · {'dog' if v else 'cat'}")
-    alpha = c2.select_slider("Learning rate α", options=ALPHAS, key="w_neuron_alpha", persist_state="session")
+    alpha = c2.select_slider("Learning rate α", options=ALPHAS, key="w_bp_alpha", persist_state="session")
     source = (tuple(x), tuple(w), b, y)
     s = _gd_state(source)
-    c3.button("Step", key="neuron_step", on_click=_step, args=(source, alpha), type="primary",
+    c3.button("Step", key="bp_step", on_click=_step, args=(source, alpha), type="primary",
               help="w := w − α·dw,  b := b − α·db")
-    c4.button("Reset", key="neuron_reset_gd", on_click=_reset, args=(source,))
+    c4.button("Reset", key="bp_reset_gd", on_click=_reset, args=(source,))
 
     net = single_neuron(s["w"], s["b"])
     g = neuron_graph(net, x, y)
@@ -65,7 +65,7 @@ def render(x, w, b) -> None:
     m2.metric("loss L", fmt(g.L), delta=f"{losses[-1] - losses[-2]:.4g}" if len(losses) > 1 else None,
               delta_color="inverse")
     m3.metric("a = σ(z)", f"{g.a:.4f}")
-    st.plotly_chart(neuron_graph_figure(g), config=style.CHART_CONFIG, key="neuron_graph_chart")
+    st.plotly_chart(neuron_graph_figure(g), config=style.CHART_CONFIG, key="bp_graph_chart")
 
     left, right = st.columns([1.15, 1])
     with left:
@@ -78,19 +78,19 @@ def render(x, w, b) -> None:
                       "backprop dL/dθ": [fmt(v) for v in check.analytic],
                       "numeric dL/dθ": [fmt(v) for v in check.numeric],
                       "after Step: θ − α·dθ": [fmt(v - alpha * d) for v, d in zip(values, check.analytic)]},
-                     hide_index=True, key="neuron_grad_table")
+                     hide_index=True, key="bp_grad_table")
         ok = check.relative_error < 1e-7
         (st.success if ok else st.warning)(
             f"Relative error ‖backprop − numeric‖ / (‖backprop‖ + ‖numeric‖) = {check.relative_error:.1e} "
             + ("(below 1e-7: backprop is right)" if ok else "(large: the slope is extreme here)"))
-    right.plotly_chart(loss_steps_figure(losses), config=style.CHART_CONFIG, key="neuron_loss_chart")
+    right.plotly_chart(loss_steps_figure(losses), config=style.CHART_CONFIG, key="bp_loss_chart")
     _batch_section(net)
     _warm_up_section()
 
 
 def _batch_section(net) -> None:
     st.subheader("The same for m examples at once, vectorized")
-    m = st.slider("Number of examples m", 2, 10, key="w_neuron_batch_m", persist_state="session")
+    m = st.slider("Number of examples m", 2, 10, key="w_bp_batch_m", persist_state="session")
     X, y = toy_batch(m, n=net.layer_sizes[0], seed=0)
     g = batch_graph(net, X, y)
     n = X.shape[1]
@@ -101,7 +101,7 @@ def _batch_section(net) -> None:
     columns |= {"y": g.Y[:, 0].astype(int), "z": g.Z[:, 0], "a = σ(z)": g.A[:, 0], "dz = a − y": g.dZ[:, 0],
                 "loss L": g.L[:, 0]}
     st.dataframe({k: [fmt(v) for v in col] if k != "y" else col for k, col in columns.items()},
-                 hide_index=True, key="neuron_batch_table")
+                 hide_index=True, key="bp_batch_table")
     st.markdown(f"#### dW = {fmt_vec(g.dW)} &nbsp;·&nbsp; db = {fmt(g.db)} &nbsp;·&nbsp; "
                 f"J = mean of the {m} losses = {fmt(g.J)}")
 
@@ -111,7 +111,7 @@ def _warm_up_section() -> None:
     st.markdown("Forward, left to right: u = b·c, v = a + u, J = 3v. Backward, right to left, by the chain "
                 "rule: dJ/dv = 3, dJ/du = dJ/dv·1, dJ/db = dJ/du·c, dJ/dc = dJ/du·b.")
     c1, c2, c3 = st.columns(3)
-    a = c1.number_input("a", step=1.0, key="w_neuron_warm_a", persist_state="session")
-    b = c2.number_input("b", step=1.0, key="w_neuron_warm_b", persist_state="session")
-    c = c3.number_input("c", step=1.0, key="w_neuron_warm_c", persist_state="session")
-    st.plotly_chart(warm_up_figure(warm_up(a, b, c)), config=style.CHART_CONFIG, key="neuron_warm_chart")
+    a = c1.number_input("a", step=1.0, key="w_bp_warm_a", persist_state="session")
+    b = c2.number_input("b", step=1.0, key="w_bp_warm_b", persist_state="session")
+    c = c3.number_input("c", step=1.0, key="w_bp_warm_c", persist_state="session")
+    st.plotly_chart(warm_up_figure(warm_up(a, b, c)), config=style.CHART_CONFIG, key="bp_warm_chart")

@@ -12,7 +12,7 @@ from lessons.vectorize import Timing, sweep
 
 from ui import style
 
-RESULTS = "neuron_timings"  # {"network": label, "timings": [Timing, ...]}
+RESULTS = "bp_timings"  # {"network": label, "timings": [Timing, ...]}
 # Capped at 10 000 so the page's run stays near 2 s; benchmarks/vectorization.py goes to 100 000.
 PAGE_MS = [10, 100, 1_000, 10_000]
 NETWORKS = {"one neuron, [3, 1]": ([3, 1], "sigmoid"), "small network, [2, 8, 8, 1], tanh": ([2, 8, 8, 1], "tanh")}
@@ -65,8 +65,8 @@ def render() -> None:
                 "(z = b + Σ w·a, one number at a time) and **vectorized** NumPy, Z = A_prev·Wᵀ + b for all "
                 "m examples in one matrix product. Both give the same ŷ.")
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-    label = c1.selectbox("Network", list(NETWORKS), key="w_neuron_vec_network", persist_state="session")
-    if c2.button(f"Time it (m = 10 … {PAGE_MS[-1]:,})", key="neuron_vec_run", type="primary"):
+    label = c1.selectbox("Network", list(NETWORKS), key="w_bp_vec_network", persist_state="session")
+    if c2.button(f"Time it (m = 10 … {PAGE_MS[-1]:,})", key="bp_vec_run", type="primary"):
         _run(label)
     result = st.session_state.get(RESULTS)
     if result is None or result["network"] != label:
@@ -74,14 +74,14 @@ def render() -> None:
                 "(about 2 seconds).")
         return
     timings = result["timings"]
-    st.plotly_chart(timing_figure(timings), config=style.CHART_CONFIG, key="neuron_vec_chart")
+    st.plotly_chart(timing_figure(timings), config=style.CHART_CONFIG, key="bp_vec_chart")
     st.dataframe({"m": [f"{t.m:,}" for t in timings],
                   "loop (ms)": [f"{1e3 * t.loop_seconds:.3g}" for t in timings],
                   "vectorized (ms)": [f"{1e3 * t.vectorized_seconds:.3g}" for t in timings],
                   "speed-up": [f"{t.speed_up:.0f}×" for t in timings],
                   "max |ŷ loop − ŷ vectorized|": [f"{t.max_abs_difference:.1e}" if t.max_abs_difference else "0"
                                                    for t in timings]},
-                 hide_index=True, key="neuron_vec_table")
+                 hide_index=True, key="bp_vec_table")
     worst = max(t.max_abs_difference for t in timings)
     st.success(f"Network {result['network']}: the two passes agree to {worst:.0e} on every ŷ "
                "(only the order of additions differs).")

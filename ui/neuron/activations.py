@@ -1,4 +1,4 @@
-"""Figures for the Activations tab: each g(z) and g'(z), the σ' ≤ 0.25 bound, stacked linear layers."""
+"""Figures for the activations tab: each g(z) and g'(z), and the σ' ≤ 0.25 bound."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from engine import Network, activations
+from engine import activations
 from lessons.diagnostics import saturated
-from lessons.graph import compose_linear, single_neuron
 
 from ui import style
 
-LABELS = {"sigmoid": "sigmoid σ(z)", "tanh": "tanh(z)", "relu": "ReLU(z)", "leaky_relu": "leaky ReLU(z)",
-          "linear": "identity z"}
 SATURATED_FILL = "rgba(102, 102, 102, 0.16)"
 
 
@@ -40,11 +37,11 @@ def _intervals(z: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
     return out
 
 
-def activation_grid(z_now: float, names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_relu"),
+def activation_grid(z_now: float, names: Sequence[str] = activations.HIDDEN,
                     height: int = 720) -> go.Figure:
     """2 × 2 panels of g(z) and g'(z) with a marker at the current z; saturated z shaded grey."""
     z = z_grid(z_now)
-    fig = make_subplots(rows=2, cols=2, subplot_titles=[LABELS[n] for n in names],
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[activations.spec(n).label for n in names],
                         vertical_spacing=0.16, horizontal_spacing=0.08)
     for i, name in enumerate(names):
         row, col = i // 2 + 1, i % 2 + 1
@@ -92,42 +89,15 @@ def sigmoid_bound_figure(z: np.ndarray, height: int = 420) -> go.Figure:
     return fig
 
 
-def linear_stack_figure(x: np.ndarray, stacked: np.ndarray, collapsed: np.ndarray, with_tanh: np.ndarray,
-                        height: int = 420) -> go.Figure:
-    """Output of two linear layers, the single collapsed layer (same line), and the tanh version (a curve)."""
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=stacked, name="two linear layers, no activation",
-                             line=dict(width=7, color=style.DOG)))
-    fig.add_trace(go.Scatter(x=x, y=collapsed, name="ONE layer: W_eff·x + b_eff",
-                             line=dict(width=3, color="#111111", dash="dash")))
-    fig.add_trace(go.Scatter(x=x, y=with_tanh, name="same weights, tanh in between",
-                             line=dict(width=4, color=style.ACCENT)))
-    fig.update_xaxes(title="input x")
-    fig.update_yaxes(title="output z[2]")
-    fig = style.styled(fig, height, "Stacked linear maps are still one line")
-    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
-    return fig
-
-
 def render(z: float) -> None:
-    """The tab: the four activations at the current z, the σ' bound, and stacked linear layers."""
+    """The tab: the four activations at the current z and the σ' bound."""
     st.markdown(f"Each activation g(z) (solid) and its slope g'(z) (dashed). The green marker is the current "
                 f"z = {z:.3f} from the first tab. Grey bands: **saturated**, where the slope almost vanishes "
                 "and learning through the unit stalls.")
     st.plotly_chart(activation_grid(z), config=style.CHART_CONFIG, key="neuron_act_chart")
     left, right = st.columns(2)
     left.plotly_chart(sigmoid_bound_figure(z_grid(0.0)), config=style.CHART_CONFIG, key="neuron_bound_chart")
-    with right:
-        seed = st.number_input("Random weights for a 1 → 3 → 1 network (seed)", 0, 999,
-                               key="w_neuron_linear_seed", persist_state="session")
-        xs = np.linspace(-3, 3, 121).reshape(-1, 1)
-        lin, with_tanh = Network([1, 3, 1], "linear", seed=seed), Network([1, 3, 1], "tanh", seed=seed)
-        W_eff, b_eff = compose_linear(lin.weights, lin.biases)
-        collapsed = single_neuron(W_eff[0], b_eff[0, 0])
-        # Z of the last layer (the logit): the network's output before its final sigmoid.
-        st.plotly_chart(linear_stack_figure(xs[:, 0], lin.layer_outputs(xs)[-1][0][:, 0],
-                                            collapsed.layer_outputs(xs)[0][0][:, 0],
-                                            with_tanh.layer_outputs(xs)[-1][0][:, 0]),
-                        config=style.CHART_CONFIG, key="neuron_linear_chart")
-        st.markdown(f"W[2]·(W[1]x + b[1]) + b[2] = **{W_eff[0, 0]:.3f}·x + {b_eff[0, 0]:.3f}**: without an "
-                    "activation, any number of layers is one linear layer.")
+    right.markdown(r"The sigmoid's slope is $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$, never more than "
+                   r"$\frac{1}{4}$ (at $z = 0$). Far from $z = 0$ it is almost flat: a large $|z|$ gives "
+                   "a confident answer but almost no slope to learn from. That is why ReLU, whose slope is "
+                   "1 for every z > 0, trains deep networks better (chapter 4).")

@@ -13,33 +13,37 @@ _X_INPUT, _X_SUM, _X_ACT, _X_OUT = 0.0, 3.0, 5.6, 7.6
 _MAX_EDGE_WIDTH = 14.0
 
 
-def weight_color(w: float) -> str:
-    """Positive weights pull towards dog (blue), negative towards cat (orange)."""
-    return style.DOG if w >= 0 else style.CAT
+def contribution_color(c: float) -> str:
+    """A contribution to z that pushes it up (towards dog) is blue; one that pushes it down, orange."""
+    return style.DOG if c >= 0 else style.CAT
 
 
-def _edge_width(w: float, w_max: float) -> float:
-    """1.5 px for w = 0, growing with |w| up to the widest edge at |w| ≥ w_max."""
-    return 1.5 + _MAX_EDGE_WIDTH * min(abs(w) / w_max, 1.0)
+def _edge_width(c: float, c_max: float) -> float:
+    """1.5 px for a contribution of 0, growing with |c| up to the widest edge at |c| ≥ c_max."""
+    return 1.5 + _MAX_EDGE_WIDTH * min(abs(c) / c_max, 1.0)
 
 
 def neuron_figure(x: Sequence[float], w: Sequence[float], b: float, z: float, a: float,
                   w_max: float = 3.0, height: int = 430) -> go.Figure:
-    """A drawing of z = w·x + b, a = σ(z): edge thickness ∝ |w_k|, colour by the sign of w_k."""
+    """A drawing of z = w·x + b, a = σ(z). Each input edge shows its contribution w_k·x_k to z:
+    thickness ∝ |w_k·x_k|, blue where it pushes z up (towards dog), orange where it pushes z down."""
     n = len(x)
     ys = [(n - 1) / 2 - k for k in range(n)]
+    c_max = w_max * w_max  # the largest |w·x| the sliders allow
     fig = go.Figure()
     for k, (xk, wk, yk) in enumerate(zip(x, w, ys), start=1):
+        c = wk * xk
         fig.add_trace(go.Scatter(x=[_X_INPUT, _X_SUM], y=[yk, 0], mode="lines", hoverinfo="skip",
-                                 line=dict(width=_edge_width(wk, w_max), color=weight_color(wk)), showlegend=False))
-        fig.add_annotation(x=_X_INPUT + 1.3, y=yk * 0.58 + 0.22, text=f"<b>w{k} = {wk:+.2f}</b>",
-                           showarrow=False, font=dict(size=style.FONT_SIZE, color=weight_color(wk)),
+                                 line=dict(width=_edge_width(c, c_max), color=contribution_color(c)),
+                                 showlegend=False))
+        fig.add_annotation(x=_X_INPUT + 1.3, y=yk * 0.58 + 0.22, text=f"<b>w{k}·x{k} = {c:+.2f}</b>",
+                           showarrow=False, font=dict(size=style.FONT_SIZE, color=contribution_color(c)),
                            bgcolor="rgba(255,255,255,0.85)")
-    # Bias: an edge from below into the sum.
+    # Bias: an edge from below into the sum; its contribution to z is b itself.
     fig.add_trace(go.Scatter(x=[_X_SUM, _X_SUM], y=[-1.75, 0], mode="lines", hoverinfo="skip",
-                             line=dict(width=_edge_width(b, w_max), color=weight_color(b)), showlegend=False))
+                             line=dict(width=_edge_width(b, c_max), color=contribution_color(b)), showlegend=False))
     fig.add_annotation(x=_X_SUM, y=-1.95, text=f"<b>b = {b:+.2f}</b>", showarrow=False,
-                       font=dict(size=style.FONT_SIZE, color=weight_color(b)))
+                       font=dict(size=style.FONT_SIZE, color=contribution_color(b)))
     for x0, x1 in ((_X_SUM, _X_ACT), (_X_ACT, _X_OUT)):
         fig.add_trace(go.Scatter(x=[x0, x1], y=[0, 0], mode="lines", hoverinfo="skip",
                                  line=dict(width=4, color=style.GREY), showlegend=False))

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from engine import datasets, optimizers
+from engine import activations, datasets, optimizers
 from lessons import features, presets
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
@@ -23,7 +23,17 @@ EPOCH_LIMITS = [100, 200, 300, 500, 600, 1000, 2000, 5000, 10000]
 POINTS = [100, 200, 300, 400, 500, 800, 1000]
 TEST_SHARES = [10, 20, 30, 40, 50]  # percent
 SPEEDS = [1, 2, 5, 10, 20, 50]
-ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
+# The page's limits: what a lecture needs and what a shared server can afford per student.
+MAX_HIDDEN_LAYERS = 6
+MAX_WIDTH = 32
+PRESET_TITLES: dict[str, str] = {
+    "logreg_xor": "Logistic regression can't do XOR",
+    "xor_one_hidden": "One hidden layer solves XOR",
+    "spiral_depth": "Spiral needs depth",
+    "lr_too_high": "Too-high learning rate",
+    "sigmoid_deep": "Sigmoid deep net barely learns (vanishing gradient)",
+    "relu_deep": "ReLU fixes it",
+}
 OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
@@ -70,9 +80,9 @@ CONTROLS: list[Control] = [
     Control("w_pg_points", "points", 300, options=tuple(POINTS)),
     Control("w_pg_test_share", "test", 30, options=tuple(TEST_SHARES)),
     Control("w_pg_seed", "seed", 0, bounds=(0, 9999)),
-    Control("w_pg_layers", "layers", 2, bounds=(0, presets.MAX_HIDDEN_LAYERS)),
-    *[Control(f"w_pg_width_{l}", f"width{l}", 4, bounds=(1, presets.MAX_WIDTH))
-      for l in range(1, presets.MAX_HIDDEN_LAYERS + 1)],
+    Control("w_pg_layers", "layers", 2, bounds=(0, MAX_HIDDEN_LAYERS)),
+    *[Control(f"w_pg_width_{l}", f"width{l}", 4, bounds=(1, MAX_WIDTH))
+      for l in range(1, MAX_HIDDEN_LAYERS + 1)],
     Control("w_pg_activation", "act", "tanh", options=presets.HIDDEN_ACTIVATIONS),
     Control("w_pg_features", "features", [], options=tuple(features.FEATURES), many=True),
     Control("w_pg_learning_rate", "lr", 0.03, options=tuple(LEARNING_RATES)),
@@ -167,15 +177,15 @@ def data_controls(on_regenerate) -> None:
 
 
 def network_controls() -> None:
-    st.slider("Hidden layers (0 = logistic regression)", 0, presets.MAX_HIDDEN_LAYERS, key="w_pg_layers",
+    st.slider("Hidden layers (0 = logistic regression)", 0, MAX_HIDDEN_LAYERS, key="w_pg_layers",
               persist_state="session")
     n_layers = st.session_state["w_pg_layers"]
     cols = st.columns(3)
     for l in range(1, n_layers + 1):
-        cols[(l - 1) % 3].number_input(f"Units in layer {l}", 1, presets.MAX_WIDTH, step=1,
+        cols[(l - 1) % 3].number_input(f"Units in layer {l}", 1, MAX_WIDTH, step=1,
                                        key=f"w_pg_width_{l}", persist_state="session")
     st.selectbox("Hidden activation g", presets.HIDDEN_ACTIVATIONS, key="w_pg_activation", persist_state="session",
-                 format_func=ACTIVATION_LABELS.get)
+                 format_func=lambda name: activations.spec(name).label)
     st.multiselect("Extra input features", list(features.FEATURES), key="w_pg_features", persist_state="session",
                    format_func=lambda k: features.FEATURES[k][0], placeholder="only x1 and x2")
 

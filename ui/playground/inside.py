@@ -7,13 +7,16 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from engine import Network, datasets, fit, optimizers
+from engine import Network, activations, datasets, fit, optimizers
 from lessons import diagnostics
 from lessons.diagnostics import LayerReport
+from lessons.graph import compose_linear, single_neuron
 
 from ui import style
 
-RUNS = "neuron_inside_runs"   # session cache: (activation, depth, data) → trained result
+DEFAULTS = {"w_inside_activation": "sigmoid", "w_inside_depth": 6, "w_inside_data": "circles",
+            "w_inside_when": "after training", "w_inside_linear_seed": 1}
+RUNS = "inside_runs"   # session cache: (activation, depth, data) → trained result
 WIDTH, N_POINTS, EPOCHS, LEARNING_RATE = 8, 200, 300, 0.01
 SCALES = {"sigmoid": ([[0, "#FFFFFF"], [1, style.DOG]], 0.0, 1.0),
           "tanh": ([[0, style.CAT], [0.5, "#FFFFFF"], [1, style.DOG]], -1.0, 1.0)}
@@ -122,11 +125,11 @@ def render() -> None:
                 "**sigmoid** stack the gradient that reaches the first layers all but vanishes; with **ReLU** "
                 "it does not.")
     c1, c2, c3, c4 = st.columns(4)
-    activation = c1.selectbox("Hidden activation", ["sigmoid", "tanh", "relu", "leaky_relu"],
-                              key="w_neuron_net_activation", persist_state="session")
-    depth = c2.slider("Hidden layers", 1, 8, key="w_neuron_net_depth", persist_state="session")
-    data = c3.selectbox("Data set", list(datasets.TWO_D), key="w_neuron_net_data", persist_state="session")
-    when = c4.radio("Show the network", ["after training", "at initialisation"], key="w_neuron_net_when",
+    activation = c1.selectbox("Hidden activation", activations.HIDDEN, format_func=lambda n: activations.spec(n).label,
+                              key="w_inside_activation", persist_state="session")
+    depth = c2.slider("Hidden layers", 1, 8, key="w_inside_depth", persist_state="session")
+    data = c3.selectbox("Data set", list(datasets.TWO_D), key="w_inside_data", persist_state="session")
+    when = c4.radio("Show the network", ["after training", "at initialisation"], key="w_inside_when",
                     persist_state="session")
     run = get_run(activation, depth, data)
     if run["message"]:
@@ -137,17 +140,52 @@ def render() -> None:
     m2.metric("cost J after training", f"{run['cost']:.3f}")
     m3.metric("‖dW‖ first / last layer", f"{reports[0].grad_norm / max(reports[-1].grad_norm, 1e-300):.1e}")
     m4.metric("hidden units saturated", f"{np.mean([r.saturation for r in reports[:-1]]):.0%}")
-    st.plotly_chart(heatmaps_figure(reports), config=style.CHART_CONFIG, key="neuron_heatmaps_chart")
+    st.plotly_chart(heatmaps_figure(reports), config=style.CHART_CONFIG, key="inside_heatmaps_chart")
     st.caption("Each row is one observation, each column one unit: A[l] has shape (n observations × u units). "
                "The last panel is ŷ = P(dog).")
-    st.plotly_chart(histograms_figure(reports), config=style.CHART_CONFIG, key="neuron_hist_chart")
-    st.caption("Saturated (sat.): sigmoid a < 0.01 or > 0.99, tanh |a| > 0.99, ReLU / leaky ReLU z ≤ 0 "
-               "(the unit is off), where the slope g'(z) and so the gradient through the unit almost vanish.")
+    st.plotly_chart(histograms_figure(reports), config=style.CHART_CONFIG, key="inside_hist_chart")
+    rules = "; ".join(f"{activations.spec(n).label}: {activations.spec(n).saturation_rule}" for n in activations.HIDDEN)
+    st.caption(f"Saturated (sat.) means the slope g′(z), and so the gradient through the unit, almost "
+               f"vanishes. {rules}.")
     left, right = st.columns(2)
     init, trained = run["initial"], run["trained"]
     left.plotly_chart(per_layer_figure([r.saturation for r in init], [r.saturation for r in trained],
                                        "share saturated", "Saturated share per layer", percent=True),
-                      config=style.CHART_CONFIG, key="neuron_sat_chart")
+                      config=style.CHART_CONFIG, key="inside_sat_chart")
     right.plotly_chart(per_layer_figure([r.grad_norm for r in init], [r.grad_norm for r in trained],
                                         "‖dW[l]‖ (log scale)", "Gradient norm per layer", log_y=True),
-                       config=style.CHART_CONFIG, key="neuron_gradnorm_chart")
+                       config=style.CHART_CONFIG, key="inside_gradnorm_chart")
+
+
+def linear_stack_figure(x: np.ndarray, stacked: np.ndarray, collapsed: np.ndarray, with_tanh: np.ndarray,
+                        height: int = 420) -> go.Figure:
+    """Output of two linear layers, the single collapsed layer (same line), and the tanh version (a curve)."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=stacked, name="two linear layers, no activation",
+                             line=dict(width=7, color=style.DOG)))
+    fig.add_trace(go.Scatter(x=x, y=collapsed, name="ONE layer: W_eff·x + b_eff",
+                             line=dict(width=3, color="#111111", dash="dash")))
+    fig.add_trace(go.Scatter(x=x, y=with_tanh, name="same weights, tanh in between",
+                             line=dict(width=4, color=style.ACCENT)))
+    fig.update_xaxes(title="input x")
+    fig.update_yaxes(title="output z[2]")
+    fig = style.styled(fig, height, "Stacked linear maps are still one line")
+    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+    return fig
+
+
+def render_linear_stack() -> None:
+    """Why a network needs activations: two linear layers collapse to one."""
+    seed = st.number_input("Random weights for a 1 → 3 → 1 network (seed)", 0, 999,
+                           key="w_inside_linear_seed", persist_state="session")
+    xs = np.linspace(-3, 3, 121).reshape(-1, 1)
+    lin, with_tanh = Network([1, 3, 1], "linear", seed=seed), Network([1, 3, 1], "tanh", seed=seed)
+    W_eff, b_eff = compose_linear(lin.weights, lin.biases)
+    collapsed = single_neuron(W_eff[0], b_eff[0, 0])
+    # Z of the last layer (the logit): the network's output before its final sigmoid.
+    st.plotly_chart(linear_stack_figure(xs[:, 0], lin.layer_outputs(xs)[-1][0][:, 0],
+                                        collapsed.layer_outputs(xs)[0][0][:, 0],
+                                        with_tanh.layer_outputs(xs)[-1][0][:, 0]),
+                    config=style.CHART_CONFIG, key="inside_linear_chart")
+    st.markdown(f"$W^{{[2]}}(W^{{[1]}} x + b^{{[1]}}) + b^{{[2]}} = {W_eff[0, 0]:.3f}\\,x {b_eff[0, 0]:+.3f}$: "
+                "without an activation, any number of layers is one linear layer.")

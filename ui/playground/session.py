@@ -114,7 +114,7 @@ def apply_preset(name: str) -> None:
     pg_controls.apply_setup(ss, presets.PRESETS[name])
     ss["pg_running"] = False
     _new_run(pg_controls.setup_from_state(ss),
-             f"Preset “{presets.PRESET_TITLES[name]}” loaded. Press ▶ Play and watch.")
+             f"Preset “{pg_controls.PRESET_TITLES[name]}” loaded. Press ▶ Play and watch.")
 
 
 def run_depth_vs_width(epochs: int, progress) -> None:
@@ -150,7 +150,8 @@ def import_model() -> None:
     if upload is None:
         return
     try:
-        net, meta = Network.load_with_metadata(upload.getvalue())
+        net, meta = Network.load_with_metadata(upload.getvalue(), max_units=pg_controls.MAX_WIDTH,
+                                               max_layers=2 * pg_controls.MAX_HIDDEN_LAYERS + 1)
         setup = _setup_for(net, meta)
     except ModelFileError as exc:
         ss["pg_import_message"] = ("error", f"Could not import “{upload.name}”: {exc}")
@@ -172,6 +173,9 @@ def _setup_for(net: Network, meta: dict) -> presets.Setup:
         setup = setup.with_(hidden=tuple(net.layer_sizes[1:-1]), activation=activation, l2=net.l2)
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"this network does not fit the playground ({exc}).") from None
+    if len(setup.hidden) > pg_controls.MAX_HIDDEN_LAYERS:
+        raise ModelFileError(f"it has {len(setup.hidden)} hidden layers; the playground shows at most "
+                             f"{pg_controls.MAX_HIDDEN_LAYERS}.")
     if setup.layer_sizes != net.layer_sizes:
         raise ModelFileError(f"the network expects {net.layer_sizes[0]} inputs but its setup gives "
                              f"{setup.layer_sizes[0]} (x1, x2 and {len(setup.features)} extra features).")

@@ -1,0 +1,111 @@
+"""Headless Chromium against `streamlit run app.py`: the harness of the e2e tests and benchmarks.
+
+Chromium is Debian's (/usr/bin/chromium) with the flags this machine needs; the server listens on
+127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def launch(playwright, **kwargs):
+    """Debian's headless Chromium with the flags this machine needs."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(log_path: Path, extra_args: tuple[str, ...] = ()):
+    """Run `streamlit run app.py` on a free port for the duration of the block; yields its base URL."""
+    port = free_port()
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", *extra_args],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.time() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("streamlit run app.py did not become healthy within 60 s:\n"
+                                       + log_path.read_text()[-3000:])
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def open_page(tab, server_url: str, url_path: str, title: str):
+    """Go to a page and wait until its title is drawn and the script has finished running."""
+    tab.goto(f"{server_url}/{url_path}")
+    tab.get_by_role("heading", name=title).first.wait_for()
+    wait_until_idle(tab)
+    return tab
+
+
+def wait_until_idle(tab, timeout_ms: int = 60_000) -> None:
+    """Wait until the app's script run has finished (stApp's data-test-script-state)."""
+    tab.wait_for_timeout(200)
+    tab.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=timeout_ms)
+
+
+def assert_no_exception(tab) -> None:
+    """No Streamlit exception box is on the page."""
+    n = tab.locator('[data-testid="stException"]').count()
+    assert n == 0, f"{n} exception(s) on the page: " + tab.locator('[data-testid="stException"]').first.inner_text()
+
+
+# Evaluated inside each live chart's frame (ui/live_chart_frontend/index.html).
+_LIVE_CHART_STATE = """() => {
+  const chart = document.getElementById('chart');
+  return chart && chart.dataset.chart ? {key: chart.dataset.chart, draws: Number(chart.dataset.draws || 0),
+                  points: chart._fullData?.length ? chart._fullData[0].x.length : -1} : null;
+}"""
+
+
+def live_charts(tab) -> dict[str, dict]:
+    """Every live chart on the page (``ui.live_chart``) by key: its Plotly redraw count ("draws") and
+    the number of points in its first trace ("points")."""
+    charts = {}
+    for frame in tab.frames[1:]:
+        try:
+            state = frame.evaluate(_LIVE_CHART_STATE)
+        except Exception:  # noqa: BLE001 - a frame being replaced or not yet loaded; skip it
+            continue
+        if state:
+            charts[state["key"]] = state
+    return charts
