@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from ui import nav
+from ui import nav, notation
 
 st.set_page_config(page_title="Neuron Lab", page_icon=str(nav.ROOT / "assets" / "icon.png"), layout="wide")
 pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
          for p in nav.PAGES]
-st.navigation(pages).run()
+page = st.navigation(pages)
+notation.sidebar()
+page.run()

@@ -24,12 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Network, datasets, fit, optimizers, presets  # noqa: E402
-from lessons import features, grid
-from ui.playground import figures as pg_figures  # noqa: E402
+from engine import Network, datasets, fit, optimizers  # noqa: E402
+from lessons import features, grid, presets  # noqa: E402
 from ui.live_chart import to_json  # noqa: E402
+from ui.playground import figures as pg_figures  # noqa: E402
 from ui.playground.session import FRAME_BUDGET_S  # noqa: E402
-
 from ui.playground.views import BOUNDARY_RESOLUTION, UNIT_RESOLUTION  # noqa: E402
 
 

@@ -24,7 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import datasets, surface  # noqa: E402
+from engine import datasets  # noqa: E402
+from lessons import surface  # noqa: E402
 
 GRID, STEPS, TARGET_MS = 120, 500, 50.0
 

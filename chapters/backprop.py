@@ -1,4 +1,4 @@
-"""3 · Forward and backward propagation: the computation graph step by step, and vectorization."""
+"""3 · Backpropagation: the computation graph step by step, and vectorization."""
 
 import streamlit as st
 
@@ -11,7 +11,7 @@ DEFAULTS = {"w_bp_label": 1, "w_bp_alpha": 1.0, "w_bp_batch_m": 4,
 
 state.init(DEFAULTS)
 
-st.title("3 · Forward and backward propagation")
+st.title("3 · Backpropagation")
 st.markdown(r"**Forward**, the neuron computes $z = w \cdot x + b$, $\hat y = \sigma(z)$ and the loss "
             r"$\mathcal{L}(\hat y, y)$. **Backward**, the chain rule runs the same graph in reverse: "
             r"$\frac{\partial \mathcal{L}}{\partial z} = \hat y - y$, "

@@ -12,7 +12,7 @@ DEFAULTS = {"w_home_learning_rate": 1.0, "w_home_epochs": 60}
 @st.cache_data(show_spinner=False)
 def train_logistic_regression(learning_rate: float, epochs: int, seed: int = 0):
     """A one-neuron network [1, 1] trained by full-batch gradient descent on a 1-D set."""
-    X, y = datasets.one_feature(n=80, overlap=0.6, seed=seed)
+    X, y = datasets.one_feature(m=80, overlap=0.6, seed=seed)
     net = Network([1, 1], seed=seed)
     records = list(fit(net, X, y, optimizers.GradientDescent(learning_rate), epochs=epochs))
     x_grid = np.linspace(X.min() - 1, X.max() + 1, 200).reshape(-1, 1)
@@ -23,12 +23,12 @@ state.init(DEFAULTS)
 st.title("Neuron Lab")
 st.markdown(
     "#### Neural networks from first principles, one neuron at a time\n"
-    "A neuron computes **z = w·x + b** and squashes it with the **sigmoid** σ(z) = 1/(1+e⁻ᶻ) into a "
-    "probability ŷ. One neuron is **logistic regression**. We score it with the **logistic loss** and "
-    "the **cost J(w, b)**, a convex bowl that **gradient descent** rolls down. **Forward** and "
-    "**backward propagation** compute ŷ and the gradients. **Layers** of neurons, "
-    "Z[l] = A[l−1]·W[l]ᵀ + b[l], and then **deeper networks** learn curved boundaries. The last "
-    "chapter is a real task: telling **cats from dogs** in photos."
+    r"A neuron computes $z = w \cdot x + b$ and squashes it with the **sigmoid** "
+    r"$\sigma(z) = \frac{1}{1 + e^{-z}}$ into a probability $\hat y$. One neuron is **logistic regression**. "
+    r"We score it with the **loss** $\mathcal{L}(\hat y, y)$ and the **cost** $J(w, b)$, a convex bowl that "
+    "**gradient descent** rolls down. **Forward** and **backward propagation** compute $\\hat y$ and the "
+    r"gradients. **Layers** of neurons, $Z^{[l]} = A^{[l-1]} W^{[l]\top} + b^{[l]}$, and then **deeper "
+    "networks** learn curved boundaries. Then a real task: telling **cats from dogs** in photos."
 )
 
 cols = st.columns(2)

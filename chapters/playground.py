@@ -20,7 +20,8 @@ ignored = pg_controls.read_url_once(st.session_state)
 st.title(TITLE)
 st.markdown("Stack **layers** of neurons, choose how **wide** each is, and watch them learn to separate cats "
             "(y = 0, orange) from dogs (y = 1, blue). Logistic regression (0 hidden layers) can only draw a "
-            "straight line; each hidden layer **Z[l] = A[l−1]·W[l]ᵀ + b[l], A[l] = g(Z[l])** bends it. The "
+            r"straight line; each hidden layer, $Z^{[l]} = A^{[l-1]} W^{[l]\top} + b^{[l]}$, "
+            r"$A^{[l]} = g(Z^{[l]})$, bends it. The "
             "address bar holds every setting: copy it to share this exact setup.")
 tab_play, tab_linear, tab_inside = st.tabs(["Playground", "Why activations", "Inside a network"],
                                           key="layers_tab", on_change="rerun")
@@ -63,11 +64,11 @@ def playground() -> None:
     st.fragment(run_every=pg_views.DETAIL_SECONDS if running else None)(pg_views.detail_view)()
 
     st.subheader("Matrix shapes for this architecture")
-    n = len(run.X_train)
-    st.markdown(f"For the **n = {n} training examples** and **m = {run.net.layer_sizes[0]} inputs** "
+    m = len(run.X_train)
+    st.markdown(f"For the **m = {m} training examples** and **n = {run.net.layer_sizes[0]} inputs** "
                 f"({', '.join(features.input_labels(run.setup.features))}), one forward pass uses:")
     st.dataframe([{"array": name, "shape": f"({r} × {c})", "what it holds": what}
-                  for name, (r, c), what in presets.matrix_shapes(run.net.layer_sizes, n)],
+                  for name, (r, c), what in presets.matrix_shapes(run.net.layer_sizes, m)],
                  hide_index=True, width="stretch", key="pg_shapes_table")
     st.markdown(f"Total: **{run.net.n_parameters:,} trainable parameters** (all W and b).")
 

@@ -1,7 +1,7 @@
 """Neuron Lab's neural-network engine: NumPy only, no UI.
 
     from engine import Network, fit, optimizers, datasets
-    X, y = datasets.make("xor", n=200, seed=0)
+    X, y = datasets.make("xor", m=200, seed=0)
     net = Network([2, 4, 1], activation="tanh", seed=0)
     for record in fit(net, X, y, optimizers.Adam(0.05), epochs=300):
         pass

@@ -99,7 +99,8 @@ class ActivationSpec:
     """
 
     name: str
-    label: str
+    label: str   # for a menu: "ReLU"
+    title: str   # for a chart: "ReLU(z)"
     g: ArrayFn
     derivative: ArrayFn
     local_gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -113,25 +114,25 @@ class ActivationSpec:
 SATURATION_LOW, SATURATION_HIGH = 0.01, 0.99
 
 REGISTRY: dict[str, ActivationSpec] = {spec.name: spec for spec in (
-    ActivationSpec("sigmoid", "sigmoid σ(z)", sigmoid, sigmoid_derivative,
+    ActivationSpec("sigmoid", "sigmoid", "sigmoid σ(z)", sigmoid, sigmoid_derivative,
                    local_gradient=lambda z, a: a * (1.0 - a),
                    saturated=lambda z, a: (a < SATURATION_LOW) | (a > SATURATION_HIGH),
                    saturation_rule="a < 0.01 or a > 0.99 (σ′ < 0.0099, against a maximum of 0.25)",
                    output_range=(0.0, 1.0)),
-    ActivationSpec("tanh", "tanh(z)", tanh, tanh_derivative,
+    ActivationSpec("tanh", "tanh", "tanh(z)", tanh, tanh_derivative,
                    local_gradient=lambda z, a: 1.0 - a * a,
                    saturated=lambda z, a: np.abs(a) > SATURATION_HIGH,
                    saturation_rule="|a| > 0.99 (tanh′ < 0.02, against a maximum of 1)",
                    output_range=(-1.0, 1.0)),
-    ActivationSpec("relu", "ReLU(z)", relu, relu_derivative,
+    ActivationSpec("relu", "ReLU", "ReLU(z)", relu, relu_derivative,
                    local_gradient=lambda z, a: (z > 0).astype(a.dtype),
                    saturated=lambda z, a: z <= 0,
                    saturation_rule="z ≤ 0 (ReLU′ = 0: the unit is off)", init_scale=float(np.sqrt(2.0))),
-    ActivationSpec("leaky_relu", "leaky ReLU(z)", leaky_relu, leaky_relu_derivative,
+    ActivationSpec("leaky_relu", "leaky ReLU", "leaky ReLU(z)", leaky_relu, leaky_relu_derivative,
                    local_gradient=lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(a.dtype),
                    saturated=lambda z, a: z <= 0,
                    saturation_rule=f"z ≤ 0 (slope {LEAKY_SLOPE})", init_scale=float(np.sqrt(2.0))),
-    ActivationSpec("linear", "identity z", linear, linear_derivative,
+    ActivationSpec("linear", "identity", "identity z", linear, linear_derivative,
                    local_gradient=lambda z, a: np.ones_like(a),
                    saturated=lambda z, a: np.zeros(np.shape(a), dtype=bool),
                    saturation_rule="never", hidden=False),

@@ -22,7 +22,7 @@ class GradCheck:
     analytic: np.ndarray
     numeric: np.ndarray
     relative_error: float
-    names: list[str]  # one label per entry, such as "W[0][1,2]" or "b[1][0,0]"
+    names: list[str]  # one label per entry, such as "W[1][1,2]" or "b[2][0,0]" (layers l = 1 … L)
 
 
 def numeric_gradients(net: Network, X, y, eps: float = 1e-6) -> list[np.ndarray]:
@@ -43,13 +43,17 @@ def numeric_gradients(net: Network, X, y, eps: float = 1e-6) -> list[np.ndarray]
 
 
 def check(net: Network, X, y, eps: float = 1e-6) -> GradCheck:
-    """Backprop vs centred differences for all of ``net``'s parameters (use float64 and small nets)."""
-    dW, db = net.gradients(X, y)
-    analytic = [g for pair in zip(dW, db) for g in pair]
+    """Backprop vs centred differences for all of ``net``'s parameters (use float64 and small nets).
+
+    The network must be deterministic in training mode (no dropout), or the two would differ.
+    """
+    net.backprop(X, y)
+    analytic = [g.copy() for g in net.grads()]
     numeric = numeric_gradients(net, X, y, eps)
     names = []
-    for l in range(len(dW)):
-        for kind, g in (("W", dW[l]), ("b", db[l])):
+    weighted = [layer for layer in net.layers if layer.param_names]
+    for l, layer in enumerate(weighted, start=1):
+        for kind, g in zip(layer.param_names, layer.grads()):
             names += [f"{kind}[{l}][{','.join(map(str, i))}]" for i in np.ndindex(g.shape)]
     a = np.concatenate([g.ravel() for g in analytic]).astype(np.float64)
     n = np.concatenate([g.ravel() for g in numeric])

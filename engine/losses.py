@@ -22,7 +22,7 @@ def logistic_loss(y, y_hat):
 
     Parameters
     ----------
-    y : array, shape (n,) or (n, 1), values in {0, 1}
+    y : array, shape (m,) or (m, 1), values in {0, 1}
     y_hat : array, same number of elements as y, values in [0, 1]; clipped to [1e-15, 1 − 1e-15]
 
     Returns
@@ -42,7 +42,7 @@ def logistic_loss_from_logits(y, z):
 
     Parameters
     ----------
-    y : array, shape (n,) or (n, 1), values in {0, 1}
+    y : array, shape (m,) or (m, 1), values in {0, 1}
     z : array, same number of elements as y
 
     Returns

@@ -22,7 +22,7 @@ def saturated(Z, A, activation: str) -> np.ndarray:
 
 
 def saturation_share(Z, A, activation: str) -> float:
-    """Share in [0, 1] of the n·u entries of A (n, u) that are saturated."""
+    """Share in [0, 1] of the m·u entries of A (m, u) that are saturated."""
     mask = saturated(Z, A, activation)
     return float(mask.mean()) if mask.size else 0.0
 
@@ -43,12 +43,12 @@ def histogram(A, bins: int = 30, value_range: tuple[float, float] | None = None)
 
 @dataclass
 class LayerReport:
-    """One layer l = 1 … L of a network on a batch X (n, m)."""
+    """One layer l = 1 … L of a network on a batch X (m, n)."""
 
     layer: int                 # 1-based, as in A[1] … A[L]
     activation: str            # the output layer is always "sigmoid"
-    Z: np.ndarray              # (n, u_l)
-    A: np.ndarray              # (n, u_l)
+    Z: np.ndarray              # (m, u[l])
+    A: np.ndarray              # (m, u[l])
     saturation: float          # share of saturated entries of A
     grad_norm: float           # ‖dW[l]‖ (Frobenius) of the cost on (X, y)
     counts: np.ndarray         # histogram of A, (bins,)
@@ -56,19 +56,19 @@ class LayerReport:
 
     @property
     def shares(self) -> np.ndarray:
-        """counts / (n·u): the share of A's entries in each bin, (bins,)."""
+        """counts / (m·u): the share of A's entries in each bin, (bins,)."""
         return self.counts / max(self.A.size, 1)
 
     @property
     def shape(self) -> tuple[int, int]:
-        """(n observations, u units)."""
+        """(m examples, u[l] units)."""
         return self.A.shape
 
 
 def inspect(net: Network, X, y, bins: int = 30) -> list[LayerReport]:
     """Per layer: A[l], Z[l], saturated share, ‖dW[l]‖ = ‖∂J/∂W[l]‖ and a histogram of A[l].
 
-    X (n, m), y (n,) or (n, 1); returns L reports, hidden layers first, the output layer last.
+    X (m, n), y (m,) or (m, 1); returns L reports, hidden layers first, the output layer last.
     """
     outputs = net.layer_outputs(X)
     norms = gradient_norms(net, X, y)
@@ -83,6 +83,6 @@ def inspect(net: Network, X, y, bins: int = 30) -> list[LayerReport]:
 
 
 def gradient_norms(net: Network, X, y) -> list[float]:
-    """‖∂J/∂W[l]‖ (Frobenius) for l = 1 … L on the batch X (n, m), y (n,)."""
+    """‖∂J/∂W[l]‖ (Frobenius) for l = 1 … L on the batch X (m, n), y (m,)."""
     dW, _ = net.gradients(X, y)
     return [float(np.linalg.norm(g)) for g in dW]

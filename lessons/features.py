@@ -30,14 +30,14 @@ def check(names: Sequence[str]) -> list[str]:
 
 
 def expand(X, names: Sequence[str]) -> np.ndarray:
-    """X_in = [x1, x2, f_1(x1, x2), …, f_k(x1, x2)]; X (n, 2) → X_in (n, 2 + k).
+    """X_in = [x1, x2, f_1(x1, x2), …, f_k(x1, x2)]; X (m, 2) → X_in (m, 2 + k).
 
     ``names`` are keys of ``FEATURES``; they are added in ``FEATURES`` order whatever order is given,
     so a saved model and the page agree on what each input column means.
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"Input features are defined for 2-D points, X of shape (n, 2); got {X.shape}.")
+        raise ValueError(f"Input features are defined for 2-D points, X of shape (m, 2); got {X.shape}.")
     names = check(names)
     x1, x2 = X[:, 0], X[:, 1]
     return np.column_stack([x1, x2] + [FEATURES[n][1](x1, x2) for n in names])

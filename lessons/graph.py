@@ -159,7 +159,7 @@ def compose_linear(weights, biases) -> tuple[np.ndarray, np.ndarray]:
     """Stacked linear layers collapse to one: W_eff = W[L]…W[2]·W[1], b_eff = Σ_l b[l]·(W[L]…W[l+1]).T.
 
     weights[l] has shape (u_l, u_{l−1}), biases[l] shape (1, u_l); returns W_eff (u_L, u_0), b_eff (1, u_L),
-    so that X @ W_eff.T + b_eff equals the stack's output for X of shape (n, u_0).
+    so that X @ W_eff.T + b_eff equals the stack's output for X of shape (m, u[0]).
     """
     weights, biases = list(weights), list(biases)
     if not weights or len(weights) != len(biases):

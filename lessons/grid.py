@@ -30,13 +30,13 @@ def plane(lo: float, hi: float, resolution: int = 60) -> tuple[np.ndarray, np.nd
 
 
 def bounds(*Xs: np.ndarray, margin: float = 0.5) -> tuple[float, float]:
-    """One symmetric square [lo, hi] that holds every point of every X (n, 2), plus ``margin``."""
+    """One symmetric square [lo, hi] that holds every point of every X (m, 2), plus ``margin``."""
     extent = max(float(np.max(np.abs(X))) for X in Xs if len(X)) + margin
     return -extent, extent
 
 
 def probability(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) -> np.ndarray:
-    """ŷ = P(dog | x) at every grid point; G (r², 2) → (r, r) when r² points, else (n,)."""
+    """ŷ = P(dog | x) at every grid point; G (r², 2) → (r, r) when r² points, else (m,)."""
     p = net.forward(features.expand(G, feature_names))[:, 0]
     r = int(round(np.sqrt(len(G))))
     return p.reshape(r, r) if r * r == len(G) else p
@@ -60,7 +60,7 @@ def saturated_share(net: Network, X_in: np.ndarray) -> list[float]:
     """Per hidden layer l, the share of the n·u_l entries of A[l] that are saturated.
 
     The rule is ``lessons.diagnostics.saturated`` (e.g. σ < 0.01 or σ > 0.99), the same one the
-    neuron page uses. X_in (n, m) are the network's inputs (features included); one float in [0, 1]
+    neuron page uses. X_in (m, n) are the network's inputs (features included); one float in [0, 1]
     per hidden layer.
     """
     outputs = net.layer_outputs(X_in)[:-1]

@@ -75,7 +75,7 @@ class Setup:
 
     @property
     def layer_sizes(self) -> list[int]:
-        """[m, u_1, …, u_L−1, 1] with m = 2 + number of extra input features."""
+        """[n, u[1], …, u[L−1], 1] with n = 2 + the number of extra input features."""
         return [2 + len(self.features), *map(int, self.hidden), 1]
 
     def with_(self, **changes) -> "Setup":
@@ -227,24 +227,24 @@ def depth_vs_width(epochs: int = 1000, seed: int = 0, deep_hidden: tuple[int, ..
             yield name, run, record
 
 
-def matrix_shapes(layer_sizes: list[int], n: int) -> list[tuple[str, tuple[int, int], str]]:
-    """The arrays of a forward pass on n examples, in course notation: (name, shape, meaning).
+def matrix_shapes(layer_sizes: list[int], m: int) -> list[tuple[str, tuple[int, int], str]]:
+    """The arrays of a forward pass on m examples, in course notation: (name, shape, meaning).
 
-    X (n, m);  per layer l = 1 … L: W[l] (u_l, u_{l−1}), b[l] (1, u_l), Z[l] and A[l] (n, u_l).
+    X (m, n);  per layer l = 1 … L: W[l] (u[l], u[l−1]), b[l] (1, u[l]), Z[l] and A[l] (m, u[l]).
     """
-    rows = [("X = A[0]", (n, layer_sizes[0]), "inputs: one row per example")]
+    rows = [("X = A[0]", (m, layer_sizes[0]), "inputs: one row per example")]
     for l in range(1, len(layer_sizes)):
         u_prev, u = layer_sizes[l - 1], layer_sizes[l]
         out = l == len(layer_sizes) - 1
         rows += [(f"W[{l}]", (u, u_prev), f"{u * u_prev} weights"),
                  (f"b[{l}]", (1, u), f"{u} biases"),
-                 (f"Z[{l}] = A[{l-1}]·W[{l}]ᵀ + b[{l}]", (n, u), "pre-activations"),
-                 (f"A[{l}]" + (" = ŷ" if out else ""), (n, u), "σ(Z): P(dog)" if out else "g(Z)")]
+                 (f"Z[{l}] = A[{l-1}]·W[{l}]ᵀ + b[{l}]", (m, u), "pre-activations"),
+                 (f"A[{l}]" + (" = ŷ" if out else ""), (m, u), "σ(Z): P(dog)" if out else "g(Z)")]
     return rows
 
 
 def n_parameters(layer_sizes: list[int]) -> int:
-    """Σ_l (u_l · u_{l−1} + u_l)."""
+    """Σ_l (u[l]·u[l−1] + u[l])."""
     return sum(u * u_prev + u for u_prev, u in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 

@@ -19,7 +19,7 @@ from engine.network import Network
 
 
 def forward_loop(net: Network, X) -> np.ndarray:
-    """ŷ for X (n, m) → (n, 1), computing every z_j = b_j + Σ_k W[j, k]·a_k with Python loops.
+    """ŷ for X (m, n) → (m, 1), computing every z_j = b_j + Σ_k W[j, k]·a_k with Python loops.
 
     Same maths as ``Network.forward``, one example and one unit at a time; the activation is the
     engine's own g applied to each scalar z.
@@ -47,7 +47,7 @@ def forward_loop(net: Network, X) -> np.ndarray:
 
 
 def forward_vectorized(net: Network, X) -> np.ndarray:
-    """ŷ = σ(Z[L]) with Z[l] = A[l−1] @ W[l].T + b[l] for all n examples at once; X (n, m) → (n, 1)."""
+    """ŷ = σ(Z[L]) with Z[l] = A[l−1] @ W[l].T + b[l] for all m examples at once; X (m, n) → (m, 1)."""
     return net.forward(X)
 
 

@@ -52,3 +52,17 @@ def test_chapter_controls_survive_a_visit_to_another_page(app, file, key, value)
     app.switch_page(file).run()
     assert not app.exception
     assert app.slider(key=key).value == value
+
+
+def test_every_page_has_the_notation_box_in_its_sidebar(app):
+    app.run()
+    for info in nav.PAGES:
+        app.switch_page(info.file).run()
+        texts = " ".join(m.value for m in app.sidebar.markdown)
+        assert "number of examples (rows of $X$)" in texts and "number of input features" in texts
+        assert any("Some textbooks write $n$ for the number of examples" in c.value for c in app.sidebar.caption)
+
+
+@pytest.mark.parametrize("old_path", ["neuron", "gradient-descent", "playground", "pets"])
+def test_the_old_urls_still_name_a_page(old_path):
+    assert old_path in {p.url_path for p in nav.PAGES}

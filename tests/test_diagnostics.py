@@ -41,7 +41,7 @@ def test_histogram_of_a_constant_array_has_a_non_empty_range():
 
 
 def test_inspect_reports_shapes_and_gradient_norms_per_layer():
-    X, y = datasets.make("circles", n=40, seed=0)
+    X, y = datasets.make("circles", m=40, seed=0)
     net = Network([2, 5, 3, 1], activation="tanh", seed=0)
     reports = inspect(net, X, y, bins=10)
     assert [r.shape for r in reports] == [(40, 5), (40, 3), (40, 1)]
@@ -53,7 +53,7 @@ def test_inspect_reports_shapes_and_gradient_norms_per_layer():
 
 
 def test_deep_sigmoid_network_shows_the_vanishing_gradient_and_relu_does_not():
-    X, y = datasets.make("circles", n=100, seed=0)
+    X, y = datasets.make("circles", m=100, seed=0)
     sig = gradient_norms(Network([2] + [8] * 6 + [1], activation="sigmoid", seed=0), X, y)
     relu = gradient_norms(Network([2] + [8] * 6 + [1], activation="relu", seed=0), X, y)
     # With sigmoid the first layer's gradient is orders of magnitude below the last one's.

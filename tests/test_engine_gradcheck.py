@@ -9,7 +9,7 @@ from engine import Network, activations, datasets, gradcheck
 
 
 def test_gradcheck_flags_a_broken_derivative(monkeypatch):
-    X, y = datasets.make("moons", n=10, seed=0)
+    X, y = datasets.make("moons", m=10, seed=0)
     net = Network([2, 3, 1], activation="tanh", seed=0)
     assert gradcheck.check(net, X, y).relative_error < 1e-7
     wrong = dataclasses.replace(activations.spec("tanh"), local_gradient=lambda z, a: 1 - a)  # not 1 − a²
@@ -21,8 +21,8 @@ def test_gradcheck_flags_a_broken_derivative(monkeypatch):
 def test_check_labels_every_parameter_in_order():
     net = Network([2, 2, 1])
     result = gradcheck.check(net, np.ones((3, 2)), [0, 1, 1])
-    assert result.names[:2] == ["W[0][0,0]", "W[0][0,1]"]
-    assert result.names[-1] == "b[1][0,0]"
+    assert result.names[:2] == ["W[1][0,0]", "W[1][0,1]"]
+    assert result.names[-1] == "b[2][0,0]"
     assert len(result.names) == len(result.analytic) == len(result.numeric) == net.n_parameters
 
 

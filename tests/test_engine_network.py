@@ -41,14 +41,14 @@ def test_one_layer_network_is_logistic_regression():
 @pytest.mark.parametrize("depth", [0, 1, 2, 3, 4])
 @pytest.mark.parametrize("l2", [0.0, 0.7])
 def test_backprop_matches_centred_finite_differences(activation, depth, l2):
-    X, y = datasets.make("moons", n=12, noise=0.2, seed=depth)
+    X, y = datasets.make("moons", m=12, noise=0.2, seed=depth)
     net = Network([2] + [3] * depth + [1], activation=activation, l2=l2, seed=depth)
     _random_biases(net)
     assert gradcheck.check(net, X, y).relative_error < 1e-7
 
 
 def test_cost_includes_the_l2_term():
-    X, y = datasets.make("gaussians", n=40, seed=0)
+    X, y = datasets.make("gaussians", m=40, seed=0)
     plain = Network([2, 3, 1], seed=0)
     penalised = Network([2, 3, 1], l2=2.0, seed=0)
     expected = 2.0 / (2 * 40) * sum(np.sum(W ** 2) for W in plain.weights)
@@ -68,7 +68,7 @@ def test_full_batch_gradient_descent_reaches_sklearn_unpenalized_logistic_regres
 
 
 def test_xor_is_learned_by_a_2_4_1_tanh_network():
-    X, y = datasets.make("xor", n=200, noise=0.05, seed=0)
+    X, y = datasets.make("xor", m=200, noise=0.05, seed=0)
     net = Network([2, 4, 1], activation="tanh", seed=0)
     assert net.accuracy(X, y) < 0.8
     for _ in fit(net, X, y, optimizers.Adam(0.05), epochs=400):
@@ -77,14 +77,14 @@ def test_xor_is_learned_by_a_2_4_1_tanh_network():
 
 
 def test_y_may_be_a_vector_or_a_column():
-    X, y = datasets.make("linear", n=30, seed=0)
+    X, y = datasets.make("linear", m=30, seed=0)
     net = Network([2, 2, 1], seed=0)
     assert net.cost(X, y) == net.cost(X, y.reshape(-1, 1))
     assert net.accuracy(X, y) == net.accuracy(X, y.reshape(-1, 1))
 
 
 def test_float32_network_stays_float32():
-    X, y = datasets.make("xor", n=64, seed=0)
+    X, y = datasets.make("xor", m=64, seed=0)
     net = Network([2, 8, 1], activation="relu", dtype=np.float32)
     for _ in fit(net, X, y, optimizers.Adam(0.01), epochs=3, batch_size=16):
         pass

@@ -7,7 +7,7 @@ from engine import Network, datasets, fit, optimizers, train_step
 
 
 def _data(n=60, seed=0):
-    return datasets.make("gaussians", n=n, noise=1.0, seed=seed)
+    return datasets.make("gaussians", m=n, noise=1.0, seed=seed)
 
 
 def test_full_batch_fit_is_plain_gradient_descent_step_for_step():
@@ -55,7 +55,7 @@ def test_train_accuracy_is_the_share_right_before_each_update():
 
 
 def test_fit_reports_divergence_at_an_absurd_learning_rate_and_stops():
-    X, y = datasets.make("spiral", n=100, seed=0)
+    X, y = datasets.make("spiral", m=100, seed=0)
     net = Network([2, 16, 16, 1], activation="relu", seed=0)
     records = list(fit(net, X * 100, y, optimizers.GradientDescent(1e6), epochs=100))
     assert records[-1].diverged

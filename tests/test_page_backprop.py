@@ -1,4 +1,4 @@
-"""AppTest of "3 · Forward and backward propagation": the graph's numbers are the engine's, Step and the vectorized pass."""
+"""AppTest of "3 · Backpropagation": the graph's numbers are the engine's, Step and the vectorized pass."""
 
 import numpy as np
 import pytest

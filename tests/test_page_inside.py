@@ -37,7 +37,7 @@ def test_inside_a_network_shows_shapes_and_the_vanishing_gradient(layers):
     relu_ratio = number(metric(layers, "‖dW‖ first / last layer"))
     assert sigmoid_ratio < 0.01 < relu_ratio
     norms = arr(chart(layers, "inside_gradnorm_chart")["data"][0]["y"])
-    X, y = datasets.make("circles", n=200, seed=0)
+    X, y = datasets.make("circles", m=200, seed=0)
     expected = diagnostics.gradient_norms(Network([2] + [8] * 6 + [1], activation="relu", seed=0), X, y)
     assert norms == pytest.approx(expected, rel=1e-6)
 

@@ -190,6 +190,6 @@ def test_descent_path_rejects_bad_settings_with_a_clear_message(kwargs, words):
 
 
 def test_two_features_are_rejected():
-    X, y = datasets.make("linear", n=20)
+    X, y = datasets.make("linear", m=20)
     with pytest.raises(ValueError, match="one feature"):
         surface.cost_grid(X, y, [0.0], [0.0])

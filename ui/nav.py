@@ -25,7 +25,7 @@ PAGES = [
     PageInfo("chapters/gradient_descent.py", "2 · Cost and gradient descent", ":material/landscape:",
              "gradient-descent",
              "The loss, the convex cost J(w, b), and gradient descent rolling down it; try learning rates."),
-    PageInfo("chapters/backprop.py", "3 · Forward and backward propagation", ":material/account_tree:",
+    PageInfo("chapters/backprop.py", "3 · Backpropagation", ":material/account_tree:",
              "backprop",
              "The computation graph step by step, backprop checked numerically, and the vectorized version."),
     PageInfo("chapters/playground.py", "4 · Layers and deep networks", ":material/hub:", "playground",

@@ -25,3 +25,15 @@ def test_deep_link_on_a_fresh_server_goes_through_app_navigation(browser, tmp_pa
             expect(sidebar.get_by_text(info.title, exact=True)).to_be_visible()
         expect(sidebar.get_by_text("app", exact=True)).to_have_count(0)
         context.close()
+
+
+OLD_URLS = {"neuron": "1 · The neuron and the sigmoid", "gradient-descent": "2 · Cost and gradient descent",
+            "playground": "4 · Layers and deep networks", "pets": "5 · Cats vs dogs"}
+
+
+@pytest.mark.parametrize("old_path", list(OLD_URLS))
+def test_the_urls_of_the_first_release_still_open_their_chapter(page, server_url, old_path):
+    page.goto(f"{server_url}/{old_path}")
+    expect(page.get_by_role("heading", name=OLD_URLS[old_path]).first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    assert_no_exception(page)

@@ -10,7 +10,7 @@ from devtools.browser import assert_no_exception, open_page, wait_until_idle
 pytestmark = pytest.mark.e2e
 
 TITLE = "1 · The neuron and the sigmoid"
-BACKPROP = "3 · Forward and backward propagation"
+BACKPROP = "3 · Backpropagation"
 LAYERS = "4 · Layers and deep networks"
 
 

@@ -71,6 +71,6 @@ def test_a_link_with_query_parameters_reproduces_the_setup(page, server_url):
     expect(page.locator(".st-key-w_pg_layers input[type='range']")).to_have_value("1", timeout=20_000)
     expect(page.locator(".st-key-w_pg_width_1 input")).to_have_value("5")
     expect(page.get_by_role("combobox", name="Hidden activation g")).to_have_value("ReLU")
-    expect(page.get_by_text("m = 3 inputs", exact=False)).to_be_visible()
+    expect(page.get_by_text("n = 3 inputs", exact=False)).to_be_visible()
     expect(page).to_have_url(re.compile(r"data=xor"))
     assert_no_exception(page)

@@ -1,1 +1,1 @@
-"""Chapter 3 · Forward and backward propagation: the computation graph, its steps, vectorization."""
+"""Chapter 3 · Backpropagation: the computation graph, its steps, vectorization."""

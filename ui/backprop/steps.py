@@ -94,22 +94,24 @@ def _batch_section(net) -> None:
     X, y = toy_batch(m, n=net.layer_sizes[0], seed=0)
     g = batch_graph(net, X, y)
     n = X.shape[1]
-    st.markdown(f"**Z = X·Wᵀ + b** → **A = σ(Z)** → **dZ = A − Y** → **dW = (1/m)·dZᵀ·X**, **db = (1/m)·Σ dZ**. "
-                f"Shapes: X ({m} × {n}), Wᵀ ({n} × 1), Z, A, Y, dZ ({m} × 1), dW (1 × {n}). "
+    st.markdown(r"$Z = X W^\top + b \;\to\; A = \sigma(Z) \;\to\; dZ = A - Y \;\to\; "
+                r"dW = \frac{1}{m}\, dZ^\top X,\ db = \frac{1}{m} \sum_i dZ_i$. "
+                f"Shapes: $X$ ({m} × {n}), $W^\\top$ ({n} × 1), $Z, A, Y, dZ$ ({m} × 1), $dW$ (1 × {n}). "
                 "One matrix product replaces the loop over the m examples; the weights are the current ones above.")
     columns = {f"x{k + 1}": X[:, k] for k in range(X.shape[1])}
     columns |= {"y": g.Y[:, 0].astype(int), "z": g.Z[:, 0], "a = σ(z)": g.A[:, 0], "dz = a − y": g.dZ[:, 0],
                 "loss L": g.L[:, 0]}
     st.dataframe({k: [fmt(v) for v in col] if k != "y" else col for k, col in columns.items()},
                  hide_index=True, key="bp_batch_table")
-    st.markdown(f"#### dW = {fmt_vec(g.dW)} &nbsp;·&nbsp; db = {fmt(g.db)} &nbsp;·&nbsp; "
-                f"J = mean of the {m} losses = {fmt(g.J)}")
+    st.markdown(f"#### $dW$ = {fmt_vec(g.dW)} &nbsp;·&nbsp; $db$ = {fmt(g.db)} &nbsp;·&nbsp; "
+                f"$J$ = mean of the {m} losses = {fmt(g.J)}")
 
 
 def _warm_up_section() -> None:
-    st.subheader("Warm-up: the graph of J = 3(a + b·c)")
-    st.markdown("Forward, left to right: u = b·c, v = a + u, J = 3v. Backward, right to left, by the chain "
-                "rule: dJ/dv = 3, dJ/du = dJ/dv·1, dJ/db = dJ/du·c, dJ/dc = dJ/du·b.")
+    st.subheader("Warm-up: the graph of $J = 3(a + bc)$")
+    st.markdown(r"Forward, left to right: $u = bc$, $v = a + u$, $J = 3v$. Backward, right to left, by the "
+                r"chain rule: $\frac{dJ}{dv} = 3$, $\frac{dJ}{du} = \frac{dJ}{dv} \cdot 1$, "
+                r"$\frac{dJ}{db} = \frac{dJ}{du} \cdot c$, $\frac{dJ}{dc} = \frac{dJ}{du} \cdot b$.")
     c1, c2, c3 = st.columns(3)
     a = c1.number_input("a", step=1.0, key="w_bp_warm_a", persist_state="session")
     b = c2.number_input("b", step=1.0, key="w_bp_warm_b", persist_state="session")

@@ -62,8 +62,9 @@ def _run(label: str) -> None:
 
 def render() -> None:
     st.markdown("The same forward pass two ways: **Python loops** over examples and units "
-                "(z = b + Σ w·a, one number at a time) and **vectorized** NumPy, Z = A_prev·Wᵀ + b for all "
-                "m examples in one matrix product. Both give the same ŷ.")
+                r"($z_j = b_j + \sum_k W_{jk}\, a_k$, one number at a time) and **vectorized** NumPy, "
+                r"$Z^{[l]} = A^{[l-1]} W^{[l]\top} + b^{[l]}$ for all $m$ examples in one matrix product. "
+                r"Both give the same $\hat y$.")
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     label = c1.selectbox("Network", list(NETWORKS), key="w_bp_vec_network", persist_state="session")
     if c2.button(f"Time it (m = 10 … {PAGE_MS[-1]:,})", key="bp_vec_run", type="primary"):

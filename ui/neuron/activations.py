@@ -41,7 +41,7 @@ def activation_grid(z_now: float, names: Sequence[str] = activations.HIDDEN,
                     height: int = 720) -> go.Figure:
     """2 × 2 panels of g(z) and g'(z) with a marker at the current z; saturated z shaded grey."""
     z = z_grid(z_now)
-    fig = make_subplots(rows=2, cols=2, subplot_titles=[activations.spec(n).label for n in names],
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[activations.spec(n).title for n in names],
                         vertical_spacing=0.16, horizontal_spacing=0.08)
     for i, name in enumerate(names):
         row, col = i // 2 + 1, i % 2 + 1

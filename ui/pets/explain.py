@@ -20,9 +20,11 @@ def explain_tab(chosen: PetModel, photos: list[Photo]) -> None:
         st.info("A hidden layer mixes pixels before deciding, so only logistic regression has one weight "
                 "per pixel to show. Showing the bundled logistic-regression model.")
     st.markdown(
-        f"Logistic regression computes **z = w · x̃ + b** with one weight per number in the "
-        f"{model.size}×{model.size} picture, then **P(dog) = σ(z)**. Reshaping **w** back into a picture "
-        "shows where it looks: **blue** pixels (w > 0) push towards **dog**, **orange** (w < 0) towards **cat**.")
+        f"Logistic regression computes $z = w \\cdot \\tilde x + b$ with one weight per number in the "
+        f"{model.size}×{model.size} picture ($\\tilde x$: the pixels standardised, 0 = the average photo), "
+        r"then $P(\text{dog}) = \sigma(z)$. Reshaping $w$ back into a picture shows where it looks: a "
+        "**blue** weight (w > 0) pushes towards **dog** where the pixel is brighter than average and towards "
+        "cat where it is darker; **orange** (w < 0) the other way round.")
     st.plotly_chart(pets_figures.weight_pictures(model.logistic_weights()), config=style.CHART_CONFIG,
                     key="pets_weights_chart")
     st.caption("Colours are clipped at the 99th percentile of |w| so a few extreme pixels do not wash out "
@@ -46,6 +48,7 @@ def explain_tab(chosen: PetModel, photos: list[Photo]) -> None:
         st.image(enlarge(pic, 256), width=256, caption="what the model sees")
         push_dog, push_cat = float(contrib[contrib > 0].sum()), float(contrib[contrib < 0].sum())
         st.markdown(f"Pixels pushing to dog: **{push_dog:+.2f}**  \nPixels pushing to cat: **{push_cat:+.2f}**"
-                    f"  \nBias b: **{b:+.2f}**  \nz = **{z:+.2f}**, so P(dog) = σ(z) = **{p_dog:.2f}**")
+                    f"  \nBias b: **{b:+.2f}**  \nz = **{z:+.2f}**, so $P(\\text{{dog}}) = \\sigma(z)$ = "
+                    f"**{p_dog:.2f}**")
     right.plotly_chart(pets_figures.contribution_map(contrib, title="w ⊙ x̃ summed over colours"),
                        config=style.CHART_CONFIG, key="pets_contrib_chart")

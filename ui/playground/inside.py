@@ -25,7 +25,7 @@ RELU_SCALE = [[0, "#FFFFFF"], [1, style.GREEN]]
 
 def train(activation: str, depth: int, data: str, progress=None) -> dict:
     """Train [2, 8 × depth, 1] with Adam on a seeded 2-D set; diagnostics at initialisation and after."""
-    X, y = datasets.make(data, n=N_POINTS, seed=0)
+    X, y = datasets.make(data, m=N_POINTS, seed=0)
     order = np.argsort(y, kind="stable")  # cats first, then dogs: the heatmaps show the two blocks
     X, y = X[order], y[order]
     net = Network([2] + [WIDTH] * depth + [1], activation=activation, seed=0)
@@ -59,7 +59,7 @@ def _scale(activation: str, A: np.ndarray):
 
 
 def heatmaps_figure(reports: list[LayerReport], height: int = 520) -> go.Figure:
-    """One heatmap per layer of A[l] (n observations × u units), each titled with its shape."""
+    """One heatmap per layer of A[l] (m examples × u[l] units), each titled with its shape."""
     L = len(reports)
     widths = [max(r.shape[1], 3) for r in reports]
     fig = make_subplots(rows=1, cols=L, column_widths=widths, horizontal_spacing=0.2 / L,
@@ -71,11 +71,11 @@ def heatmaps_figure(reports: list[LayerReport], height: int = 520) -> go.Figure:
         bar = dict(x=1.01, y=0.22 if i == L else 0.78, len=0.42, thickness=16,
                    title=dict(text="ŷ" if i == L else "a", side="top"))
         fig.add_trace(go.Heatmap(z=r.A, colorscale=scale, zmin=lo, zmax=hi, showscale=show, colorbar=bar,
-                                 hovertemplate="unit %{x}<br>observation %{y}<br>a = %{z:.3f}<extra></extra>"),
+                                 hovertemplate="unit %{x}<br>example %{y}<br>a = %{z:.3f}<extra></extra>"),
                       row=1, col=i)
         fig.update_xaxes(showticklabels=False, title_text=f"{r.shape[1]} units", row=1, col=i)
         fig.update_yaxes(showticklabels=i == 1, autorange="reversed", row=1, col=i)
-    fig.update_yaxes(title_text="observation (cats, then dogs)", col=1)
+    fig.update_yaxes(title_text="example i (cats, then dogs)", col=1)
     fig = style.styled(fig, height)
     fig.update_layout(margin=dict(l=80, r=80, t=80, b=55))
     fig.update_xaxes(title_font=dict(size=style.FONT_SIZE - 2))
@@ -125,7 +125,8 @@ def render() -> None:
                 "**sigmoid** stack the gradient that reaches the first layers all but vanishes; with **ReLU** "
                 "it does not.")
     c1, c2, c3, c4 = st.columns(4)
-    activation = c1.selectbox("Hidden activation", activations.HIDDEN, format_func=lambda n: activations.spec(n).label,
+    activation = c1.selectbox("Hidden activation", activations.HIDDEN,
+                              format_func=lambda name: activations.spec(name).label,
                               key="w_inside_activation", persist_state="session")
     depth = c2.slider("Hidden layers", 1, 8, key="w_inside_depth", persist_state="session")
     data = c3.selectbox("Data set", list(datasets.TWO_D), key="w_inside_data", persist_state="session")
@@ -141,7 +142,7 @@ def render() -> None:
     m3.metric("‖dW‖ first / last layer", f"{reports[0].grad_norm / max(reports[-1].grad_norm, 1e-300):.1e}")
     m4.metric("hidden units saturated", f"{np.mean([r.saturation for r in reports[:-1]]):.0%}")
     st.plotly_chart(heatmaps_figure(reports), config=style.CHART_CONFIG, key="inside_heatmaps_chart")
-    st.caption("Each row is one observation, each column one unit: A[l] has shape (n observations × u units). "
+    st.caption("Each row is one example, each column one unit: $A^{[l]}$ has shape (m examples × u[l] units). "
                "The last panel is ŷ = P(dog).")
     st.plotly_chart(histograms_figure(reports), config=style.CHART_CONFIG, key="inside_hist_chart")
     rules = "; ".join(f"{activations.spec(n).label}: {activations.spec(n).saturation_rule}" for n in activations.HIDDEN)

@@ -11,6 +11,7 @@ from PIL import Image
 from lessons import features, grid, presets
 from ui import style
 from ui.playground import figures as pg_figures
+from ui.playground import images as pg_images
 from ui.live_chart import to_json
 
 
@@ -25,22 +26,22 @@ def decode(uri: str) -> Image.Image:
 def test_probability_image_colours_follow_p_and_mark_the_boundary():
     xs = np.linspace(-1, 1, 20)
     P = np.tile((xs > 0).astype(float) * 0.98 + 0.01, (20, 1))  # cat (0.01) left of x = 0, dog (0.99) right
-    image = decode(pg_figures.probability_png(P)).convert("RGB")
-    assert image.size == (20 * pg_figures.BOUNDARY_UPSCALE,) * 2
+    image = decode(pg_images.probability_png(P)).convert("RGB")
+    assert image.size == (20 * pg_images.BOUNDARY_UPSCALE,) * 2
     pixels = np.asarray(image).astype(int)
     cat, dog = pixels[60, 5], pixels[60, -5]
     assert cat[0] > cat[2] and dog[2] > dog[0]  # orange (red > blue) on the cat side, blue on the dog side
     dark = (pixels.sum(axis=2) < 3 * 60)
     columns = np.flatnonzero(dark.any(axis=0))
     assert dark.any(axis=0).sum() <= 8 and 50 < columns.mean() < 70  # one vertical line near the middle
-    uniform = decode(pg_figures.probability_png(np.full((20, 20), 0.9))).convert("RGB")
+    uniform = decode(pg_images.probability_png(np.full((20, 20), 0.9))).convert("RGB")
     assert not (np.asarray(uniform).astype(int).sum(axis=2) < 3 * 60).any()  # no crossing, no line
 
 
 def test_probability_image_rows_run_top_down_while_p_rows_follow_y():
     P = np.zeros((10, 10))
     P[5:] = 1.0  # the upper half of the plane (larger y) is dog
-    pixels = np.asarray(decode(pg_figures.probability_png(P, upscale=2)).convert("RGB")).astype(int)
+    pixels = np.asarray(decode(pg_images.probability_png(P, upscale=2)).convert("RGB")).astype(int)
     assert pixels[0, 10, 2] > pixels[0, 10, 0] and pixels[-1, 10, 0] > pixels[-1, 10, 2]
 
 
@@ -95,7 +96,7 @@ def test_network_graph_image_draws_each_unit_tile_in_its_own_colours():
     row = int((top - (ys[-1][0] + 0.25)) / (top - bottom) * h)
     r = maps[-1].shape[1]
     p = maps[-1][0][r - 1 - r // 4, r // 4]
-    expected = pg_figures._colour(np.array([2 * p - 1]))[0]
+    expected = pg_images.colour(np.array([2 * p - 1]))[0]
     assert np.abs(image[row, col] - expected).max() < 25  # JPEG at quality 90: close, not exact
 
 
