@@ -130,7 +130,7 @@ def test_extra_features_widen_the_input_layer(open_playground):
     app = open_playground()
     app.multiselect(key="w_pg_features").set_value(["x1_sq", "x1x2"]).run()
     assert app.session_state["pg_run"].net.layer_sizes == [4, 4, 4, 1]
-    assert any("m = 4 inputs" in m.value and "x1·x2" in m.value for m in app.markdown)
+    assert any("n = 4 inputs" in m.value and "x1·x2" in m.value for m in app.markdown)
 
 
 @pytest.mark.parametrize("name", list(presets.PRESETS))

@@ -21,7 +21,7 @@ def test_expand_appends_each_feature_formula_after_x1_x2():
 def test_expand_rejects_unknown_features_and_non_2d_points():
     with pytest.raises(ValueError, match="Unknown input feature"):
         features.expand(np.zeros((3, 2)), ["x3"])
-    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+    with pytest.raises(ValueError, match=r"\(m, 2\)"):
         features.expand(np.zeros((3, 3)), [])
 
 
