@@ -10,12 +10,8 @@ PAGE = "chapters/backprop.py"
 TABS = "bp_tab"
 
 
-@pytest.fixture
-def bp(open_page):
-    return open_page(PAGE)
-
-
-def test_graph_gradients_are_the_engines_and_match_gradcheck(bp):
+def test_graph_gradients_are_the_engines_and_match_gradcheck(open_page):
+    bp = open_page(PAGE)
     open_tab(bp, TABS, "Forward & backward")
     grads = table(bp, "backprop dL/dθ")
     x, w, b = [1.0, 0.5, -1.0], [0.8, -0.5, 1.2], 0.2  # the page's defaults
@@ -26,7 +22,8 @@ def test_graph_gradients_are_the_engines_and_match_gradcheck(bp):
     assert "below 1e-7" in bp.success[0].value
 
 
-def test_step_button_applies_one_update_and_the_loss_falls(bp):
+def test_step_button_applies_one_update_and_the_loss_falls(open_page):
+    bp = open_page(PAGE)
     open_tab(bp, TABS, "Forward & backward")
     before = number(metric(bp, "loss L"))
     expected_w1 = number(table(bp, "after Step: θ − α·dθ")["after Step: θ − α·dθ"][0])
@@ -40,7 +37,8 @@ def test_step_button_applies_one_update_and_the_loss_falls(bp):
     assert metric(bp, "gradient-descent steps") == "0"
 
 
-def test_changing_the_label_restarts_gradient_descent_for_a_cat(bp):
+def test_changing_the_label_restarts_gradient_descent_for_a_cat(open_page):
+    bp = open_page(PAGE)
     open_tab(bp, TABS, "Forward & backward")
     bp.button(key="bp_step").click().run()
     bp.radio(key="w_bp_label").set_value(0).run()
@@ -49,7 +47,8 @@ def test_changing_the_label_restarts_gradient_descent_for_a_cat(bp):
     assert "= 0 (cat)" in annotations(chart(bp, "bp_graph_chart"))
 
 
-def test_vectorized_batch_table_has_m_rows_with_dz_equal_a_minus_y(bp):
+def test_vectorized_batch_table_has_m_rows_with_dz_equal_a_minus_y(open_page):
+    bp = open_page(PAGE)
     open_tab(bp, TABS, "Forward & backward")
     bp.slider(key="w_bp_batch_m").set_value(6).run()
     batch = table(bp, "dz = a − y")
@@ -59,7 +58,8 @@ def test_vectorized_batch_table_has_m_rows_with_dz_equal_a_minus_y(bp):
     np.testing.assert_allclose(dz, a - batch["y"].to_numpy(), atol=1e-3)
 
 
-def test_warm_up_graph_shows_forward_and_backward_numbers(bp):
+def test_warm_up_graph_shows_forward_and_backward_numbers(open_page):
+    bp = open_page(PAGE)
     open_tab(bp, TABS, "Forward & backward")
     text = annotations(chart(bp, "bp_warm_chart"))
     assert "= 33" in text and "dJ/db = 3c<br>= 6" in text and "dJ/dc = 3b<br>= 9" in text
@@ -70,7 +70,8 @@ def test_warm_up_graph_shows_forward_and_backward_numbers(bp):
     assert "= −15" in text and "dJ/db = 3c<br>= −9" in text and "dJ/dc = 3b<br>= 6" in text
 
 
-def test_vectorization_timing_shows_equal_outputs_and_a_speed_up(bp):
+def test_vectorization_timing_shows_equal_outputs_and_a_speed_up(open_page):
+    bp = open_page(PAGE)
     open_tab(bp, TABS, "Vectorization")
     assert "Time it" in bp.info[0].value
     bp.button(key="bp_vec_run").click().run()
@@ -81,7 +82,8 @@ def test_vectorization_timing_shows_equal_outputs_and_a_speed_up(bp):
     assert any("agree" in s.value for s in bp.success)
 
 
-def test_the_neurons_example_from_chapter_1_follows_into_the_graph_and_survives_a_page_visit(bp):
+def test_the_neurons_example_from_chapter_1_follows_into_the_graph_and_survives_a_page_visit(open_page):
+    bp = open_page(PAGE)
     bp.switch_page("chapters/neuron.py").run()
     bp.slider(key="w_neuron_x1").set_value(-2.0).run()
     bp.switch_page(PAGE).run()

@@ -11,12 +11,8 @@ PAGE = "chapters/playground.py"
 TABS = "layers_tab"
 
 
-@pytest.fixture
-def layers(open_page):
-    return open_page(PAGE)
-
-
-def test_linear_layers_collapse_to_one_line_and_tanh_does_not(layers):
+def test_linear_layers_collapse_to_one_line_and_tanh_does_not(open_page):
+    layers = open_page(PAGE)
     fig = chart(open_tab(layers, TABS, "Why activations"), "inside_linear_chart")
     stacked, collapsed, curved = (arr(t["y"]) for t in fig["data"])
     np.testing.assert_allclose(stacked, collapsed, atol=1e-12)
@@ -26,7 +22,8 @@ def test_linear_layers_collapse_to_one_line_and_tanh_does_not(layers):
     assert not np.allclose(arr(chart(layers, "inside_linear_chart")["data"][0]["y"]), stacked)
 
 
-def test_inside_a_network_shows_shapes_and_the_vanishing_gradient(layers):
+def test_inside_a_network_shows_shapes_and_the_vanishing_gradient(open_page):
+    layers = open_page(PAGE)
     open_tab(layers, TABS, "Inside a network")
     heat = chart(layers, "inside_heatmaps_chart")
     titles = [a["text"] for a in heat["layout"]["annotations"]]
@@ -42,7 +39,8 @@ def test_inside_a_network_shows_shapes_and_the_vanishing_gradient(layers):
     assert norms == pytest.approx(expected, rel=1e-6)
 
 
-def test_inside_a_network_follows_the_depth_and_reports_saturation(layers):
+def test_inside_a_network_follows_the_depth_and_reports_saturation(open_page):
+    layers = open_page(PAGE)
     open_tab(layers, TABS, "Inside a network")
     layers.slider(key="w_inside_depth").set_value(2).run()
     heat = chart(layers, "inside_heatmaps_chart")

@@ -9,12 +9,8 @@ PAGE = "chapters/neuron.py"
 TABS = "neuron_tab"
 
 
-@pytest.fixture
-def neuron(open_page):
-    return open_page(PAGE)
-
-
-def test_neuron_drawing_colours_each_edge_by_its_contribution_w_times_x(neuron):
+def test_neuron_drawing_colours_each_edge_by_its_contribution_w_times_x(open_page):
+    neuron = open_page(PAGE)
     neuron.slider(key="w_neuron_w2").set_value(-2.5).run()
     fig = chart(neuron, "neuron_drawing_chart")
     text = annotations(fig)
@@ -31,7 +27,8 @@ def test_neuron_drawing_colours_each_edge_by_its_contribution_w_times_x(neuron):
     assert any("positive w on a negative x pushes towards cat" in c.value for c in neuron.caption)
 
 
-def test_activation_tab_marks_the_current_z_and_shades_saturation(neuron):
+def test_activation_tab_marks_the_current_z_and_shades_saturation(open_page):
+    neuron = open_page(PAGE)
     neuron.slider(key="w_neuron_b").set_value(-1.5).run()
     z = number(metric(neuron, "z = w·x + b"))
     fig = chart(open_tab(neuron, TABS, "The sigmoid and other activations"), "neuron_act_chart")
@@ -47,7 +44,8 @@ def test_activation_tab_marks_the_current_z_and_shades_saturation(neuron):
     assert arr(slope["y"]).max() == pytest.approx(0.25)
 
 
-def test_only_the_open_tab_runs(neuron):
+def test_only_the_open_tab_runs(open_page):
+    neuron = open_page(PAGE)
     assert [c.proto.id.rsplit("-", 1)[-1] for c in neuron.get("plotly_chart")] == ["neuron_drawing_chart"]
     open_tab(neuron, TABS, "The sigmoid and other activations")
     assert not [m for m in neuron.metric if m.label == "z = w·x + b"]
