@@ -73,9 +73,11 @@ def playground() -> None:
     st.markdown(f"Total: **{run.net.n_parameters:,} trainable parameters** (all W and b).")
 
     st.subheader("Experiment: depth vs width")
-    st.markdown("Same spiral, about the same number of parameters: a **deep & narrow** network (4 hidden layers "
-                f"of 8 tanh units) against a **shallow & wide** one (one hidden layer). {DEPTH_WIDTH_EPOCHS} epochs "
-                "of Adam each.")
+    budget = pg_session.depth_vs_width_budget()
+    st.markdown(f"The same 400-point spiral and the same budget of about **{budget['deep']:,} parameters**: a "
+                f"**deep & narrow** network ({budget['deep_shape']}) against a **shallow & wide** one "
+                f"({budget['wide_shape']}, {budget['wide']:,} parameters). {DEPTH_WIDTH_EPOCHS} epochs of "
+                "Adam (α = 0.01) each, on the page's seed.")
     if st.button("Run the depth-vs-width experiment", key="pg_depth_width_run", icon=":material/science:"):
         bar = st.progress(0.0, text="Starting…")
         pg_session.run_depth_vs_width(DEPTH_WIDTH_EPOCHS, bar)
@@ -85,6 +87,7 @@ def playground() -> None:
         cost_fig, acc_fig = pg_figures.depth_vs_width(st.session_state["pg_depth_width"])
         c1.plotly_chart(cost_fig, config=style.CHART_CONFIG, key="pg_depth_width_cost")
         c2.plotly_chart(acc_fig, config=style.CHART_CONFIG, key="pg_depth_width_accuracy")
+        st.info(pg_session.depth_vs_width_verdict(st.session_state["pg_depth_width"]), icon=":material/info:")
 
     st.subheader("Export and import the trained network")
     c1, c2 = st.columns(2)

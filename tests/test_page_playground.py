@@ -226,3 +226,14 @@ def test_depth_vs_width_experiment_overlays_both_runs(open_playground):
     assert set(results) == {"deep & narrow", "shallow & wide"}
     assert all(len(r["train_cost"]) == 600 for r in results.values())
     assert len(app.get("plotly_chart")) == 2  # the overlays; the live charts are components
+    budget = presets.n_parameters(results["deep & narrow"]["layer_sizes"])
+    assert any(f"about **{budget:,} parameters**" in m.value for m in app.markdown)
+    deep, wide = (results[n]["test_accuracy"][-1] for n in ("deep & narrow", "shallow & wide"))
+    verdict = next(i.value for i in app.info if "spiral is not hard enough" in i.value)
+    assert f"{deep:.0%}" in verdict and f"{wide:.0%}" in verdict
+
+
+def test_the_too_high_learning_rate_preset_explains_its_bouncing_cost(open_playground):
+    app = open_playground()
+    app.button(key="pg_preset_lr_too_high").click().run()
+    assert any("every step overshoots" in i.value and "Try α = 0.3" in i.value for i in app.info)

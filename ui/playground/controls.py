@@ -29,10 +29,26 @@ MAX_WIDTH = 32
 PRESET_TITLES: dict[str, str] = {
     "logreg_xor": "Logistic regression can't do XOR",
     "xor_one_hidden": "One hidden layer solves XOR",
-    "spiral_depth": "Spiral needs depth",
+    "spiral_depth": "Three layers of 8 learn the spiral",
     "lr_too_high": "Too-high learning rate",
     "sigmoid_deep": "Sigmoid deep net barely learns (vanishing gradient)",
     "relu_deep": "ReLU fixes it",
+}
+# One line per preset: what it shows, and why when the outcome may surprise.
+PRESET_NOTES: dict[str, str] = {
+    "logreg_xor": "With no hidden layer the boundary is a straight line, and no line splits XOR: accuracy "
+                  "stays near 50 %.",
+    "xor_one_hidden": "Four tanh units bend the line into the two corridors XOR needs.",
+    "spiral_depth": "Three hidden layers of 8 units learn the spiral; set Hidden layers to 1 and the same 8 "
+                    "units cannot. A single layer of about 60 units can too (the depth-vs-width experiment "
+                    "below): depth is one way to get there, not the only one.",
+    "lr_too_high": "α = 30 is far too large: every step overshoots, so the cost jumps up and down (between "
+                   "about 1 and 11) instead of falling. It does not run off to infinity because tanh and σ "
+                   "saturate, so the weights swing back and forth. Try α = 0.3.",
+    "sigmoid_deep": "Six sigmoid layers: the slope σ′ ≤ 1/4 shrinks the gradient at every layer on its way "
+                    "back, so the first layers hardly learn and the cost stays near log 2 ≈ 0.69.",
+    "relu_deep": "The same depth with ReLU, whose slope is 1 where it is on: the gradient reaches the first "
+                 "layers and the network learns.",
 }
 OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 

@@ -114,7 +114,8 @@ def apply_preset(name: str) -> None:
     pg_controls.apply_setup(ss, presets.PRESETS[name])
     ss["pg_running"] = False
     _new_run(pg_controls.setup_from_state(ss),
-             f"Preset “{pg_controls.PRESET_TITLES[name]}” loaded. Press ▶ Play and watch.")
+             f"Preset “{pg_controls.PRESET_TITLES[name]}” loaded. {pg_controls.PRESET_NOTES[name]} "
+             "Press ▶ Play and watch.")
 
 
 def run_depth_vs_width(epochs: int, progress) -> None:
@@ -134,6 +135,33 @@ def run_depth_vs_width(epochs: int, progress) -> None:
                "test_cost": [r.test_cost for r in run.records],
                "test_accuracy": [r.test_accuracy for r in run.records]}
         for name, run in results.items()}
+
+
+def depth_vs_width_budget() -> dict:
+    """Both networks' shapes and parameter counts, for the experiment's description."""
+    setups = presets.depth_vs_width_setups()
+    deep, wide = setups["deep & narrow"], setups["shallow & wide"]
+
+    def shape(setup):
+        return f"{len(setup.hidden)} hidden layer{'s' if len(setup.hidden) > 1 else ''} of {setup.hidden[0]} tanh units"
+
+    return {"deep": presets.n_parameters(deep.layer_sizes), "wide": presets.n_parameters(wide.layer_sizes),
+            "deep_shape": shape(deep), "wide_shape": shape(wide)}
+
+
+def depth_vs_width_verdict(results: dict) -> str:
+    """What the experiment's outcome means, in one paragraph, from its final test accuracies."""
+    deep, wide = (results[name]["test_accuracy"][-1] for name in ("deep & narrow", "shallow & wide"))
+    if abs(deep - wide) < 0.02:
+        outcome = f"Here both reach about the same test accuracy ({deep:.0%} deep, {wide:.0%} wide)."
+    elif wide > deep:
+        outcome = f"Here the shallow & wide network wins ({wide:.0%} test accuracy against {deep:.0%})."
+    else:
+        outcome = f"Here the deep & narrow network wins ({deep:.0%} test accuracy against {wide:.0%})."
+    return (outcome + " One hidden layer with enough units can draw any boundary in the plane, and a 2-D "
+            "spiral is not hard enough to need more. Depth pays off when a function is built from simple "
+            "pieces composed many times (pictures: edges → shapes → ears), where one layer would need far "
+            "more units for the same fit.")
 
 
 # -- export / import ------------------------------------------------------------------------------
