@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import nav, notation
+from ui import nav, notation, present
 
 st.set_page_config(page_title="Neuron Lab", page_icon=str(nav.ROOT / "assets" / "icon.png"), layout="wide")
 pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
          for p in nav.PAGES]
 page = st.navigation(pages)
 notation.sidebar()
+present.switch()
 page.run()

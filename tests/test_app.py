@@ -66,3 +66,25 @@ def test_every_page_has_the_notation_box_in_its_sidebar(app):
 @pytest.mark.parametrize("old_path", ["neuron", "gradient-descent", "playground", "pets"])
 def test_the_old_urls_still_name_a_page(old_path):
     assert old_path in {p.url_path for p in nav.PAGES}
+
+
+def test_presentation_mode_follows_the_switch_and_the_link_and_survives_navigation(app):
+    app.run()
+    assert app.toggle(key="present").value is False and "present" not in app.query_params
+    app.toggle(key="present").set_value(True).run()
+    assert app.query_params["present"] in ("1", ["1"])
+    assert any("stSidebar" in h.proto.body for h in app.get("html"))
+    app.switch_page(nav.PAGES[2].file).run()
+    assert app.toggle(key="present").value is True and not app.exception
+
+
+def test_a_link_with_present_1_opens_in_presentation_mode_with_large_dark_chart_type(app):
+    import json
+
+    app.query_params["present"] = "1"
+    app.run()
+    assert app.toggle(key="present").value is True
+    fig = json.loads(app.get("plotly_chart")[0].proto.spec)
+    axis = fig["layout"]["xaxis"]
+    assert axis["tickfont"]["size"] >= 16 and axis["tickfont"]["color"] == "#111111"
+    assert fig["layout"]["font"]["size"] == 22

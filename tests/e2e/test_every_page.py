@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, open_page
+from devtools.browser import assert_no_exception, open_page, wait_until_idle
 from ui import nav
 
 pytestmark = pytest.mark.e2e
@@ -23,3 +23,36 @@ def test_home_trains_logistic_regression_and_links_every_chapter(page, server_ur
     for info in nav.PAGES[1:]:
         expect(page.get_by_role("link", name=info.title).first).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
+
+
+BODY_FONT_PX = """() => parseFloat(getComputedStyle(
+    document.querySelector('[data-testid="stMarkdownContainer"] p')).fontSize)"""
+
+
+def _sidebar_visible(page) -> bool:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    return sidebar.count() > 0 and sidebar.first.is_visible()
+
+
+def test_a_present_1_link_opens_presentation_mode_and_it_survives_navigation(page, server_url):
+    open_page(page, server_url, "?present=1", "Neuron Lab")
+    assert not _sidebar_visible(page)
+    assert page.evaluate(BODY_FONT_PX) >= 20
+    page.get_by_role("link", name=nav.PAGES[1].title).first.click()
+    page.get_by_role("heading", name=nav.PAGES[1].title).first.wait_for()
+    wait_until_idle(page)
+    assert not _sidebar_visible(page) and page.evaluate(BODY_FONT_PX) >= 20
+    assert_no_exception(page)
+
+
+def test_the_switch_turns_presentation_mode_on_and_off(page, server_url):
+    open_page(page, server_url, "", "Neuron Lab")
+    assert _sidebar_visible(page) and page.evaluate(BODY_FONT_PX) < 20
+    page.get_by_text("Presentation mode").click()
+    wait_until_idle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    assert page.evaluate(BODY_FONT_PX) >= 20 and "present=1" in page.url
+    page.get_by_text("Presentation mode").click()
+    wait_until_idle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    assert "present=1" not in page.url

@@ -31,7 +31,7 @@ PRESET_TITLES: dict[str, str] = {
     "xor_one_hidden": "One hidden layer solves XOR",
     "spiral_depth": "Three layers of 8 learn the spiral",
     "lr_too_high": "Too-high learning rate",
-    "sigmoid_deep": "Sigmoid deep net barely learns (vanishing gradient)",
+    "sigmoid_deep": "Deep sigmoid net: vanishing gradient",
     "relu_deep": "ReLU fixes it",
 }
 # One line per preset: what it shows, and why when the outcome may surprise.

@@ -16,7 +16,7 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
-from ui import style
+from ui import present, style
 from ui.playground import images
 
 MAX_CURVE_POINTS = 800  # longer histories are thinned: the screen has fewer pixels than that anyway
@@ -28,7 +28,7 @@ def _figure(traces: list[dict], height: int, title: str | None, layout: dict | N
     """A figure dict in the house style: the layout of ``styled(go.Figure(layout=layout), height,
     title)`` then ``update_layout(after)``, cached by its arguments; ``extra`` top-level layout keys
     (per-frame images, annotations) and the traces are added as they are."""
-    key = json.dumps([height, title, layout, after], sort_keys=True, default=str)
+    key = json.dumps([height, title, layout, after, present.is_on()], sort_keys=True, default=str)
     base = _LAYOUTS.get(key)
     if base is None:
         fig = style.styled(go.Figure(layout=layout or {}), height, title)

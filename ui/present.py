@@ -1,0 +1,51 @@
+"""Presentation mode: one switch on every page (and ``?present=1`` in a link) for the back of a hall.
+
+It hides the sidebar, sets body text to 22 px and widgets to 20 px, and makes every chart styled by
+``ui.style.styled`` use larger, dark type and thicker lines. The switch lives in the session, so it
+survives moving between pages; the URL carries it too, so a shared link opens in the same mode.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "present"
+PARAM = "present"
+
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
+  display: none !important;
+}
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1.2rem 1.5rem 2rem 1.5rem !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stCaptionContainer"], [data-testid="stAlertContentInfo"] p { font-size: 22px !important; }
+[data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p, button p { font-size: 20px !important; }
+[data-testid="stMetricValue"] { font-size: 2.4rem !important; }
+h1 { font-size: 2.6rem !important; }
+h2, h3 { font-size: 2rem !important; }
+</style>
+"""
+
+
+def is_on() -> bool:
+    """Whether this session is in presentation mode (False outside a script run)."""
+    try:
+        return bool(st.session_state.get(KEY, False))
+    except Exception:  # noqa: BLE001 - no script run context (a test building a figure directly)
+        return False
+
+
+def switch() -> None:
+    """The switch, top right of every page; call once per run, before the page's own content."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = st.query_params.get(PARAM) == "1"
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        st.toggle("Presentation mode", key=KEY, help="Large type, no sidebar: for a projector. "
+                  "A link with ?present=1 opens in this mode.")
+    if st.session_state[KEY]:
+        if st.query_params.get(PARAM) != "1":
+            st.query_params[PARAM] = "1"
+        st.html(CSS)
+    elif PARAM in st.query_params:
+        del st.query_params[PARAM]
