@@ -18,7 +18,8 @@ st.markdown(r"**Forward**, the neuron computes $z = w \cdot x + b$, $\hat y = \s
             r"$\frac{\partial \mathcal{L}}{\partial w_j} = (\hat y - y)\, x_j$, "
             r"$\frac{\partial \mathcal{L}}{\partial b} = \hat y - y$. Then one gradient-descent step. "
             "Vectorized, the same runs for all m examples at once.")
-tab_graph, tab_vec = st.tabs(["Forward & backward", "Vectorization"], key="bp_tab", on_change="rerun")
+tab_graph, tab_vec = st.tabs(["Forward & backward", "Vectorization"], key="bp_tab", on_change="rerun",
+                          bind="query-params")
 x, w, b, _, _ = controls.current()
 if tab_graph.open:
     with tab_graph:

@@ -12,7 +12,8 @@ st.markdown(r"A neuron weighs its inputs, adds a bias and squashes the sum: $z =
             r"$a$ is read as $\hat y = P(\text{dog} \mid x)$.")
 # Only the open tab runs (on_change="rerun"), so a slider moves without redrawing every tab.
 tab_neuron, tab_act = st.tabs(["A single neuron", "The sigmoid and other activations"],
-                              key="neuron_tab", on_change="rerun")
+                              key="neuron_tab", on_change="rerun",
+                              bind="query-params")
 x, w, b, z, a = controls.current()
 
 if tab_neuron.open:

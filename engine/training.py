@@ -3,13 +3,15 @@ stop whenever it likes without losing the model (the network is updated in place
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .network import Network
 from .optimizers import Optimizer
+
+Augment = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
 
 @dataclass
@@ -43,7 +45,7 @@ def train_step(net: Network, X: np.ndarray, y: np.ndarray, optimizer: Optimizer)
 
 def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int | None = None,
         X_test=None, y_test=None, seed: int | np.random.Generator = 0,
-        diverge_factor: float = 1e3) -> Iterator[EpochRecord]:
+        diverge_factor: float = 1e3, augment: Augment | None = None) -> Iterator[EpochRecord]:
     """Train ``net`` in place, yielding an ``EpochRecord`` after each epoch.
 
     Parameters
@@ -56,6 +58,8 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
     X_test, y_test : optional held-out set, scored after every epoch
     diverge_factor : the run is declared diverged when J is not finite, a parameter is not finite,
         or J exceeds ``diverge_factor`` × (J of the first epoch, at least log 2)
+    augment : optional ``augment(X_b, rng) → X_b'``, applied to every mini-batch before its step
+        (data augmentation: mirror images, shifts); same shape out as in
 
     A diverged run yields a final record with ``diverged=True`` and a plain-English ``message``,
     then stops; the network keeps the last parameters it had.
@@ -84,6 +88,8 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
         steps = 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for Xb, Yb in minibatches(X, Y, batch_size, rng):
+                if augment is not None:
+                    Xb = augment(Xb, rng)
                 J, Z = net.backprop(Xb, Yb)
                 # ŷ ≥ 0.5 exactly when z ≥ 0: reuse the batch's logits instead of a second forward pass.
                 correct += float(np.sum((Z >= 0) == (Yb >= 0.5)))

@@ -6,8 +6,8 @@ import pytest
 from engine import Network, datasets, fit, optimizers, train_step
 
 
-def _data(n=60, seed=0):
-    return datasets.make("gaussians", m=n, noise=1.0, seed=seed)
+def _data(m=60, seed=0):
+    return datasets.make("gaussians", m=m, noise=1.0, seed=seed)
 
 
 def test_full_batch_fit_is_plain_gradient_descent_step_for_step():
@@ -136,3 +136,16 @@ def test_optimizer_lookup_and_validation():
         optimizers.make("lbfgs", 0.1)
     with pytest.raises(ValueError, match="learning rate"):
         optimizers.GradientDescent(0)
+
+
+def test_fit_augments_every_mini_batch_before_its_step():
+    X, y = _data(m=40)
+    seen = []
+
+    def augment(Xb, rng):
+        seen.append(len(Xb))
+        return Xb + rng.normal(0, 0.01, Xb.shape)
+
+    records = list(fit(Network([2, 1], seed=0), X, y, optimizers.GradientDescent(0.1), epochs=3, batch_size=16,
+                       augment=augment))
+    assert len(records) == 3 and seen == [16, 16, 8] * 3

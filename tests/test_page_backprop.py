@@ -92,3 +92,8 @@ def test_the_neurons_example_from_chapter_1_follows_into_the_graph_and_survives_
     bp.switch_page("chapters/home.py").run()
     bp.switch_page("chapters/neuron.py").run()
     assert bp.slider(key="w_neuron_x1").value == -2.0
+
+
+def test_a_link_opens_the_tab_it_names(open_page):
+    bp = open_page(PAGE, bp_tab="Vectorization")
+    assert "Time it" in bp.info[0].value

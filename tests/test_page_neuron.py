@@ -51,3 +51,9 @@ def test_only_the_open_tab_runs(open_page):
     assert not [m for m in neuron.metric if m.label == "z = w·x + b"]
     assert [c.proto.id.rsplit("-", 1)[-1] for c in neuron.get("plotly_chart")] == ["neuron_act_chart",
                                                                                    "neuron_bound_chart"]
+
+
+def test_a_link_opens_the_tab_it_names(open_page):
+    neuron = open_page(PAGE, neuron_tab="The sigmoid and other activations")
+    charts = [c.proto.id.rsplit("-", 1)[-1] for c in neuron.get("plotly_chart")]
+    assert charts == ["neuron_act_chart", "neuron_bound_chart"]

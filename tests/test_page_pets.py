@@ -46,17 +46,20 @@ def tiny_data(tmp_path, monkeypatch):
 
 
 def verdict_lines(app) -> list[str]:
-    return [m.value for m in app.markdown if re.match(r"\*\*(Cat|Dog)\*\* · P\(dog\)", m.value)]
+    return [m.value for m in app.markdown if re.match(r"\*\*(Cat|Dog|Unsure, leans \w+)\*\* · P\(dog\)", m.value)]
 
 
 def test_page_has_three_tabs_and_a_model_picker(open_page, no_data):
     app = open_page(PAGE)
     assert [t.label for t in app.tabs] == ["Predict", "What the model looks for", "Train"]
-    acc = {name: load_bundled(name).metadata["test_accuracy"] for name in ("logistic", "mlp")}
+    acc = {name: load_bundled(name).metadata["test_accuracy"] for name in ("cnn", "logistic", "mlp")}
     assert app.radio(key="w_pets_model").options == [
+        f"Conv net (bundled) · test accuracy {acc['cnn']:.0%}",
         f"Logistic regression (bundled) · test accuracy {acc['logistic']:.0%}",
         f"Neural network, 1 hidden layer (bundled) · test accuracy {acc['mlp']:.0%}"]
-    assert app.expander[0].label.endswith(f"test accuracy {acc['logistic']:.1%}")
+    # The conv net is the default.
+    assert app.session_state["w_pets_model"] == "cnn"
+    assert app.expander[0].label.endswith(f"test accuracy {acc['cnn']:.1%}")
 
 
 def test_each_upload_gets_a_probability_and_a_bad_one_a_message(open_page, no_data):
@@ -72,9 +75,13 @@ def test_each_upload_gets_a_probability_and_a_bad_one_a_message(open_page, no_da
     verdicts = verdict_lines(app)
     assert len(verdicts) == 2
     for text in verdicts:
-        verdict, p = re.match(r"\*\*(Cat|Dog)\*\* · P\(dog\) = \*\*(0\.\d\d|1\.00)\*\*", text).groups()
-        # Shown with 2 decimals, so 0.496 (a cat) reads "0.50".
-        assert float(p) >= 0.495 if verdict == "Dog" else float(p) <= 0.505
+        verdict, p = re.match(r"\*\*(Cat|Dog|Unsure, leans cat|Unsure, leans dog)\*\* · P\(dog\) = "
+                              r"\*\*(0\.\d\d|1\.00)\*\*", text).groups()
+        # Shown with 2 decimals, so 0.346 (a cat) reads "0.35"; 0.35 … 0.65 is the unsure band.
+        expected = {"Dog": float(p) >= 0.645, "Cat": float(p) <= 0.355,
+                    "Unsure, leans dog": 0.495 <= float(p) <= 0.655,
+                    "Unsure, leans cat": 0.345 <= float(p) <= 0.505}
+        assert expected[verdict], text
     assert len(app.get("plotly_chart")) >= 2  # P(dog) bars + the weight pictures
 
 
@@ -83,7 +90,8 @@ def test_choosing_the_mlp_changes_the_probabilities(open_page, no_data):
     app.file_uploader(key="pets_uploads").set_value(("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")).run()
     before = verdict_lines(app)
     picker = app.radio(key="w_pets_model")
-    picker.set_value(picker.options[1]).run()  # AppTest radios take the shown label
+    mlp = next(label for label in picker.options if label.startswith("Neural network, 1 hidden layer"))
+    picker.set_value(mlp).run()  # AppTest radios take the shown label
     assert app.session_state["w_pets_model"] == "mlp"
     after = verdict_lines(app)
     assert not app.exception and len(after) == 1 and before != after
@@ -154,3 +162,34 @@ def test_a_diverged_run_shows_the_engine_message_not_nan(open_page, tiny_data, m
     shown = " ".join(m.value for m in app.metric) + " ".join(m.value for m in app.markdown)
     assert "nan" not in shown.lower()
     assert app.session_state["pets_session_model"] is None
+
+
+def test_the_same_file_uploaded_twice_is_two_rows_and_bars_agree_with_their_labels(open_page, no_data):
+    import json
+
+    app = open_page(PAGE)
+    photo = jpeg((120, 90, 60))
+    app.file_uploader(key="pets_uploads").set_value([("rex.jpg", photo, "image/jpeg"),
+                                                     ("rex.jpg", photo, "image/jpeg")]).run()
+    assert not app.exception and len(verdict_lines(app)) == 2
+    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith("-pets_p_dog_chart"))
+    bars = json.loads(chart.proto.spec)["data"][0]
+    assert bars["y"] == ["1. rex.jpg", "2. rex.jpg"]
+    from tests.pagetools import arr
+
+    for length, label in zip(arr(bars["x"]), bars["text"]):
+        assert label.startswith(f"{length:.2f}")
+
+
+def test_one_table_shows_the_same_photos_under_every_bundled_model(open_page, no_data):
+    app = open_page(PAGE)
+    photos = [("rex.jpg", jpeg((120, 90, 60))), ("tom.jpg", jpeg((200, 200, 190)))]
+    app.file_uploader(key="pets_uploads").set_value([(n, d, "image/jpeg") for n, d in photos]).run()
+    table = next(d.value for d in app.dataframe if "photo" in d.value.columns)
+    assert list(table["photo"]) == ["rex.jpg", "tom.jpg"]
+    for name, prefix in (("cnn", "Conv net"), ("logistic", "Logistic regression"), ("mlp", "Neural network")):
+        model = load_bundled(name)
+        column = next(c for c in table.columns if c.startswith(prefix))
+        assert column.endswith(f"test accuracy {model.metadata['test_accuracy']:.0%}")
+        for (_, data), shown in zip(photos, table[column]):
+            assert shown.startswith(f"{model.predict_bytes(data):.2f} · ")

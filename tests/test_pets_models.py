@@ -10,7 +10,8 @@ from PIL import Image
 from engine import Network, activations
 from engine.errors import ModelFileError
 from engine.pets import metrics
-from engine.pets.models import BUNDLED, PetModel, Standardizer, load_bundled
+from engine.pets.models import BUNDLED, PetModel, Standardizer, load_bundled, verdict
+from engine.pets.training import augmenter
 
 
 def photo_bytes(colour=(200, 120, 40), size=(120, 90)) -> bytes:
@@ -30,7 +31,7 @@ def test_bundled_model_loads_without_pickle_and_records_its_provenance(name):
     assert meta["input_size"] == 64 and meta["colour"] == "rgb"
     assert BUNDLED[name].stat().st_size < 5_000_000
     model = load_bundled(name)
-    assert model.kind == name and model.net.layer_sizes[0] == 12288
+    assert model.kind == name and int(np.prod(model.net.input_shape)) == 12288
     assert 0.5 < model.metadata["test_accuracy"] <= 1.0
 
 
@@ -105,3 +106,46 @@ def test_most_confident_mistakes_come_first():
     y = np.array([0, 1, 0, 1, 0])
     p = np.array([0.9, 0.2, 0.6, 0.95, 0.1])
     np.testing.assert_array_equal(metrics.most_confident_mistakes(y, p), [0, 1, 2])
+
+
+def _tiny_cnn(mirror_average=False) -> tuple[PetModel, np.ndarray]:
+    pics = np.random.default_rng(0).random((5, 16, 16, 3)).astype(np.float32)
+    model = PetModel.new("cnn", 16, "rgb", Standardizer.fit(pics), hidden=[4, 8], dense=6, seed=1)
+    model.metadata["mirror_average"] = mirror_average
+    return model, pics
+
+
+def test_the_conv_net_takes_pictures_and_round_trips_through_a_file():
+    model, pics = _tiny_cnn()
+    assert model.kind == "cnn" and model.features(pics).shape == (5, 16, 16, 3)
+    assert model.net.input_shape == (16, 16, 3)
+    loaded = PetModel.load(model.to_bytes())
+    assert loaded.kind == "cnn"
+    np.testing.assert_array_equal(loaded.predict_proba(pics), model.predict_proba(pics))
+
+
+def test_mirror_average_is_the_mean_over_a_photo_and_its_mirror_image():
+    model, pics = _tiny_cnn()
+    plain, mirrored = model.predict_proba(pics), model.predict_proba(pics[:, :, ::-1])
+    model.metadata["mirror_average"] = True
+    np.testing.assert_allclose(model.predict_proba(pics), (plain + mirrored) / 2, rtol=1e-6)
+
+
+def test_augmenter_mirrors_and_shifts_each_picture_within_its_edge_padded_frame():
+    X = np.arange(2 * 6 * 6 * 1, dtype=np.float32).reshape(2, 6, 6, 1)
+    rng = np.random.default_rng(3)
+    plain = augmenter(0)(X, rng)
+    for out, x in zip(plain, X):
+        assert np.array_equal(out, x) or np.array_equal(out, x[:, ::-1])
+    shifted = augmenter(2)(X, np.random.default_rng(4))
+    assert shifted.shape == X.shape
+    for out, x in zip(shifted, X):
+        frames = [np.pad(v, ((2, 2), (2, 2), (0, 0)), mode="edge") for v in (x, x[:, ::-1])]
+        assert any(np.array_equal(out, f[dy:dy + 6, dx:dx + 6]) for f in frames for dy in range(5) for dx in range(5))
+
+
+@pytest.mark.parametrize("p, expected", [(0.9, "dog"), (0.65, "dog"), (0.6, "unsure, leans dog"),
+                                         (0.5, "unsure, leans dog"), (0.45, "unsure, leans cat"),
+                                         (0.35, "cat"), (0.02, "cat")])
+def test_verdicts_carry_an_unsure_band_around_one_half(p, expected):
+    assert verdict(p) == expected

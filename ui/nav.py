@@ -32,4 +32,6 @@ PAGES = [
              "Stack layers of neurons, pick their width and depth, train them live, and look inside."),
     PageInfo("chapters/pets.py", "5 · Cats vs dogs", ":material/pets:", "pets",
              "The same engine on real photos: upload your pet and get P(dog)."),
+    PageInfo("chapters/convnets.py", "6 · Convolutional networks", ":material/grid_on:", "convnets",
+             "Filters that slide over the picture: the step that makes the photos work."),
 ]

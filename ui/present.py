@@ -12,6 +12,13 @@ import streamlit as st
 KEY = "present"
 PARAM = "present"
 
+# Every page: less empty space above the title, so the lesson starts higher on the first screen.
+BASE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem !important; }
+</style>
+"""
+
 CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
@@ -43,6 +50,7 @@ def switch() -> None:
     with st.container(horizontal=True, horizontal_alignment="right"):
         st.toggle("Presentation mode", key=KEY, help="Large type, no sidebar: for a projector. "
                   "A link with ?present=1 opens in this mode.")
+    st.html(BASE_CSS)
     if st.session_state[KEY]:
         if st.query_params.get(PARAM) != "1":
             st.query_params[PARAM] = "1"

@@ -1,8 +1,8 @@
 """Cats vs dogs from the command line.
 
-    python -m engine.pets train    --data DIR --model logistic|mlp --out FILE
-    python -m engine.pets evaluate --data DIR --model logistic|mlp|FILE
-    python -m engine.pets predict  --model logistic|mlp|FILE IMAGE...
+    python -m engine.pets train    --data DIR --model cnn|logistic|mlp --out FILE
+    python -m engine.pets evaluate --data DIR --model cnn|logistic|mlp|FILE
+    python -m engine.pets predict  --model cnn|logistic|mlp|FILE IMAGE...
     python -m engine.pets download --out DIR [--url URL --sha256 HEX]
 
 --data defaults to $NEURONLAB_PETS_DATA. ``predict`` prints one line per image,
@@ -78,17 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, help="learning rate α")
     p.add_argument("--l2", type=float, help="L2 strength λ")
     p.add_argument("--hidden", type=int, help="hidden units (mlp)")
+    p.add_argument("--filters", help="convolution filters per block, e.g. 16,32,64,128 (cnn)")
+    p.add_argument("--patience", type=int, help="epochs without a better validation cost before stopping")
+    p.add_argument("--refit", choices=["yes", "no"],
+                   help="after early stopping, train again on all training photos for the chosen epochs")
     p.add_argument("--batch-size", type=int)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=_train)
 
     p = sub.add_parser("evaluate", help="score a model on the data set's test photos")
     data_options(p)
-    p.add_argument("--model", required=True, help="logistic, mlp or a model file")
+    p.add_argument("--model", required=True, help="cnn, logistic, mlp or a model file")
     p.set_defaults(run=_evaluate)
 
     p = sub.add_parser("predict", help="P(dog) for image files")
-    p.add_argument("--model", default="logistic", help="logistic, mlp or a model file")
+    p.add_argument("--model", default="cnn", help="cnn (the default), logistic, mlp or a model file")
     p.add_argument("images", nargs="+", metavar="IMAGE")
     p.set_defaults(run=_predict)
 
@@ -99,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="expected SHA-256 of the archive (checked before unpacking)")
     p.set_defaults(run=_download)
     return parser
+
+
+def _filters(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(f"--filters takes whole numbers separated by commas, e.g. 16,32,64; got {text!r}.") from None
 
 
 def _load_data(args, size: int, colour: str) -> pet_data.PetData:
@@ -117,7 +128,8 @@ def _train(args) -> int:
     config = PRESETS[args.model]
     changes = {"epochs": args.epochs, "learning_rate": args.lr, "l2": args.l2,
                "batch_size": args.batch_size, "seed": args.seed,
-               "hidden": (args.hidden,) if args.hidden else None}
+               "hidden": _filters(args.filters) if args.filters else ((args.hidden,) if args.hidden else None),
+               "patience": args.patience, "refit": None if args.refit is None else args.refit == "yes"}
     config = replace(config, **{k: v for k, v in changes.items() if v is not None})
     bar = ProgressBar(f"training {args.model}")
     model = None

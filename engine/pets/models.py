@@ -9,20 +9,28 @@ exactly as training did. Two models ship with the app in ``models/`` (see ``BUND
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .. import images
+from .. import activations, images
+from ..conv import Conv2D, Dropout, Flatten, MaxPool2D
 from ..errors import ModelFileError
+from ..layers import Activation, Dense, Layer
 from ..network import Network
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-BUNDLED = {"logistic": MODELS_DIR / "pets_logistic.npz", "mlp": MODELS_DIR / "pets_mlp.npz"}
-# Default hidden layers per model kind; [] is logistic regression, a single sigmoid neuron.
-KINDS = {"logistic": [], "mlp": [32]}
+BUNDLED = {"cnn": MODELS_DIR / "pets_cnn.npz", "logistic": MODELS_DIR / "pets_logistic.npz",
+           "mlp": MODELS_DIR / "pets_mlp.npz"}
+# Default hidden layers per model kind: [] is logistic regression, a single sigmoid neuron; for the
+# conv net, the filters of each 3×3 convolution (each followed by ReLU and 2×2 max-pooling).
+KINDS = {"logistic": [], "mlp": [32], "cnn": [32, 64, 128, 128]}
 THRESHOLD = 0.5
+#: P(dog) inside this band is reported as "unsure" (leaning one way) rather than a flat verdict.
+UNSURE_BAND = (0.35, 0.65)
+PREDICT_BATCH = 128  # pictures per forward pass when scoring many: bounds the conv net's memory
 
 
 @dataclass
@@ -66,9 +74,10 @@ class PetModel:
     def __init__(self, net: Network, size: int, colour: str, standardizer: Standardizer,
                  metadata: dict | None = None):
         channels = images.COLOURS[colour]
-        if net.layer_sizes[0] != size * size * channels:
-            raise ValueError(f"The network takes {net.layer_sizes[0]} inputs but {size}×{size} {colour} "
-                             f"pictures have {size * size * channels}.")
+        shapes = {(size * size * channels,), (size, size, channels)}
+        if net.input_shape not in shapes:
+            raise ValueError(f"The network takes inputs of shape {net.input_shape} but {size}×{size} "
+                             f"{colour} pictures are {size * size * channels} numbers.")
         if len(standardizer.mean) != channels:
             raise ValueError(f"The standardisation has {len(standardizer.mean)} channels; {colour} "
                              f"pictures have {channels}.")
@@ -77,18 +86,27 @@ class PetModel:
         self.colour = colour
         self.standardizer = standardizer
         self.metadata = dict(metadata or {})
+        # Layers keep their last batch (and conv layers reuse work buffers), so two threads must not
+        # run one model at once: the app shares each bundled model between every student's session.
+        self.lock = threading.RLock()
 
     # -- creation and files -----------------------------------------------------------------------
 
     @classmethod
     def new(cls, kind: str, size: int, colour: str, standardizer: Standardizer, hidden: list[int] | None = None,
-            l2: float = 0.0, seed: int = 0) -> "PetModel":
-        """An untrained model: [S·S·C, 1] for "logistic", [S·S·C, *hidden, 1] (ReLU) for "mlp"."""
+            l2: float = 0.0, seed: int = 0, dense: int = 64, dropout: float = 0.5) -> "PetModel":
+        """An untrained model: [S·S·C, 1] for "logistic", [S·S·C, *hidden, 1] (ReLU) for "mlp", and for
+        "cnn" the conv net of ``conv_layers`` with ``hidden`` as its filters."""
         if kind not in KINDS:
             raise ValueError(f"Unknown model kind {kind!r}; choose one of {', '.join(KINDS)}.")
         hidden = KINDS[kind] if hidden is None or kind == "logistic" else list(hidden)
-        m = size * size * images.COLOURS[colour]
-        net = Network([m, *hidden, 1], activation="relu", l2=l2, seed=seed, dtype=np.float32)
+        channels = images.COLOURS[colour]
+        if kind == "cnn":
+            layers = conv_layers(size, channels, hidden, dense, dropout, seed)
+            net = Network.from_layers(layers, (size, size, channels), l2=l2, dtype=np.float32)
+        else:
+            net = Network([size * size * channels, *hidden, 1], activation="relu", l2=l2, seed=seed,
+                          dtype=np.float32)
         return cls(net, size, colour, standardizer, {"kind": kind})
 
     @classmethod
@@ -120,19 +138,43 @@ class PetModel:
 
     @property
     def kind(self) -> str:
+        if len(self.net.input_shape) == 3:
+            return "cnn"
         return "logistic" if len(self.net.layer_sizes) == 2 else "mlp"
+
+    @property
+    def mirror_average(self) -> bool:
+        """Whether P(dog) averages the photo and its mirror image (set by training for the conv net)."""
+        return bool(self.metadata.get("mirror_average", False))
 
     def picture(self, data: bytes) -> np.ndarray:
         """Bytes of a photo → the (S, S, C) picture in [0, 1] this model sees (raises ImageError)."""
         return images.decode(data, self.size, self.colour)
 
     def features(self, pictures: np.ndarray) -> np.ndarray:
-        """(n, S, S, C) → standardised rows X̃ (n, S·S·C)."""
-        return self.standardizer.transform(pictures)
+        """(m, S, S, C) → standardised X̃: rows (m, S·S·C) for a dense model, pictures (m, S, S, C)
+        for the conv net."""
+        X = self.standardizer.transform(pictures)
+        return X.reshape(len(X), *self.net.input_shape)
 
     def predict_proba(self, pictures: np.ndarray) -> np.ndarray:
-        """P(dog) = ŷ for each picture; (n, S, S, C) → (n,)."""
-        return self.net.forward(self.features(pictures))[:, 0].astype(np.float64)
+        """P(dog) = ŷ for each picture, in batches of PREDICT_BATCH; (m, S, S, C) → (m,).
+
+        With ``mirror_average`` it is the mean of ŷ for the picture and for its mirror image.
+        """
+        pictures = np.asarray(pictures)
+        out = np.empty(len(pictures))
+        with self.lock:
+            self._predict_into(pictures, out)
+        return out
+
+    def _predict_into(self, pictures: np.ndarray, out: np.ndarray) -> None:
+        for start in range(0, len(pictures), PREDICT_BATCH):
+            batch = pictures[start:start + PREDICT_BATCH]
+            p = self.net.forward(self.features(batch))[:, 0].astype(np.float64)
+            if self.mirror_average:
+                p = (p + self.net.forward(self.features(batch[:, :, ::-1]))[:, 0]) / 2
+            out[start:start + len(batch)] = p
 
     def predict_bytes(self, data: bytes) -> float:
         """P(dog) for one photo file's bytes (raises ImageError for a bad image)."""
@@ -150,19 +192,42 @@ class PetModel:
         x = self.features(np.asarray(picture)[None])[0].reshape(w.shape)
         return (w * x).astype(np.float64), float(self.net.biases[0][0, 0])
 
+    def architecture(self) -> str:
+        """[n, u[1], …, 1] for a dense model; the convolution filters and dense width for the conv net."""
+        if self.kind != "cnn":
+            return str(self.net.layer_sizes)
+        filters = [layer.W.shape[3] for layer in self.net.layers if isinstance(layer, Conv2D)]
+        dense = [layer.W.shape[0] for layer in self.net.layers if isinstance(layer, Dense)][:-1]
+        return (f"conv 3×3 {'-'.join(map(str, filters))} with 2×2 pooling, dense {'-'.join(map(str, dense))}, "
+                f"{self.net.n_parameters:,} parameters")
+
     def describe(self) -> str:
         meta = self.metadata
         acc = meta.get("test_accuracy")
         acc_text = f", test accuracy {acc:.1%}" if isinstance(acc, (int, float)) else ""
-        return (f"{self.kind} {self.net.layer_sizes}, {self.size}×{self.size} {self.colour}"
-                f"{acc_text}")
+        return f"{self.kind} {self.architecture()}, {self.size}×{self.size} {self.colour}{acc_text}"
 
     def __repr__(self) -> str:
         return f"PetModel({self.describe()})"
 
 
+def verdict(p_dog: float) -> str:
+    """"dog" for P(dog) ≥ 0.65, "cat" for ≤ 0.35, else "unsure, leans dog" / "unsure, leans cat"."""
+    low, high = UNSURE_BAND
+    if p_dog >= high:
+        return "dog"
+    if p_dog <= low:
+        return "cat"
+    return "unsure, leans " + ("dog" if p_dog >= THRESHOLD else "cat")
+
+
+def available_bundled() -> list[str]:
+    """The bundled model names whose files are present, best first."""
+    return [name for name, path in BUNDLED.items() if path.exists()]
+
+
 def load_bundled(name: str) -> PetModel:
-    """The pretrained model shipped in models/: name "logistic" or "mlp"."""
+    """The pretrained model shipped in models/: name "cnn", "logistic" or "mlp"."""
     try:
         path = BUNDLED[name]
     except KeyError:
@@ -173,8 +238,33 @@ def load_bundled(name: str) -> PetModel:
 
 
 def resolve(name_or_path: str) -> PetModel:
-    """A bundled name ("logistic", "mlp") or a path to a model file."""
+    """A bundled name ("cnn", "logistic", "mlp") or a path to a model file."""
     return load_bundled(name_or_path) if name_or_path in BUNDLED else PetModel.load(name_or_path)
+
+
+def conv_layers(size: int, channels: int, filters: list[int], dense: int = 64, dropout: float = 0.5,
+                seed: int = 0) -> list[Layer]:
+    """The conv net: for each f in ``filters`` a 3×3 Conv2D with f filters, ReLU and 2×2 max-pooling
+    (each block halves H and W), then Flatten, Dropout, Dense(dense) + ReLU, Dropout and Dense(1).
+
+    Shapes for 64×64 RGB and filters [32, 64, 128, 128]: (m, 64, 64, 3) → (m, 32, 32, 32) → (m, 16, 16, 64)
+    → (m, 8, 8, 128) → (m, 4, 4, 128) → (m, 2048) → (m, 64) → (m, 1).
+    """
+    if size % (2 ** len(filters)):
+        raise ValueError(f"{len(filters)} pooling layers need a picture side divisible by "
+                         f"{2 ** len(filters)}; got {size}.")
+    rng = np.random.default_rng(seed)
+    he = activations.spec("relu").init_scale
+    layers: list[Layer] = []
+    c_prev = channels
+    for f in filters:
+        layers += [Conv2D.initialized(3, c_prev, f, he, rng, np.float32), Activation("relu"), MaxPool2D()]
+        c_prev = f
+    side = size // 2 ** len(filters)
+    flat = side * side * c_prev
+    layers += [Flatten(), Dropout(dropout, seed), Dense.initialized(flat, dense, he, rng, np.float32),
+               Activation("relu"), Dropout(dropout, seed + 1), Dense.initialized(dense, 1, 1.0, rng, np.float32)]
+    return layers
 
 
 def today() -> str:

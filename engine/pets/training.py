@@ -6,7 +6,8 @@ seed) picks the epoch to keep, and the test set is scored once at the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ from ..losses import cost
 from ..training import EpochRecord, fit
 from . import metrics
 from .data import PetData, holdout
-from .models import PetModel, Standardizer, today
+from .models import PREDICT_BATCH, PetModel, Standardizer, today
 
 
 @dataclass
@@ -35,13 +36,40 @@ class TrainConfig:
     flip: bool = True
     refit: bool = True
     seed: int = 0
+    # The conv net: ``hidden`` are its filters; each mini-batch is augmented (random mirror, and a
+    # shift of up to ``shift`` pixels) instead of doubling the set with mirror images.
+    dense: int = 64
+    dropout: float = 0.5
+    augment: bool = False
+    shift: int = 0
+    cosine: bool = False       # learning rate α·½(1 + cos(π·epoch/epochs)) instead of a constant α
+    mirror_average: bool = False  # P(dog) = mean of ŷ(photo) and ŷ(mirror image)
 
 
 PRESETS = {
     "logistic": TrainConfig(kind="logistic", learning_rate=3e-4, l2=3000.0, epochs=200, batch_size=None),
     "mlp": TrainConfig(kind="mlp", hidden=(32,), learning_rate=3e-4, l2=10.0, epochs=40, batch_size=64,
                        patience=8),
+    "cnn": TrainConfig(kind="cnn", hidden=(32, 64, 128, 128), learning_rate=1e-3, l2=0.0, epochs=60,
+                       batch_size=32, patience=60, val_fraction=0.15, flip=False, refit=True, dense=64,
+                       dropout=0.5, augment=True, shift=6, cosine=True, mirror_average=True),
 }
+
+
+def augmenter(shift: int) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
+    """augment(X, rng): each picture of the batch X (m, S, S, C) mirrored with probability 1/2 and
+    moved by up to ``shift`` pixels in each direction (the border it uncovers repeats the edge)."""
+
+    def augment(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        m, S = X.shape[0], X.shape[1]
+        out = np.where(rng.random(m)[:, None, None, None] < 0.5, X[:, :, ::-1], X)
+        if shift == 0:
+            return np.ascontiguousarray(out)
+        padded = np.pad(out, ((0, 0), (shift, shift), (shift, shift), (0, 0)), mode="edge")
+        dy, dx = rng.integers(0, 2 * shift + 1, size=(2, m))
+        return np.stack([padded[i, dy[i]:dy[i] + S, dx[i]:dx[i] + S] for i in range(m)])
+
+    return augment
 
 
 def mirrored(pictures: np.ndarray) -> np.ndarray:
@@ -64,11 +92,11 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
     X_val = model.features(data.images_train[val_idx])
     best = (np.inf, 0, [p.copy() for p in model.net.parameters()])
     optimizer = optimizers.make(config.optimizer, config.learning_rate)
-    for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, seed=config.seed):
+    for record in _fit(model, X, y, optimizer, config, config.epochs):
         if record.diverged:
             yield model, record
             return
-        record.test_cost, record.test_accuracy = _score(model.net, X_val, y_val)
+        record.test_cost, record.test_accuracy = _score(model, X_val, y_val, config.mirror_average)
         record.extra["phase"] = "early stopping"
         if record.test_cost < best[0]:
             best = (record.test_cost, record.epoch, [p.copy() for p in model.net.parameters()])
@@ -77,17 +105,18 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
             break
     for p, saved in zip(model.net.parameters(), best[2]):
         p[...] = saved
-    val_accuracy = _score(model.net, X_val, y_val)[1]
+    val_accuracy = _score(model, X_val, y_val, config.mirror_average)[1]
     train_idx = fit_idx
     if config.refit and best[1] > 0:
         train_idx = np.arange(len(data.y_train))
         model, X, y = _prepare(data, config, train_idx)
         optimizer = optimizers.make(config.optimizer, config.learning_rate)
-        for record in fit(model.net, X, y, optimizer, best[1], config.batch_size, seed=config.seed):
+        for record in _fit(model, X, y, optimizer, config, best[1]):
             record.extra.update(phase="refit", epochs=best[1])
             yield model, record
             if record.diverged:
                 return
+    model.metadata["mirror_average"] = config.mirror_average  # before scoring: it changes predict_proba
     model.metadata.update({
         "kind": config.kind,
         "train_accuracy": metrics.accuracy(data.y_train[train_idx],
@@ -106,13 +135,31 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
     yield model, None
 
 
-def _score(net, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(J, accuracy) on (X, y) from one forward pass; J is the cross-entropy without the L2 term.
+def _fit(model: PetModel, X, y, optimizer, config: TrainConfig, epochs: int) -> Iterator[EpochRecord]:
+    """``engine.fit`` with the config's augmentation and learning-rate schedule."""
+    augment = augmenter(config.shift) if config.augment else None
+    base = optimizer.learning_rate
+    for record in fit(model.net, X, y, optimizer, epochs, config.batch_size, seed=config.seed, augment=augment):
+        if config.cosine:  # for the next epoch
+            optimizer.learning_rate = base * 0.5 * (1 + math.cos(math.pi * min(record.epoch / epochs, 1)))
+            optimizer.learning_rate = max(optimizer.learning_rate, base * 1e-3)
+        yield record
+
+
+def _score(model: PetModel, X: np.ndarray, y: np.ndarray, mirror: bool = False) -> tuple[float, float]:
+    """(J, accuracy) on prepared inputs (X, y) in batches; J is the cross-entropy without the L2 term.
+    With ``mirror`` (pictures only), ŷ is the mean over each picture and its mirror image.
 
     λ/(2m)‖W‖² depends on m, so leaving it out keeps train and held-out costs comparable.
     """
-    y_hat = net.forward(X)[:, 0]
-    return cost(y, y_hat), metrics.accuracy(y, y_hat)
+    def y_hat(X):
+        return np.concatenate([model.net.forward(X[i:i + PREDICT_BATCH])[:, 0]
+                               for i in range(0, len(X), PREDICT_BATCH)])
+
+    p = y_hat(X)
+    if mirror and X.ndim == 4:
+        p = (p + y_hat(X[:, :, ::-1])) / 2
+    return cost(y, p), metrics.accuracy(y, p)
 
 
 def _config_dict(config: TrainConfig) -> dict:
@@ -126,7 +173,7 @@ def _prepare(data: PetData, config: TrainConfig, idx: np.ndarray):
     if config.flip:
         pics, y = np.concatenate([pics, mirrored(pics)]), np.concatenate([y, y])
     model = PetModel.new(config.kind, data.size, data.colour, Standardizer.fit(pics), list(config.hidden),
-                         l2=config.l2, seed=config.seed)
+                         l2=config.l2, seed=config.seed, dense=config.dense, dropout=config.dropout)
     return model, model.features(pics), y
 
 
@@ -154,10 +201,10 @@ def live(data: PetData, config: TrainConfig) -> tuple[PetModel, Iterator[EpochRe
     optimizer = optimizers.make(config.optimizer, config.learning_rate)
 
     def epochs() -> Iterator[EpochRecord]:
-        for record in fit(model.net, X, y, optimizer, config.epochs, config.batch_size, seed=config.seed):
+        for record in _fit(model, X, y, optimizer, config, config.epochs):
             if not record.diverged:
-                record.train_cost = _score(model.net, X, y)[0]
-                record.test_cost, record.test_accuracy = _score(model.net, X_test, data.y_test)
+                record.train_cost = _score(model, X, y)[0]
+                record.test_cost, record.test_accuracy = _score(model, X_test, data.y_test)
             yield record
 
     model.metadata.update({"kind": config.kind, "data_source": data.source, "date": today(),

@@ -10,10 +10,10 @@ import streamlit as st
 from engine import images
 from engine.errors import ImageError
 from engine.pets import data as pet_data
-from engine.pets.models import PetModel, load_bundled
+from engine.pets.models import PetModel, available_bundled, load_bundled
 
 DEFAULTS = {
-    "w_pets_model": "logistic",
+    "w_pets_model": (available_bundled() or ["logistic"])[0],
     "w_pets_camera_on": False,
     "w_pets_train_kind": "logistic",
     "w_pets_train_size": 64,
@@ -27,8 +27,8 @@ DEFAULTS = {
     "pets_eval": None,           # its test-set evaluation
 }
 
-MODEL_LABELS = {"logistic": "Logistic regression (bundled)", "mlp": "Neural network, 1 hidden layer (bundled)",
-                "session": "Trained in this session"}
+MODEL_LABELS = {"cnn": "Conv net (bundled)", "logistic": "Logistic regression (bundled)",
+                "mlp": "Neural network, 1 hidden layer (bundled)", "session": "Trained in this session"}
 
 
 @dataclass
@@ -59,14 +59,14 @@ def dataset(root: str, size: int, colour: str) -> pet_data.PetData:
 
 
 def model_options() -> list[str]:
-    return ["logistic", "mlp"] + (["session"] if st.session_state.pets_session_model is not None else [])
+    return available_bundled() + (["session"] if st.session_state.pets_session_model is not None else [])
 
 
 def chosen_model() -> PetModel:
     """Draw the model picker and return the chosen model."""
     options = model_options()
     if st.session_state.w_pets_model not in options:
-        st.session_state.w_pets_model = "logistic"
+        st.session_state.w_pets_model = options[0]
     name = st.radio("Model", options, format_func=_model_label, key="w_pets_model",
                     persist_state="session", horizontal=True)
     return _model(name)
@@ -77,8 +77,13 @@ def _model(name: str) -> PetModel:
 
 
 def _model_label(name: str) -> str:
-    acc = _model(name).metadata.get("test_accuracy")
-    return MODEL_LABELS[name] + (f" · test accuracy {acc:.0%}" if isinstance(acc, float) else "")
+    return MODEL_LABELS[name] + accuracy_note(_model(name))
+
+
+def accuracy_note(model: PetModel) -> str:
+    """" · test accuracy 81%" from the model's metadata, or "" when it was not measured."""
+    acc = model.metadata.get("test_accuracy")
+    return f" · test accuracy {acc:.0%}" if isinstance(acc, float) else ""
 
 
 def enlarge(pic: np.ndarray, width: int) -> np.ndarray:

@@ -19,8 +19,10 @@ def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = No
     """One horizontal bar per photo: P(dog) from 0 (cat) to 1 (dog), threshold 0.5 marked."""
     p = np.asarray(p, dtype=float)
     colours = [style.DOG if v >= THRESHOLD else style.CAT for v in p]
-    labels = [f"{v:.0%} dog" if v >= THRESHOLD else f"{1 - v:.0%} cat" for v in p]
-    short = [n if len(n) <= 28 else n[:25] + "…" for n in names]
+    # The label is the bar's own length, so the two always agree.
+    labels = [f"{v:.2f} · {'dog' if v >= THRESHOLD else 'cat'}" for v in p]
+    # Numbered, so two photos with one file name stay two bars (a shared label would stack them).
+    short = [f"{i}. " + (n if len(n) <= 26 else n[:23] + "…") for i, n in enumerate(names, start=1)]
     fig = go.Figure(go.Bar(x=p, y=short, orientation="h", marker_color=colours, text=labels,
                            textposition="outside", textfont=dict(size=style.FONT_SIZE),
                            hovertemplate="%{y}: P(dog) = %{x:.3f}<extra></extra>", cliponaxis=False))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.pets.models import THRESHOLD, PetModel
+from engine.pets.models import PetModel, available_bundled, verdict
 
 from ui import style
 from ui.pets import figures as pets_figures
-from ui.pets.common import Photo, enlarge, picture
+from ui.pets.common import MODEL_LABELS, Photo, accuracy_note, bundled_model, enlarge, picture
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
 COLOUR_WORDS = {"rgb": "colour", "grey": "grey"}
@@ -30,7 +30,7 @@ def model_card(model: PetModel) -> None:
     """What the chosen model is, how it was trained and how well it did, from its metadata."""
     meta = model.metadata
     with st.expander(f"About this model: {model.describe()}"):
-        lines = [f"- Network **{model.net.layer_sizes}**, input {model.size}×{model.size} "
+        lines = [f"- Network **{model.architecture()}**, input {model.size}×{model.size} "
                  f"{COLOUR_WORDS[model.colour]}, standardised per colour channel "
                  f"(μ = {', '.join(f'{v:.3f}' for v in model.standardizer.mean)}; "
                  f"σ = {', '.join(f'{v:.3f}' for v in model.standardizer.std)})"]
@@ -50,13 +50,14 @@ def predict_tab(model: PetModel, photos: list[Photo]) -> None:
     if not photos:
         st.info("Upload one or more photos above (or switch on the camera) to see what the model says.")
         return
-    good = []
+    good, readable = [], []
     for photo in photos:
         pic, error = picture(photo.data, model.size, model.colour)
         if pic is None:
             st.error(f"**{photo.name}**: {error}", icon=":material/broken_image:")
         else:
             good.append((photo.name, pic))
+            readable.append(photo)
     if not good:
         return
     p = model.predict_proba([pic for _, pic in good])
@@ -64,11 +65,29 @@ def predict_tab(model: PetModel, photos: list[Photo]) -> None:
                     key="pets_p_dog_chart")
     st.caption(f"What the model sees: each photo centre-cropped and shrunk to {model.size}×{model.size} "
                f"{COLOUR_WORDS[model.colour]} pixels, "
-               f"{model.net.layer_sizes[0]:,} numbers in all.")
+               f"{model.size * model.size * len(model.standardizer.mean):,} numbers in all. Between 0.35 and "
+               "0.65 the model is unsure.")
     cols = st.columns(4)
+    note = accuracy_note(model)
     for i, ((name, pic), p_dog) in enumerate(zip(good, p)):
-        verdict = "Dog" if p_dog >= THRESHOLD else "Cat"
         with cols[i % 4], st.container(border=True):
             st.image(enlarge(pic, 192), width=192)
-            st.markdown(f"**{verdict}** · P(dog) = **{p_dog:.2f}**")
-            st.caption(name)
+            st.markdown(f"**{verdict(p_dog).capitalize()}** · P(dog) = **{p_dog:.2f}**")
+            st.caption(f"{name}{note}")
+    compare_table(readable)
+
+
+def compare_table(photos: list[Photo]) -> None:
+    """The same photos under every bundled model, one row per readable photo."""
+    names = available_bundled()
+    if len(names) < 2 or not photos:
+        return
+    st.markdown("**The same photos under every bundled model**")
+    rows = [{"photo": photo.name} for photo in photos]
+    for model_name in names:
+        bundled = bundled_model(model_name)
+        p = bundled.predict_proba([picture(photo.data, bundled.size, bundled.colour)[0] for photo in photos])
+        label = MODEL_LABELS[model_name].replace(" (bundled)", "") + accuracy_note(bundled)
+        for row, p_dog in zip(rows, p):
+            row[label] = f"{p_dog:.2f} · {verdict(p_dog)}"
+    st.dataframe(rows, hide_index=True, width="stretch", key="pets_compare_table")

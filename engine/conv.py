@@ -1,0 +1,437 @@
+"""Layers for pictures: convolution, max pooling, flattening and dropout.
+
+Pictures are channels last, A (m, H, W, C): m examples, H rows, W columns, C channels. Every layer
+follows the protocol of ``engine.layers``; a small picture network is one list such as
+
+    [Conv2D, Activation("relu"), MaxPool2D, Flatten, Dense, Activation("relu"), Dense]
+
+Speed comes from turning each convolution into one matrix product (im2col): the k×k×C_prev patch
+under every output pixel becomes one row of a matrix, so BLAS does the arithmetic. The work arrays
+for those rows are kept between batches of the same picture size, because allocating (and first
+touching) tens of megabytes per batch costs as much as the arithmetic.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+from threadpoolctl import ThreadpoolController
+
+from .layers import Layer, register
+
+#: Largest kernel side and channel count a model file may ask for (beyond these, a typo).
+MAX_KERNEL = 15
+MAX_FILTERS = 4096
+MAX_SIDE = 4096
+#: Size of the patch matrix built at a time: a few examples' worth, small enough to stay in the
+#: CPU's cache between the copy that builds it and the product that reads it.
+BLOCK_BYTES = 1 << 20
+#: Batches smaller than this (in bytes of pictures) are worked through on one thread.
+PARALLEL_BYTES = 1 << 20
+
+
+@register
+class Conv2D(Layer):
+    """A k×k convolution with stride 1 and 'same' zero padding p = (k − 1)/2, so H and W are kept.
+
+    Z[i, y, x, c] = Σ_{a,b,c'} W[a, b, c', c] · A_prev_pad[i, y+a, x+b, c'] + b[c]
+
+    Shapes: A_prev (m, H, W, C_prev), W (k, k, C_prev, C), b (1, C), Z (m, H, W, C).
+    Computed as one product Z = cols·W₂ + b, where row (i, y, x) of cols (m·H·W, k·k·C_prev) is the
+    patch A_prev_pad[i, y:y+k, x:x+k, :] and W₂ is W reshaped to (k·k·C_prev, C).
+    """
+
+    type = "Conv2D"
+    param_names = ("W", "b")
+    penalised = ("W",)
+
+    def __init__(self, W: np.ndarray, b: np.ndarray):
+        W, b = np.asarray(W), np.asarray(b)
+        if W.ndim != 4 or W.shape[0] != W.shape[1] or W.shape[0] % 2 == 0:
+            raise ValueError(f"Conv2D needs W of shape (k, k, C_prev, C) with k odd; got {W.shape}.")
+        if b.shape != (1, W.shape[3]):
+            raise ValueError(f"Conv2D with {W.shape[3]} filters needs b of shape (1, {W.shape[3]}); "
+                             f"got {b.shape}.")
+        self.W, self.b = W, b
+        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
+        self._work: dict[str, np.ndarray] = {}
+        self._m = 0
+
+    @classmethod
+    def initialized(cls, k: int, C_prev: int, C: int, scale: float, rng: np.random.Generator,
+                    dtype) -> "Conv2D":
+        """W ~ N(0, scale² / (k·k·C_prev)), b = 0: the fan-in k·k·C_prev plays u[l−1]'s part in Dense."""
+        k = _whole(k, "kernel_size", 1, MAX_KERNEL, "Conv2D", odd=True)
+        C_prev = _whole(C_prev, "input channels", 1, MAX_FILTERS, "Conv2D")
+        C = _whole(C, "filters", 1, MAX_FILTERS, "Conv2D")
+        fan_in = k * k * C_prev
+        W = (rng.standard_normal((k, k, C_prev, C)) * (scale / np.sqrt(fan_in))).astype(dtype)
+        return cls(W, np.zeros((1, C), dtype=dtype))
+
+    @property
+    def k(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def _fan_in(self) -> int:
+        return self.k * self.k * self.W.shape[2]
+
+    def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
+        """Z = cols·W₂ + b; (m, H, W, C_prev) → (m, H, W, C)."""
+        m, H, Wd, _ = self._check_input(A_prev)
+        C = self.W.shape[3]
+        pad = self._padded("A_pad", A_prev.shape, np.result_type(A_prev.dtype, self.W.dtype))
+        Wb = self._buffer("Wb", (self._fan_in + 1, C), pad.dtype)
+        Wb[:-1] = self.W.reshape(-1, C)
+        Wb[-1] = self.b[0]
+        Z = np.empty((m, H, Wd, C), dtype=pad.dtype)
+
+        def part(start: int, stop: int, n: int) -> None:
+            self._fill(pad[start:stop], A_prev[start:stop])  # kept: backward rebuilds the patches
+            for i, j in self._blocks(start, stop, pad, bias=True):
+                np.matmul(self._cols(pad[i:j], f"cols{n}", bias=True), Wb, out=Z[i:j].reshape(-1, C))
+
+        _in_parts(m, part, A_prev.nbytes)
+        self._m = m
+        return Z
+
+    def backward(self, dZ: np.ndarray, need_dA_prev: bool = True) -> np.ndarray | None:
+        """dW = (1/m) colsᵀ·dZ (reshaped to (k, k, C_prev, C)), db = (1/m) Σ_{i,y,x} dZ; returns dA_prev.
+
+        dA_prev[i, y', x', c'] = Σ_{a,b,c} dZ_pad[i, y'+a, x'+b, c] · W[k−1−a, k−1−b, c', c]: the same
+        'same' convolution, of dZ with the filters flipped and their channels swapped.
+        Shapes: dZ (m, H, W, C) → dW (k, k, C_prev, C), db (1, C), dA_prev (m, H, W, C_prev).
+        The first layer passes need_dA_prev=False and skips that convolution.
+        """
+        m, H, Wd, C = dZ.shape
+        pad = self._work.get("A_pad")
+        if pad is None or self._m != m or pad.shape[1:3] != (H + self.k - 1, Wd + self.k - 1):
+            raise ValueError(f"{self!r}.backward needs the forward pass of the same batch first.")
+        pad = pad[:m]
+        dZ = np.ascontiguousarray(dZ)
+        C_prev = self.W.shape[2]
+        if need_dA_prev:
+            W_flipped = np.ascontiguousarray(self.W[::-1, ::-1].transpose(0, 1, 3, 2)).reshape(-1, C_prev)
+            dZ_pad = self._padded("dZ_pad", dZ.shape, dZ.dtype)
+            dA_prev = np.empty((m, H, Wd, C_prev), dtype=dZ.dtype)
+
+        def part(start: int, stop: int, n: int) -> np.ndarray:
+            gWb = self._buffer(f"gWb{n}", (self._fan_in + 1, C), dZ.dtype)
+            block = self._buffer(f"gWb_block{n}", gWb.shape, dZ.dtype)
+            gWb.fill(0)
+            for i, j in self._blocks(start, stop, pad, bias=True):
+                np.matmul(self._cols(pad[i:j], f"cols{n}", bias=True).T, dZ[i:j].reshape(-1, C), out=block)
+                gWb += block
+            if need_dA_prev:
+                self._fill(dZ_pad[start:stop], dZ[start:stop])
+                for i, j in self._blocks(start, stop, dZ_pad, bias=False):
+                    np.matmul(self._cols(dZ_pad[i:j], f"dcols{n}", bias=False), W_flipped,
+                              out=dA_prev[i:j].reshape(-1, C_prev))
+            return gWb
+
+        gWb = sum(_in_parts(m, part, dZ.nbytes))
+        gWb *= gWb.dtype.type(1.0 / m)
+        self.dW[...] = gWb[:-1].reshape(self.dW.shape)
+        self.db[...] = gWb[-1:]
+        return dA_prev if need_dA_prev else None
+
+    def _padded(self, role: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+        """The work array for pictures of ``shape`` (m, H, W, C) with a border of p = (k − 1)/2 zeros."""
+        m, H, Wd, C = shape
+        p = self.k // 2
+        return self._buffer(role, (m, H + 2 * p, Wd + 2 * p, C), dtype, fill=0)
+
+    def _fill(self, pad: np.ndarray, A: np.ndarray) -> None:
+        """Copy A inside the border of ``pad``; only the inside is ever written, so the border stays 0."""
+        p = self.k // 2
+        pad[:, p:pad.shape[1] - p, p:pad.shape[2] - p, :] = A
+
+    def _cols(self, pad: np.ndarray, role: str, bias: bool) -> np.ndarray:
+        """im2col: row (i, y, x) is the patch pad[i, y:y+k, x:x+k, :], read as k rows of k·C numbers.
+
+        Shapes: pad (n, H+k−1, W+k−1, C) → (n·H·W, k·k·C), plus a last column of ones if ``bias``
+        (it stays from the first fill; only the patch columns are rewritten).
+        """
+        n, Hp, Wp, C = pad.shape
+        k = self.k
+        H, Wd, K = Hp - k + 1, Wp - k + 1, k * k * C
+        cols = self._buffer(role, (n, H, Wd, K + bias), pad.dtype, fill=1 if bias else None)
+        s = pad.strides
+        # For a fixed patch row, the k pixels × C channels are next to each other in memory, so the
+        # copy moves runs of k·C numbers rather than C at a time.
+        patches = as_strided(pad, shape=(n, H, Wd, k, k * C), strides=(s[0], s[1], s[2], s[1], s[3]),
+                             writeable=False)
+        np.copyto(cols[..., :K].reshape(n, H, Wd, k, k * C), patches)
+        return cols.reshape(n * H * Wd, K + bias)
+
+    def _blocks(self, start: int, stop: int, pad: np.ndarray, bias: bool):
+        """Ranges of examples in [start, stop) whose patch matrix is about BLOCK_BYTES (stays in cache)."""
+        _, Hp, Wp, C = pad.shape
+        k = self.k
+        row_bytes = (k * k * C + bias) * pad.itemsize
+        step = max(1, BLOCK_BYTES // ((Hp - k + 1) * (Wp - k + 1) * row_bytes))
+        return ((i, min(i + step, stop)) for i in range(start, stop, step))
+
+    def _buffer(self, role: str, shape: tuple[int, ...], dtype, fill=None) -> np.ndarray:
+        return _reuse(self._work, role, shape, dtype, fill)
+
+    def _check_input(self, A_prev: np.ndarray) -> tuple[int, int, int, int]:
+        if A_prev.ndim != 4 or A_prev.shape[3] != self.W.shape[2]:
+            raise ValueError(f"{self!r} needs pictures of shape (m, H, W, {self.W.shape[2]}); "
+                             f"got {A_prev.shape}.")
+        return A_prev.shape
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        H, Wd, C_prev = _picture_shape(input_shape, "Conv2D")
+        if C_prev != self.W.shape[2]:
+            raise ValueError(f"{self!r} needs {self.W.shape[2]} input channels; got {C_prev}.")
+        return (H, Wd, self.W.shape[3])
+
+    def config(self) -> dict:
+        return {"type": self.type, "filters": int(self.W.shape[3]), "kernel_size": int(self.k)}
+
+    @classmethod
+    def param_shapes(cls, config: dict, input_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+        _, _, C_prev = _picture_shape(input_shape, "Conv2D")
+        k = _whole(config.get("kernel_size"), "kernel_size", 1, MAX_KERNEL, "Conv2D", odd=True)
+        C = _whole(config.get("filters"), "filters", 1, MAX_FILTERS, "Conv2D")
+        return {"W": (k, k, C_prev, C), "b": (1, C)}
+
+    @classmethod
+    def from_config(cls, config: dict, input_shape: tuple[int, ...], dtype) -> "Conv2D":
+        shapes = cls.param_shapes(config, input_shape)
+        return cls(np.zeros(shapes["W"], dtype=dtype), np.zeros(shapes["b"], dtype=dtype))
+
+    def __repr__(self) -> str:
+        k, _, C_prev, C = self.W.shape
+        return f"Conv2D({k}×{k}, {C_prev} → {C})"
+
+
+@register
+class MaxPool2D(Layer):
+    """2×2 max pooling with stride 2: A[i, y, x, c] = max_{a,b ∈ {0,1}} A_prev[i, 2y+a, 2x+b, c].
+
+    Shapes: A_prev (m, H, W, C) with H and W even → A (m, H/2, W/2, C).
+    Backward sends each dA to the one input that was the maximum; on a tie, to the first of them
+    reading down the left column, then the right. So exactly one input gets it, as the slope of the
+    max function says wherever the maximum is unique.
+    """
+
+    type = "MaxPool2D"
+
+    def __init__(self):
+        self._work: dict[str, np.ndarray] = {}
+        self._shape: tuple[int, ...] | None = None  # input shape of the last forward pass
+
+    def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
+        """A = max over each 2×2 window; (m, H, W, C) → (m, H/2, W/2, C)."""
+        if A_prev.ndim != 4:
+            raise ValueError(f"MaxPool2D needs pictures of shape (m, H, W, C); got {A_prev.shape}.")
+        m, H, Wd, C = A_prev.shape
+        _even_sides(H, Wd)
+        h, w = H // 2, Wd // 2
+        windows = A_prev.reshape(m, h, 2, w, 2, C)
+        top, bottom = windows[:, :, 0], windows[:, :, 1]  # (m, h, w, 2, C): both columns of the window
+        down = _reuse(self._work, "down", top.shape, bool)
+        rows = _reuse(self._work, "rows", top.shape, A_prev.dtype)
+        right = _reuse(self._work, "right", (m, h, w, C), bool)
+        A = np.empty((m, h, w, C), dtype=A_prev.dtype)
+
+        def part(i: int, j: int, n: int) -> None:
+            # Which row held each column's maximum, then which column won; a tie goes up, then left.
+            np.greater(bottom[i:j], top[i:j], out=down[i:j])
+            np.maximum(top[i:j], bottom[i:j], out=rows[i:j])
+            left, right_ = rows[i:j, ..., 0, :], rows[i:j, ..., 1, :]
+            np.greater(right_, left, out=right[i:j])
+            np.maximum(left, right_, out=A[i:j])
+
+        _in_parts(m, part, A_prev.nbytes)
+        self._shape = A_prev.shape
+        return A
+
+    def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray:
+        """dA_prev = dA at the maximum of each window, 0 at the other three; (m, H/2, W/2, C) → (m, H, W, C)."""
+        if self._shape is None or dA.shape != (self._shape[0], self._shape[1] // 2, self._shape[2] // 2,
+                                                self._shape[3]):
+            raise ValueError("MaxPool2D.backward needs the forward pass of the same batch first.")
+        m, h, w, C = dA.shape
+        down, right = self._work["down"], self._work["right"]
+        by_column = _reuse(self._work, "by_column", (m, h, w, 2, C), dA.dtype)
+        dA_prev = np.empty((m, h, 2, w, 2, C), dtype=dA.dtype)
+
+        def part(i: int, j: int, n: int) -> None:
+            g, out = by_column[i:j], dA_prev[i:j]
+            np.multiply(dA[i:j], right[i:j], out=g[..., 1, :])
+            np.subtract(dA[i:j], g[..., 1, :], out=g[..., 0, :])  # dA − dA·1 is exactly 0
+            np.multiply(g, down[i:j], out=out[:, :, 1])
+            np.subtract(g, out[:, :, 1], out=out[:, :, 0])
+
+        _in_parts(m, part, dA_prev.nbytes)
+        return dA_prev.reshape(self._shape)
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        H, Wd, C = _picture_shape(input_shape, "MaxPool2D")
+        _even_sides(H, Wd)
+        return (H // 2, Wd // 2, C)
+
+    @classmethod
+    def from_config(cls, config: dict, input_shape: tuple[int, ...], dtype) -> "MaxPool2D":
+        layer = cls()
+        layer.output_shape(input_shape)
+        return layer
+
+
+@register
+class Flatten(Layer):
+    """A[i] = A_prev[i] read row by row: (m, H, W, C) → (m, H·W·C), index ((y·W) + x)·C + c."""
+
+    type = "Flatten"
+
+    def __init__(self):
+        self._shape: tuple[int, ...] | None = None
+
+    def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
+        """A = A_prev reshaped to (m, H·W·C)."""
+        self._shape = A_prev.shape
+        return A_prev.reshape(A_prev.shape[0], -1)
+
+    def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray:
+        """dA_prev = dA reshaped back to the input's (m, H, W, C)."""
+        return dA.reshape(self._shape)
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return (int(np.prod(input_shape)),)
+
+    @classmethod
+    def from_config(cls, config: dict, input_shape: tuple[int, ...], dtype) -> "Flatten":
+        if len(input_shape) < 1:
+            raise ValueError("Flatten needs inputs with at least one axis per example.")
+        return cls()
+
+
+@register
+class Dropout(Layer):
+    """Inverted dropout: while training, A = A_prev ⊙ D / (1 − rate) with D[i, j] ~ Bernoulli(1 − rate).
+
+    Each unit is switched off with probability ``rate``; the kept ones are scaled by 1/(1 − rate)
+    so the expected activation is unchanged and inference is the identity (A = A_prev).
+    Any shape; the mask D comes only from the layer's own ``np.random.Generator``.
+    """
+
+    type = "Dropout"
+
+    def __init__(self, rate: float, seed: int | np.random.Generator = 0):
+        self.rate = _rate(rate)
+        self.seed = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+        self.rng = np.random.default_rng(seed)
+        self._mask: np.ndarray | None = None  # D / (1 − rate) of the last training batch; None: identity
+
+    def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
+        """A = A_prev ⊙ D / (1 − rate) when training, else A = A_prev; same shape."""
+        if not training or self.rate == 0.0:
+            self._mask = None
+            return A_prev
+        dtype = np.float32 if A_prev.dtype == np.float32 else np.float64
+        keep = self.rng.random(A_prev.shape, dtype=dtype) >= self.rate
+        self._mask = keep * dtype(1.0 / (1.0 - self.rate))
+        return A_prev * self._mask
+
+    def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray:
+        """dA_prev = dA ⊙ D / (1 − rate) with the same mask as forward (identity after inference)."""
+        return dA if self._mask is None else dA * self._mask
+
+    def config(self) -> dict:
+        config = {"type": self.type, "rate": self.rate}
+        if self.seed is not None:
+            config["seed"] = self.seed
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, input_shape: tuple[int, ...], dtype) -> "Dropout":
+        seed = config.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"Dropout's seed must be a whole number ≥ 0; got {seed!r}.")
+        return cls(config.get("rate"), seed)
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate:g})"
+
+
+_BLAS = ThreadpoolController().select(user_api="blas")
+_PARTS_LOCK = threading.Lock()
+_EXECUTOR: ThreadPoolExecutor | None = None
+
+
+def _in_parts(m: int, work, nbytes: int) -> list:
+    """[work(start, stop, n) for the n-th of T slices of the m examples], the T slices on T threads.
+
+    T is the number of threads BLAS may use (so ``threadpool_limits(1)`` makes the layers serial),
+    or 1 for a batch under PARALLEL_BYTES (``nbytes``: its pictures), where starting threads costs
+    more than it saves. Inside, BLAS runs on one thread: one cache-sized block is too small a product to share, and
+    a product shared between threads waits for a free core at every call, which on a busy machine
+    costs more than the product. NumPy lets go of the GIL in copies, ufuncs and products.
+    """
+    global _EXECUTOR
+    with _PARTS_LOCK:
+        allowed = min((lib.get_num_threads() for lib in _BLAS.lib_controllers), default=1)
+        T = max(1, min(m, allowed, os.cpu_count() or 1)) if nbytes >= PARALLEL_BYTES else 1
+        bounds = [m * n // T for n in range(T + 1)]
+        with _BLAS.limit(limits=1):
+            if T == 1:
+                return [work(0, m, 0)]
+            if _EXECUTOR is None:
+                _EXECUTOR = ThreadPoolExecutor(max_workers=(os.cpu_count() or 2) - 1,
+                                               thread_name_prefix="neuronlab-conv")
+            others = [_EXECUTOR.submit(work, bounds[n], bounds[n + 1], n) for n in range(1, T)]
+            try:
+                first = work(bounds[0], bounds[1], 0)
+            finally:
+                wait(others)
+            return [first] + [f.result() for f in others]
+
+
+def _reuse(store: dict, role: str, shape: tuple[int, ...], dtype, fill=None) -> np.ndarray:
+    """A work array of ``shape``: the first rows of the one kept under ``role`` when it fits.
+
+    Only the number of examples (axis 0) may shrink between calls, so a smaller last batch reuses
+    the array; anything written once with ``fill`` (the zero border, the column of ones) stays.
+    """
+    array = store.get(role)
+    if array is None or array.dtype != dtype or array.shape[1:] != shape[1:] or array.shape[0] < shape[0]:
+        array = np.empty(shape, dtype=dtype) if fill is None else np.full(shape, fill, dtype=dtype)
+        store[role] = array
+    return array[:shape[0]]
+
+
+def _whole(value, name: str, low: int, high: int, layer: str, odd: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"{layer} needs a whole number {name} from {low} to {high}; got {value!r}.")
+    if odd and value % 2 == 0:
+        raise ValueError(f"{layer} needs an odd {name} (1, 3, 5, …) so 'same' padding is symmetric; "
+                         f"got {value}.")
+    return int(value)
+
+
+def _picture_shape(input_shape, layer: str) -> tuple[int, int, int]:
+    shape = tuple(input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"{layer} needs pictures of shape (H, W, C) per example; got {shape}. "
+                         "Pictures are channels last.")
+    return tuple(_whole(n, "side or channel count", 1, MAX_SIDE, layer) for n in shape)
+
+
+def _even_sides(H: int, Wd: int) -> None:
+    if H % 2 or Wd % 2:
+        raise ValueError(f"MaxPool2D halves the picture, so H and W must be even; got {H}×{Wd}. "
+                         "Crop or resize the pictures, or pool fewer times.")
+
+
+def _rate(rate) -> float:
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not 0.0 <= rate < 1.0:
+        raise ValueError(f"Dropout's rate is the fraction of units switched off: a number in [0, 1); "
+                         f"got {rate!r}.")
+    return float(rate)

@@ -1,0 +1,394 @@
+"""engine.conv: Conv2D, MaxPool2D, Flatten, Dropout against loops, finite differences and PyTorch."""
+
+import json
+
+import numpy as np
+import pytest
+
+from engine import conv
+from engine.activations import sigmoid
+from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
+from engine.gradcheck import relative_error
+from engine.layers import LAYER_TYPES, Activation, Dense
+from engine.losses import cost_from_logits
+
+RTOL = 1e-7  # float64 finite differences: below this the backward pass is right
+
+
+def _numeric_gradient(J, x, eps=1e-6):
+    """Centred differences (J(x + ε e_i) − J(x − ε e_i)) / 2ε, changing x in place and restoring it."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        J_plus = J()
+        x[i] = old - eps
+        J_minus = J()
+        x[i] = old
+        g[i] = (J_plus - J_minus) / (2 * eps)
+    return g
+
+
+def _check_layer_alone(layer, A_prev, seed=1):
+    """J = (1/m) Σ(A ⊙ R), so dA = R per example; compares dW, db and dA_prev/m with ∂J/∂·."""
+    rng = np.random.default_rng(seed)
+    m = A_prev.shape[0]
+    R = rng.standard_normal(layer.forward(A_prev).shape)
+
+    def J():
+        return float(np.sum(layer.forward(A_prev) * R)) / m
+
+    layer.forward(A_prev)
+    dA_prev = layer.backward(R.copy())
+    for name, analytic in zip(layer.param_names, layer.grads()):
+        analytic = analytic.copy()
+        numeric = _numeric_gradient(J, getattr(layer, name))
+        assert relative_error(analytic, numeric) < RTOL, name
+    assert relative_error(dA_prev / m, _numeric_gradient(J, A_prev)) < RTOL
+
+
+def _loop_conv(A_prev, W, b):
+    """Z[i, y, x, c] = Σ_{a,b,c'} W[a, b, c', c] · A_prev_pad[i, y+a, x+b, c'] + b[c], one term at a time."""
+    m, H, Wd, C_prev = A_prev.shape
+    k, C = W.shape[0], W.shape[3]
+    p = k // 2
+    A_pad = np.zeros((m, H + 2 * p, Wd + 2 * p, C_prev))
+    A_pad[:, p:p + H, p:p + Wd] = A_prev
+    Z = np.zeros((m, H, Wd, C))
+    for i in range(m):
+        for y in range(H):
+            for x in range(Wd):
+                for c in range(C):
+                    total = b[0, c]
+                    for a in range(k):
+                        for bb in range(k):
+                            for c_in in range(C_prev):
+                                total += W[a, bb, c_in, c] * A_pad[i, y + a, x + bb, c_in]
+                    Z[i, y, x, c] = total
+    return Z
+
+
+def _conv(k=3, C_prev=2, C=3, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    layer = Conv2D.initialized(k, C_prev, C, 1.0, rng, dtype)
+    layer.b[...] = rng.standard_normal(layer.b.shape)
+    return layer
+
+
+# -- Conv2D ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_conv2d_forward_is_the_docstring_sum(k):
+    layer = _conv(k=k)
+    A_prev = np.random.default_rng(1).standard_normal((2, 5, 4, 2))
+    np.testing.assert_allclose(layer.forward(A_prev), _loop_conv(A_prev, layer.W, layer.b), rtol=1e-12, atol=1e-12)
+
+
+def test_conv2d_forward_and_gradients_match_pytorch():
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; the loop comparison above still runs")
+    layer = _conv(k=3, C_prev=3, C=4)
+    rng = np.random.default_rng(2)
+    A_prev = rng.standard_normal((2, 7, 6, 3))
+    R = rng.standard_normal((2, 7, 6, 4))
+    Z = layer.forward(A_prev)
+    dA_prev = layer.backward(R.copy())
+
+    # PyTorch is channels first: pictures (m, C, H, W), filters (C, C_prev, k, k).
+    A_t = torch.tensor(A_prev.transpose(0, 3, 1, 2), requires_grad=True)
+    W_t = torch.tensor(layer.W.transpose(3, 2, 0, 1), requires_grad=True)
+    b_t = torch.tensor(layer.b[0], requires_grad=True)
+    Z_t = torch.nn.functional.conv2d(A_t, W_t, b_t, padding=1).permute(0, 2, 3, 1)
+    (Z_t * torch.tensor(R)).sum().div(2).backward()
+    np.testing.assert_allclose(Z, Z_t.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.dW, W_t.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.db[0], b_t.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dA_prev / 2, A_t.grad.numpy().transpose(0, 2, 3, 1), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_conv2d_backward_matches_finite_differences(k):
+    A_prev = np.random.default_rng(3).standard_normal((3, 5, 6, 2))
+    _check_layer_alone(_conv(k=k), A_prev)
+
+
+def test_conv2d_in_blocks_of_examples_gives_the_same_result(monkeypatch):
+    layer = _conv()
+    rng = np.random.default_rng(4)
+    A_prev, dZ = rng.standard_normal((5, 6, 6, 2)), rng.standard_normal((5, 6, 6, 3))
+    Z, dA_prev = layer.forward(A_prev), layer.backward(dZ)
+    dW, db = layer.dW.copy(), layer.db.copy()
+    monkeypatch.setattr(conv, "BLOCK_BYTES", 1)  # one example per block
+    blocked = _conv()
+    np.testing.assert_allclose(blocked.forward(A_prev), Z, rtol=1e-13)
+    np.testing.assert_allclose(blocked.backward(dZ), dA_prev, rtol=1e-13)
+    np.testing.assert_allclose(blocked.dW, dW, rtol=1e-13)
+    np.testing.assert_allclose(blocked.db, db, rtol=1e-13)
+
+
+def test_threads_split_the_batch_without_changing_the_result(monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(18)
+    A_prev, dZ = rng.standard_normal((7, 6, 6, 2)), rng.standard_normal((7, 6, 6, 3))
+    monkeypatch.setattr(conv, "BLOCK_BYTES", 1)
+    results = []
+    for threads in (1, 2):  # on a one-core machine both runs are serial, and still must agree
+        monkeypatch.setattr(conv, "PARALLEL_BYTES", 0)
+        layer, pool = _conv(), MaxPool2D()
+        with threadpool_limits(threads):
+            Z = layer.forward(A_prev)
+            dA_prev = layer.backward(dZ)
+            A = pool.forward(Z)
+            results.append((Z, dA_prev, layer.dW.copy(), layer.db.copy(), A, pool.backward(A)))
+    for serial, parallel in zip(*results):
+        np.testing.assert_allclose(parallel, serial, rtol=1e-13)
+
+
+def test_conv2d_reused_work_arrays_keep_a_smaller_batch_and_a_new_size_right():
+    layer = _conv()
+    rng = np.random.default_rng(5)
+    for shape in [(4, 6, 6, 2), (2, 6, 6, 2), (3, 4, 8, 2), (4, 6, 6, 2)]:
+        A_prev = rng.standard_normal(shape)
+        np.testing.assert_allclose(layer.forward(A_prev), _loop_conv(A_prev, layer.W, layer.b), rtol=1e-12)
+        dZ = rng.standard_normal(shape[:3] + (3,))
+        dA_prev = layer.backward(dZ)
+        fresh = Conv2D(layer.W.copy(), layer.b.copy())
+        fresh.forward(A_prev)
+        np.testing.assert_allclose(dA_prev, fresh.backward(dZ), rtol=1e-13)
+        np.testing.assert_allclose(layer.dW, fresh.dW, rtol=1e-13)
+
+
+def test_conv2d_first_layer_skips_dA_prev_but_fills_dW_and_db():
+    layer = _conv()
+    rng = np.random.default_rng(6)
+    A_prev, dZ = rng.standard_normal((2, 4, 4, 2)), rng.standard_normal((2, 4, 4, 3))
+    layer.forward(A_prev)
+    assert layer.backward(dZ, need_dA_prev=False) is None
+    np.testing.assert_allclose(layer.db, dZ.mean(axis=0).sum(axis=(0, 1))[None, :], rtol=1e-12)
+    assert np.abs(layer.dW).sum() > 0
+
+
+def test_conv2d_backward_before_forward_is_a_clear_error():
+    with pytest.raises(ValueError, match="forward pass"):
+        _conv().backward(np.zeros((1, 4, 4, 3)))
+
+
+def test_conv2d_initialized_scales_by_the_fan_in():
+    rng = np.random.default_rng(7)
+    layer = Conv2D.initialized(3, 16, 64, np.sqrt(2.0), rng, np.float32)
+    assert layer.W.shape == (3, 3, 16, 64) and layer.b.shape == (1, 64)
+    assert layer.W.dtype == np.float32 and not layer.b.any()
+    assert layer.W.std() == pytest.approx(np.sqrt(2.0 / (3 * 3 * 16)), rel=0.05)
+    again = Conv2D.initialized(3, 16, 64, np.sqrt(2.0), np.random.default_rng(7), np.float32)
+    np.testing.assert_array_equal(layer.W, again.W)
+
+
+def test_conv2d_needs_the_channels_it_was_built_for():
+    with pytest.raises(ValueError, match="2"):
+        _conv(C_prev=2).forward(np.zeros((1, 4, 4, 3)))
+    with pytest.raises(ValueError, match="odd"):
+        Conv2D(np.zeros((2, 2, 1, 1)), np.zeros((1, 1)))
+
+
+# -- MaxPool2D ---------------------------------------------------------------------------------------
+
+def test_maxpool_takes_the_largest_of_each_2x2_window():
+    A_prev = np.arange(16.0).reshape(1, 4, 4, 1)
+    np.testing.assert_array_equal(MaxPool2D().forward(A_prev)[0, :, :, 0], [[5, 7], [13, 15]])
+    A_prev = np.random.default_rng(8).standard_normal((2, 6, 4, 3))
+    expected = A_prev.reshape(2, 3, 2, 2, 2, 3).max(axis=(2, 4))
+    np.testing.assert_array_equal(MaxPool2D().forward(A_prev), expected)
+
+
+def test_maxpool_backward_matches_finite_differences():
+    # Random normals: no two values in a window are within 2ε, so the maximum never changes hands.
+    _check_layer_alone(MaxPool2D(), np.random.default_rng(9).standard_normal((3, 6, 6, 2)))
+
+
+def test_maxpool_tie_sends_the_gradient_to_exactly_one_input():
+    pool = MaxPool2D()
+    A_prev = np.zeros((1, 2, 4, 1))  # left window: four equal values
+    A_prev[0, :, 2:, 0] = [[1.0, 3.0], [3.0, 3.0]]  # right window: a three-way tie for the maximum
+    pool.forward(A_prev)
+    dA_prev = pool.backward(np.array([[[[2.0], [5.0]]]]))
+    # The first maximum reading down the left column of each window, then the right.
+    np.testing.assert_array_equal(dA_prev[0, :, :, 0], [[2, 0, 0, 0], [0, 0, 5, 0]])
+
+
+def test_maxpool_needs_even_sides():
+    with pytest.raises(ValueError, match="even"):
+        MaxPool2D().forward(np.zeros((1, 5, 4, 1)))
+    with pytest.raises(ValueError, match="even"):
+        MaxPool2D().output_shape((4, 7, 3))
+
+
+# -- Flatten -----------------------------------------------------------------------------------------
+
+def test_flatten_reads_each_picture_row_by_row_and_backward_restores_the_shape():
+    A_prev = np.random.default_rng(10).standard_normal((2, 3, 4, 5))
+    A = Flatten().forward(A_prev)
+    assert A.shape == (2, 60)
+    y, x, c = 1, 2, 3
+    assert A[1, (y * 4 + x) * 5 + c] == A_prev[1, y, x, c]
+    flatten = Flatten()
+    flatten.forward(A_prev)
+    np.testing.assert_array_equal(flatten.backward(A), A_prev)
+
+
+# -- Dropout -----------------------------------------------------------------------------------------
+
+def test_dropout_is_the_identity_at_inference():
+    A_prev = np.random.default_rng(11).standard_normal((4, 10))
+    drop = Dropout(0.5, seed=0)
+    assert drop.forward(A_prev) is A_prev
+    dA = np.ones_like(A_prev)
+    assert drop.backward(dA) is dA
+
+
+def test_dropout_switches_off_about_rate_and_scales_the_rest_by_one_over_keep():
+    A_prev = np.ones((200, 50))
+    A = Dropout(0.3, seed=1).forward(A_prev, training=True)
+    assert set(np.unique(A)) == {0.0, 1 / 0.7}
+    assert np.mean(A == 0) == pytest.approx(0.3, abs=0.02)
+    assert A.mean() == pytest.approx(1.0, abs=0.03)  # inverted dropout keeps the expected activation
+
+
+def test_dropout_with_the_same_seed_drops_the_same_units():
+    A_prev = np.random.default_rng(12).standard_normal((8, 3, 3, 2))
+    first = Dropout(0.5, seed=42).forward(A_prev, training=True)
+    np.testing.assert_array_equal(Dropout(0.5, seed=42).forward(A_prev, training=True), first)
+    assert not np.array_equal(Dropout(0.5, seed=43).forward(A_prev, training=True), first)
+
+
+def test_dropout_gradient_flows_through_the_same_mask():
+    rng = np.random.default_rng(13)
+    A_prev, R = rng.standard_normal((3, 4, 5)), rng.standard_normal((3, 4, 5))
+    m = A_prev.shape[0]
+
+    def J():  # a fresh layer with the same seed draws the same mask every time
+        return float(np.sum(Dropout(0.4, seed=5).forward(A_prev, training=True) * R)) / m
+
+    drop = Dropout(0.4, seed=5)
+    A = drop.forward(A_prev, training=True)
+    dA_prev = drop.backward(R)
+    np.testing.assert_array_equal(dA_prev == 0, A == 0)
+    assert relative_error(dA_prev / m, _numeric_gradient(J, A_prev)) < RTOL
+
+
+def test_dropout_keeps_float32():
+    A = Dropout(0.5, seed=0).forward(np.ones((3, 4), dtype=np.float32), training=True)
+    assert A.dtype == np.float32
+
+
+# -- a stack of layers ---------------------------------------------------------------------------------
+
+def test_small_picture_network_backward_matches_finite_differences():
+    # Conv2D → tanh → MaxPool2D → Flatten → Dropout → Dense → σ, on 6×6×2 pictures, m = 3.
+    rng = np.random.default_rng(14)
+    X = rng.standard_normal((3, 6, 6, 2))
+    y = np.array([[1.0], [0.0], [1.0]])
+    layers = [_conv(k=3, C_prev=2, C=3, seed=15), Activation("tanh"), MaxPool2D(), Flatten(),
+              Dropout(0.25, seed=0), Dense.initialized(27, 1, 1.0, rng, np.float64)]
+    layers[-1].b[...] = 0.1
+
+    def logits():
+        layers[4].rng = np.random.default_rng(3)  # the same dropout mask on every pass
+        A = X
+        for layer in layers:
+            A = layer.forward(A, training=True)
+        return A
+
+    def J():
+        return cost_from_logits(y, logits())
+
+    dA = sigmoid(logits()) - y  # dZ[L] = A[L] − Y
+    for l, layer in reversed(list(enumerate(layers))):
+        dA = layer.backward(dA, need_dA_prev=l > 0)
+    for layer in (layers[0], layers[-1]):
+        for name, analytic in zip(layer.param_names, layer.grads()):
+            analytic = analytic.copy()
+            assert relative_error(analytic, _numeric_gradient(J, getattr(layer, name))) < RTOL, (layer, name)
+
+
+def test_float32_pictures_stay_float32_through_every_layer():
+    rng = np.random.default_rng(16)
+    layers = [Conv2D.initialized(3, 3, 4, 1.0, rng, np.float32), Activation("relu"), MaxPool2D(), Flatten(),
+              Dropout(0.5, seed=0), Dense.initialized(16, 1, 1.0, rng, np.float32)]
+    A = rng.standard_normal((2, 4, 4, 3), dtype=np.float32)
+    for layer in layers:
+        A = layer.forward(A, training=True)
+        assert A.dtype == np.float32, layer
+    dA = np.ones_like(A)
+    for layer in reversed(layers):
+        dA = layer.backward(dA)
+        assert dA.dtype == np.float32, layer
+    assert layers[0].dW.dtype == layers[0].db.dtype == np.float32
+
+
+# -- shapes and model files ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layer, input_shape, output_shape", [
+    (Conv2D(np.zeros((3, 3, 2, 5)), np.zeros((1, 5))), (8, 6, 2), (8, 6, 5)),
+    (MaxPool2D(), (8, 6, 5), (4, 3, 5)),
+    (Flatten(), (4, 3, 5), (60,)),
+    (Dropout(0.2), (60,), (60,)),
+])
+def test_output_shape_is_what_forward_gives_and_config_round_trips(layer, input_shape, output_shape):
+    assert layer.output_shape(input_shape) == output_shape
+    A = layer.forward(np.zeros((2,) + input_shape))
+    assert A.shape == (2,) + output_shape
+    config = json.loads(json.dumps(layer.config()))
+    assert LAYER_TYPES[config["type"]] is type(layer)
+    rebuilt = type(layer).from_config(config, input_shape, np.float32)
+    assert rebuilt.config() == layer.config()
+    assert rebuilt.output_shape(input_shape) == output_shape
+    for p, q in zip(rebuilt.parameters(), layer.parameters()):
+        assert p.shape == q.shape and p.dtype == np.float32 and not p.any()
+    shapes = type(layer).param_shapes(config, input_shape)
+    assert shapes == {name: p.shape for name, p in zip(layer.param_names, layer.parameters())}
+
+
+def test_a_picture_network_saves_and_loads_with_its_conv_layers():
+    from engine import Network
+
+    rng = np.random.default_rng(17)
+    layers = [Conv2D.initialized(3, 3, 4, np.sqrt(2.0), rng, np.float32), Activation("relu"), MaxPool2D(),
+              Flatten(), Dropout(0.5, seed=1), Dense.initialized(64, 1, 1.0, rng, np.float32)]
+    net = Network.from_layers(layers, (8, 8, 3), dtype=np.float32)
+    X = rng.standard_normal((5, 8, 8, 3), dtype=np.float32)
+    loaded = Network.load(net.to_bytes())
+    assert [layer.config() for layer in loaded.layers] == [layer.config() for layer in layers]
+    np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
+
+
+def test_conv2d_config_names_filters_and_kernel_size():
+    assert _conv(k=5, C=7).config() == {"type": "Conv2D", "filters": 7, "kernel_size": 5}
+    assert Dropout(0.3, seed=9).config() == {"type": "Dropout", "rate": 0.3, "seed": 9}
+
+
+@pytest.mark.parametrize("cls, config, input_shape, message", [
+    (Conv2D, {"filters": 8, "kernel_size": 2}, (8, 8, 3), "odd"),
+    (Conv2D, {"filters": 8, "kernel_size": 0}, (8, 8, 3), "kernel_size"),
+    (Conv2D, {"filters": 8, "kernel_size": -3}, (8, 8, 3), "kernel_size"),
+    (Conv2D, {"filters": 8, "kernel_size": 99}, (8, 8, 3), "kernel_size"),
+    (Conv2D, {"filters": 8, "kernel_size": 3.0}, (8, 8, 3), "kernel_size"),
+    (Conv2D, {"filters": 8, "kernel_size": True}, (8, 8, 3), "kernel_size"),
+    (Conv2D, {"filters": 8, "kernel_size": "3"}, (8, 8, 3), "kernel_size"),
+    (Conv2D, {"filters": 0, "kernel_size": 3}, (8, 8, 3), "filters"),
+    (Conv2D, {"filters": 10 ** 6, "kernel_size": 3}, (8, 8, 3), "filters"),
+    (Conv2D, {"kernel_size": 3}, (8, 8, 3), "filters"),
+    (Conv2D, {"filters": 8, "kernel_size": 3}, (64,), "channels last"),
+    (Conv2D, {"filters": 8, "kernel_size": 3}, (8, 0, 3), "side"),
+    (MaxPool2D, {}, (7, 8, 3), "even"),
+    (MaxPool2D, {}, (64,), "channels last"),
+    (Flatten, {}, (), "axis"),
+    (Dropout, {"rate": 1.0}, (10,), r"\[0, 1\)"),
+    (Dropout, {"rate": -0.1}, (10,), r"\[0, 1\)"),
+    (Dropout, {"rate": True}, (10,), r"\[0, 1\)"),
+    (Dropout, {"rate": "0.5"}, (10,), r"\[0, 1\)"),
+    (Dropout, {}, (10,), r"\[0, 1\)"),
+    (Dropout, {"rate": 0.5, "seed": -1}, (10,), "seed"),
+])
+def test_bad_configs_raise_a_value_error_that_says_what_to_fix(cls, config, input_shape, message):
+    with pytest.raises(ValueError, match=message):
+        cls.from_config({"type": cls.type, **config}, input_shape, np.float32)
