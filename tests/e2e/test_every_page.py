@@ -29,29 +29,32 @@ BODY_FONT_PX = """() => parseFloat(getComputedStyle(
     document.querySelector('[data-testid="stMarkdownContainer"] p')).fontSize)"""
 
 
-def _sidebar_visible(page) -> bool:
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    return sidebar.count() > 0 and sidebar.first.is_visible()
+LARGE_BODY_TEXT = "() => (" + BODY_FONT_PX + ")() >= 20"
+
+
+def _in_presentation_mode(page) -> None:
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    page.wait_for_function(LARGE_BODY_TEXT)
 
 
 def test_a_present_1_link_opens_presentation_mode_and_it_survives_navigation(page, server_url):
     open_page(page, server_url, "?present=1", "Neuron Lab")
-    assert not _sidebar_visible(page)
-    assert page.evaluate(BODY_FONT_PX) >= 20
+    _in_presentation_mode(page)
     page.get_by_role("link", name=nav.PAGES[1].title).first.click()
     page.get_by_role("heading", name=nav.PAGES[1].title).first.wait_for()
     wait_until_idle(page)
-    assert not _sidebar_visible(page) and page.evaluate(BODY_FONT_PX) >= 20
+    _in_presentation_mode(page)
     assert_no_exception(page)
 
 
 def test_the_switch_turns_presentation_mode_on_and_off(page, server_url):
     open_page(page, server_url, "", "Neuron Lab")
-    assert _sidebar_visible(page) and page.evaluate(BODY_FONT_PX) < 20
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    assert page.evaluate(BODY_FONT_PX) < 20
     page.get_by_text("Presentation mode").click()
     wait_until_idle(page)
-    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
-    assert page.evaluate(BODY_FONT_PX) >= 20 and "present=1" in page.url
+    _in_presentation_mode(page)
+    assert "present=1" in page.url
     page.get_by_text("Presentation mode").click()
     wait_until_idle(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
