@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state
+from ui import state, tabs
 from ui.backprop import steps, vectorize
 from ui.neuron import controls
 
@@ -18,12 +18,6 @@ st.markdown(r"**Forward**, the neuron computes $z = w \cdot x + b$, $\hat y = \s
             r"$\frac{\partial \mathcal{L}}{\partial w_j} = (\hat y - y)\, x_j$, "
             r"$\frac{\partial \mathcal{L}}{\partial b} = \hat y - y$. Then one gradient-descent step. "
             "Vectorized, the same runs for all m examples at once.")
-tab_graph, tab_vec = st.tabs(["Forward & backward", "Vectorization"], key="bp_tab", on_change="rerun",
-                          bind="query-params")
 x, w, b, _, _ = controls.current()
-if tab_graph.open:
-    with tab_graph:
-        steps.render(x, w, b)
-if tab_vec.open:
-    with tab_vec:
-        vectorize.render()
+tabs.tabs([("Forward & backward", lambda: steps.render(x, w, b)), ("Vectorization", vectorize.render)],
+          key="bp_tab")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lessons import features, presets
-from ui import state, style
+from ui import state, style, tabs
 from ui.playground import controls as pg_controls
 from ui.playground import figures as pg_figures
 from ui.playground import inside
@@ -23,8 +23,6 @@ st.markdown("Stack **layers** of neurons, choose how **wide** each is, and watch
             r"straight line; each hidden layer, $Z^{[l]} = A^{[l-1]} W^{[l]\top} + b^{[l]}$, "
             r"$A^{[l]} = g(Z^{[l]})$, bends it. The "
             "address bar holds every setting: copy it to share this exact setup.")
-tab_play, tab_linear, tab_inside = st.tabs(["Playground", "Why activations", "Inside a network"],
-                                          key="layers_tab", on_change="rerun")
 
 
 def playground() -> None:
@@ -104,12 +102,5 @@ def playground() -> None:
         (st.success if kind == "success" else st.error)(text)
 
 
-if tab_play.open:
-    with tab_play:
-        playground()
-if tab_linear.open:
-    with tab_linear:
-        inside.render_linear_stack()
-if tab_inside.open:
-    with tab_inside:
-        inside.render()
+tabs.tabs([("Playground", playground), ("Why activations", inside.render_linear_stack),
+           ("Inside a network", inside.render)], key="layers_tab", in_url=False)

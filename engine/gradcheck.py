@@ -25,21 +25,24 @@ class GradCheck:
     names: list[str]  # one label per entry, such as "W[1][1,2]" or "b[2][0,0]" (layers l = 1 … L)
 
 
+def numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """(f(x + ε e_i) − f(x − ε e_i)) / 2ε for every entry i of the array x, which f reads; x is changed
+    in place and restored. Same shape as x, float64."""
+    g = np.zeros(x.shape, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        f_plus = f()
+        x[idx] = old - eps
+        f_minus = f()
+        x[idx] = old
+        g[idx] = (f_plus - f_minus) / (2 * eps)
+    return g
+
+
 def numeric_gradients(net: Network, X, y, eps: float = 1e-6) -> list[np.ndarray]:
     """Centred differences of J for every parameter; same shapes as ``parameters()``."""
-    out = []
-    for p in net.parameters():
-        g = np.zeros_like(p, dtype=np.float64)
-        for idx in np.ndindex(p.shape):
-            old = p[idx]
-            p[idx] = old + eps
-            J_plus = net.cost(X, y)
-            p[idx] = old - eps
-            J_minus = net.cost(X, y)
-            p[idx] = old
-            g[idx] = (J_plus - J_minus) / (2 * eps)
-        out.append(g)
-    return out
+    return [numeric_gradient(lambda: net.cost(X, y), p, eps) for p in net.parameters()]
 
 
 def check(net: Network, X, y, eps: float = 1e-6) -> GradCheck:

@@ -32,3 +32,24 @@ def open_page(app):
         return app
 
     return _open
+
+
+@pytest.fixture
+def no_data(monkeypatch):
+    """No photo folder configured: the pages' training tabs say how to configure one."""
+    from engine.pets import data as pet_data
+
+    monkeypatch.delenv(pet_data.ENV_DATA, raising=False)
+
+
+@pytest.fixture
+def tiny_data(tmp_path, monkeypatch):
+    """A configured photo set of noisy orange cats and blue dogs (10 + 10 train, 5 + 5 test), cached
+    under tmp_path."""
+    from engine.pets import data as pet_data
+    from tests.photos import photo_folder
+
+    root = photo_folder(tmp_path / "pets")
+    monkeypatch.setenv(pet_data.ENV_DATA, str(root))
+    monkeypatch.setenv(pet_data.ENV_CACHE, str(tmp_path / "cache"))
+    return root

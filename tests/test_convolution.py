@@ -6,7 +6,7 @@ import pytest
 from engine import Network
 from engine.activations import sigmoid
 from engine.conv import Conv2D, Flatten, MaxPool2D
-from engine.gradcheck import relative_error
+from engine.gradcheck import numeric_gradient, relative_error
 from engine.layers import Activation, Dense
 from engine.pets.models import PetModel, Standardizer, conv_layers
 from lessons import convolution as cv
@@ -47,20 +47,6 @@ def tiny_net(seed=0, lift=0.0):
             layer.b[...] = rng.normal(0, 0.1, layer.b.shape)
     layers[3].b += lift
     return Network.from_layers(layers, (8, 8, 2))
-
-
-def numeric_gradient(f, x, eps=1e-6):
-    """Centred differences of the scalar f() with respect to every entry of x (changed in place, restored)."""
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        up = f()
-        x[idx] = old - eps
-        down = f()
-        x[idx] = old
-        g[idx] = (up - down) / (2 * eps)
-    return g
 
 
 def tiny_pet_model(size=16, seed=0):

@@ -8,25 +8,11 @@ import pytest
 from engine import conv
 from engine.activations import sigmoid
 from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
-from engine.gradcheck import relative_error
+from engine.gradcheck import numeric_gradient, relative_error
 from engine.layers import LAYER_TYPES, Activation, Dense
 from engine.losses import cost_from_logits
 
 RTOL = 1e-7  # float64 finite differences: below this the backward pass is right
-
-
-def _numeric_gradient(J, x, eps=1e-6):
-    """Centred differences (J(x + ε e_i) − J(x − ε e_i)) / 2ε, changing x in place and restoring it."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        J_plus = J()
-        x[i] = old - eps
-        J_minus = J()
-        x[i] = old
-        g[i] = (J_plus - J_minus) / (2 * eps)
-    return g
 
 
 def _check_layer_alone(layer, A_prev, seed=1):
@@ -42,9 +28,9 @@ def _check_layer_alone(layer, A_prev, seed=1):
     dA_prev = layer.backward(R.copy())
     for name, analytic in zip(layer.param_names, layer.grads()):
         analytic = analytic.copy()
-        numeric = _numeric_gradient(J, getattr(layer, name))
+        numeric = numeric_gradient(J, getattr(layer, name))
         assert relative_error(analytic, numeric) < RTOL, name
-    assert relative_error(dA_prev / m, _numeric_gradient(J, A_prev)) < RTOL
+    assert relative_error(dA_prev / m, numeric_gradient(J, A_prev)) < RTOL
 
 
 def _loop_conv(A_prev, W, b):
@@ -272,7 +258,7 @@ def test_dropout_gradient_flows_through_the_same_mask():
     A = drop.forward(A_prev, training=True)
     dA_prev = drop.backward(R)
     np.testing.assert_array_equal(dA_prev == 0, A == 0)
-    assert relative_error(dA_prev / m, _numeric_gradient(J, A_prev)) < RTOL
+    assert relative_error(dA_prev / m, numeric_gradient(J, A_prev)) < RTOL
 
 
 def test_dropout_keeps_float32():
@@ -307,7 +293,7 @@ def test_small_picture_network_backward_matches_finite_differences():
     for layer in (layers[0], layers[-1]):
         for name, analytic in zip(layer.param_names, layer.grads()):
             analytic = analytic.copy()
-            assert relative_error(analytic, _numeric_gradient(J, getattr(layer, name))) < RTOL, (layer, name)
+            assert relative_error(analytic, numeric_gradient(J, getattr(layer, name))) < RTOL, (layer, name)
 
 
 def test_float32_pictures_stay_float32_through_every_layer():

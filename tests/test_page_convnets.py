@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 import ui.convnets.common
-from engine.pets import data as pet_data
 from engine.pets.models import BUNDLED, PetModel, Standardizer, load_bundled
 from lessons import convolution as cv
 from tests.pagetools import arr, chart, open_tab, table
@@ -17,16 +16,6 @@ from tests.pagetools import arr, chart, open_tab, table
 PAGE = "chapters/convnets.py"
 TABS = ["One convolution by hand", "Why convolution", "Inside the trained conv net", "Train a small conv net"]
 VERDICT = re.compile(r"^\*\*(Cat|Dog)\*\* · P\(dog\) = \*\*(\d\.\d\d)\*\*$")
-
-
-def jpeg(colour, size=(60, 40), seed=None) -> bytes:
-    a = np.full((size[1], size[0], 3), colour, np.uint8)
-    if seed is not None:
-        noise = np.random.default_rng(seed).integers(-30, 30, a.shape)
-        a = np.clip(a.astype(int) + noise, 0, 255).astype(np.uint8)
-    buf = io.BytesIO()
-    Image.fromarray(a).save(buf, "JPEG")
-    return buf.getvalue()
 
 
 def striped_jpeg() -> bytes:
@@ -38,28 +27,6 @@ def striped_jpeg() -> bytes:
     buf = io.BytesIO()
     Image.fromarray(a).save(buf, "JPEG", quality=95)
     return buf.getvalue()
-
-
-@pytest.fixture
-def no_data(monkeypatch):
-    monkeypatch.delenv(pet_data.ENV_DATA, raising=False)
-
-
-@pytest.fixture
-def tiny_data(tmp_path, monkeypatch):
-    """A configured photo set of noisy orange cats and blue dogs (10 + 10 train, 5 + 5 test)."""
-    root = tmp_path / "pets"
-    seed = 0
-    for split, n in (("train", 10), ("test", 5)):
-        for label, colour in (("cat", (220, 140, 40)), ("dog", (30, 80, 210))):
-            folder = root / split / label
-            folder.mkdir(parents=True)
-            for i in range(n):
-                seed += 1
-                (folder / f"{label}.{i}.jpg").write_bytes(jpeg(colour, seed=seed))
-    monkeypatch.setenv(pet_data.ENV_DATA, str(root))
-    monkeypatch.setenv(pet_data.ENV_CACHE, str(tmp_path / "cache"))
-    return root
 
 
 @pytest.fixture

@@ -1,48 +1,15 @@
 """AppTest of the cats-vs-dogs page: predictions per upload, errors per bad file, training on tiny photos."""
 
-import io
+import json
 import re
 
-import numpy as np
 import pytest
-from PIL import Image
 
-from engine.pets import data as pet_data
 from engine.pets.models import load_bundled
+from tests.pagetools import arr
+from tests.photos import jpeg
 
 PAGE = "chapters/pets.py"
-
-
-def jpeg(colour, size=(60, 40), seed=None) -> bytes:
-    a = np.full((size[1], size[0], 3), colour, np.uint8)
-    if seed is not None:
-        noise = np.random.default_rng(seed).integers(-30, 30, a.shape)
-        a = np.clip(a.astype(int) + noise, 0, 255).astype(np.uint8)
-    buf = io.BytesIO()
-    Image.fromarray(a).save(buf, "JPEG")
-    return buf.getvalue()
-
-
-@pytest.fixture
-def no_data(monkeypatch):
-    monkeypatch.delenv(pet_data.ENV_DATA, raising=False)
-
-
-@pytest.fixture
-def tiny_data(tmp_path, monkeypatch):
-    """A configured photo set of noisy orange cats and blue dogs, cached under tmp_path."""
-    root = tmp_path / "pets"
-    seed = 0
-    for split, n in (("train", 10), ("test", 5)):
-        for label, colour in (("cat", (220, 140, 40)), ("dog", (30, 80, 210))):
-            folder = root / split / label
-            folder.mkdir(parents=True)
-            for i in range(n):
-                seed += 1
-                (folder / f"{label}.{i}.jpg").write_bytes(jpeg(colour, seed=seed))
-    monkeypatch.setenv(pet_data.ENV_DATA, str(root))
-    monkeypatch.setenv(pet_data.ENV_CACHE, str(tmp_path / "cache"))
-    return root
 
 
 def verdict_lines(app) -> list[str]:
@@ -165,8 +132,6 @@ def test_a_diverged_run_shows_the_engine_message_not_nan(open_page, tiny_data, m
 
 
 def test_the_same_file_uploaded_twice_is_two_rows_and_bars_agree_with_their_labels(open_page, no_data):
-    import json
-
     app = open_page(PAGE)
     photo = jpeg((120, 90, 60))
     app.file_uploader(key="pets_uploads").set_value([("rex.jpg", photo, "image/jpeg"),
@@ -175,8 +140,6 @@ def test_the_same_file_uploaded_twice_is_two_rows_and_bars_agree_with_their_labe
     chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith("-pets_p_dog_chart"))
     bars = json.loads(chart.proto.spec)["data"][0]
     assert bars["y"] == ["1. rex.jpg", "2. rex.jpg"]
-    from tests.pagetools import arr
-
     for length, label in zip(arr(bars["x"]), bars["text"]):
         assert label.startswith(f"{length:.2f}")
 

@@ -1,0 +1,153 @@
+"""One live training run on a page (the pets Train tab, the conv-net chapter): its session state, its
+Start / Pause–Resume / Reset buttons, reading the photos with a progress bar, training a slice of
+epochs per fragment tick, and scoring the test photos at the end.
+
+The run lives in ``st.session_state[f"{prefix}_run"]`` as a dict: the model, its epoch generator
+(``engine.pets.training.live``), the history of records, and whether it is done.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from engine.pets import data as pet_data
+from engine.pets.training import evaluate
+
+from ui import style
+from ui.pets import figures as pets_figures
+from ui.pets.common import dataset
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """The session keys of one page's run: ``{prefix}_run``, ``{prefix}_running``, ``{prefix}_eval`` and
+    ``{prefix}_session_model`` (the trained model, kept for the page's other tabs)."""
+
+    prefix: str
+    forget_model_on_reset: bool = False
+
+    @property
+    def run(self) -> dict | None:
+        return st.session_state[f"{self.prefix}_run"]
+
+    @property
+    def running(self) -> bool:
+        return st.session_state[f"{self.prefix}_running"]
+
+    @property
+    def evaluation(self) -> dict | None:
+        return st.session_state[f"{self.prefix}_eval"]
+
+    def defaults(self) -> dict:
+        return {f"{self.prefix}_running": False, f"{self.prefix}_run": None, f"{self.prefix}_eval": None,
+                f"{self.prefix}_session_model": None}
+
+    # -- the buttons' callbacks ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        ss = st.session_state
+        ss[f"{self.prefix}_run"] = {"pending": True}
+        ss[f"{self.prefix}_running"] = True
+        ss[f"{self.prefix}_eval"] = None
+
+    @staticmethod
+    def unfinished(run: dict | None) -> bool:
+        """A run that has been prepared and has epochs left."""
+        return bool(run and "gen" in run and not run.get("done"))
+
+    def pause_or_resume(self) -> None:
+        if self.unfinished(self.run):
+            st.session_state[f"{self.prefix}_running"] = not self.running
+
+    def reset(self) -> None:
+        ss = st.session_state
+        ss[f"{self.prefix}_run"] = None
+        ss[f"{self.prefix}_running"] = False
+        ss[f"{self.prefix}_eval"] = None
+        if self.forget_model_on_reset:
+            ss[f"{self.prefix}_session_model"] = None
+
+    def buttons(self, start_key: str, pause_key: str, reset_key: str) -> None:
+        """Start training · Pause / Resume · Reset, in one row."""
+        running, run = self.running, self.run
+        paused = self.unfinished(run) and not running
+        b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+        b1.button("Start training", key=start_key, on_click=self.start, type="primary", disabled=running,
+                  icon=":material/play_arrow:")
+        b2.button("Resume" if paused else "Pause", key=pause_key, on_click=self.pause_or_resume,
+                  disabled=not (running or paused), icon=":material/play_arrow:" if paused else ":material/pause:")
+        b3.button("Reset", key=reset_key, on_click=self.reset, icon=":material/restart_alt:")
+
+    # -- the run ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def photos(root: str, size: int, colour: str):
+        """The photo set at this size and colour, decoded with a progress bar the first time."""
+        bar = st.progress(0.0, text="Reading the photos…")
+        if not pet_data.is_cached(root, size, colour):
+            pet_data.load(root, size=size, colour=colour,
+                          progress=lambda done, total: bar.progress(
+                              0.8 * done / total, text=f"Decoding photos (only the first time): {done}/{total}"))
+        data = dataset(root, size, colour)
+        bar.progress(0.9, text="Standardising the pixels and building the model…")
+        return data, bar
+
+    def begin(self, model, gen, epochs: int, root: str, size: int, colour: str, summary: str) -> None:
+        st.session_state[f"{self.prefix}_run"] = {
+            "model": model, "gen": gen, "history": [], "epochs": epochs, "root": root, "size": size,
+            "colour": colour, "summary": summary, "error": "", "done": False, "seconds": 0.0}
+
+    @staticmethod
+    def advance(run: dict, seconds: float) -> None:
+        """Train for about ``seconds`` (at least one epoch), stopping at the end of an epoch."""
+        start = time.perf_counter()
+        while not run["done"]:
+            record = next(run["gen"], None)
+            if record is None or record.diverged:
+                run["done"] = True
+                run["error"] = record.message if record is not None else ""
+            else:
+                run["history"].append(record)
+                run["done"] = len(run["history"]) >= run["epochs"]
+            if time.perf_counter() - start >= seconds:
+                break
+        run["seconds"] += time.perf_counter() - start
+
+    def progress(self, run: dict) -> None:
+        """The progress bar (epochs done, seconds an epoch, paused) and any divergence message."""
+        done = len(run["history"])
+        per_epoch = f", {run['seconds'] / done:.1f} s an epoch" if done else ""
+        paused = " (paused)" if not self.running and not run["done"] else ""
+        st.progress(done / run["epochs"], text=f"Epoch {done} of {run['epochs']}{per_epoch}{paused}")
+        if run["error"]:
+            st.error(run["error"], icon=":material/warning:")
+
+    def finish(self, run: dict) -> dict | None:
+        """Stop, score the model on the test photos and keep it as the session's model."""
+        ss = st.session_state
+        ss[f"{self.prefix}_running"] = False
+        if run["error"] or not run["history"]:
+            return None
+        data = dataset(run["root"], run["size"], run["colour"])
+        model = run["model"]
+        result = evaluate(model, data.images_test, data.y_test)
+        model.metadata.update(test_accuracy=result["accuracy"], train_accuracy=run["history"][-1].train_accuracy)
+        ss[f"{self.prefix}_session_model"] = model
+        ss[f"{self.prefix}_eval"] = {k: result[k] for k in ("accuracy", "confusion", "fpr", "tpr", "auc")}
+        return result
+
+    def results(self) -> None:
+        """Test accuracy, ROC AUC, the confusion matrix and the ROC curve of the finished run."""
+        ev = self.evaluation
+        st.subheader("How well it does on the test photos")
+        m1, m2 = st.columns(2)
+        m1.metric("test accuracy", f"{ev['accuracy']:.1%}")
+        m2.metric("ROC AUC", f"{ev['auc']:.3f}")
+        left, right = st.columns(2)
+        left.plotly_chart(pets_figures.confusion(ev["confusion"]), config=style.CHART_CONFIG,
+                          key=f"{self.prefix}_confusion_chart")
+        right.plotly_chart(pets_figures.roc(ev["fpr"], ev["tpr"], ev["auc"]), config=style.CHART_CONFIG,
+                           key=f"{self.prefix}_roc_chart")
