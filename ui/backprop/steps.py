@@ -43,8 +43,9 @@ def _reset(source) -> None:
 
 def render(x, w, b) -> None:
     """Draw the tab for the example x with the single-neuron tab's w, b as the starting point."""
-    st.markdown("The example is **x** from the *A single neuron* tab, and gradient descent starts from its "
-                "**w** and **b**. Forward values are black; backward values, dL/d(node), are orange.")
+    st.markdown("The example is chapter 1's neuron: its inputs **x** and, as the starting point of gradient "
+                r"descent, its **w** and **b**. Forward values are black; backward values, "
+                r"$\partial \mathcal{L} / \partial(\text{node})$, are orange.")
     c1, c2, c3, c4 = st.columns([1.2, 1.6, 0.8, 0.8], vertical_alignment="bottom")
     y = c1.radio("Label y of this example", [1, 0], key="w_bp_label", persist_state="session",
                  horizontal=True,
