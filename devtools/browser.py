@@ -109,3 +109,43 @@ def live_charts(tab) -> dict[str, dict]:
         if state:
             charts[state["key"]] = state
     return charts
+
+
+# Evaluated inside each gradient-descent player frame (ui/gradient_descent/player_frontend/player.js).
+_PLAYER_STATE = """() => {
+  const body = document.body;
+  if (!body || !body.dataset.role) return null;
+  const text = (name) => document.querySelector(`[data-stat="${name}"]`)?.textContent ?? null;
+  const views = {};
+  for (const view of document.querySelectorAll('.view')) {
+    const r = view.getBoundingClientRect();
+    const first = view.querySelector('.layer.live .scatterlayer .trace');
+    views[view.dataset.view] = {draws: Number(view.dataset.draws || 0),
+                                box: {x: r.x, y: r.y, width: r.width, height: r.height},
+                                drawn: !!view.querySelector('.main-svg, canvas'),
+                                points: first ? first.querySelectorAll('.point').length : -1};
+  }
+  return {role: body.dataset.role, frame: Number(body.dataset.frame ?? -1), running: body.dataset.running === 'true',
+          scene: body.dataset.scene ?? null, step: text('step'), last: text('last'), w: text('w'), b: text('b'),
+          J: text('J'), error: document.getElementById('error')?.hidden === false, views};
+}"""
+
+
+def players(tab) -> dict[str, dict]:
+    """The gradient-descent page's players (``ui.gradient_descent.player``) by role ("leader",
+    "follower"): the step shown ("frame"), whether it plays, the status texts and, per view, its
+    redraw count, its box in the window's coordinates, whether Plotly has drawn it and how many
+    points its first moving trace shows (run A's path on the map, its cost curve)."""
+    out = {}
+    for frame in tab.frames[1:]:
+        try:
+            state = frame.evaluate(_PLAYER_STATE)
+            outer = frame.frame_element().bounding_box() if state else None
+        except Exception:  # noqa: BLE001 - a frame being replaced or not yet loaded; skip it
+            continue
+        if state and outer:
+            for view in state["views"].values():
+                view["box"]["x"] += outer["x"]
+                view["box"]["y"] += outer["y"]
+            out[state["role"]] = state
+    return out

@@ -38,16 +38,18 @@ FRONTEND = Path(__file__).with_name("live_chart_frontend")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def _served_directory() -> Path:
-    """A fresh private directory (mode 0700) holding index.html and plotly.min.js."""
-    directory = Path(tempfile.mkdtemp(prefix="neuronlab-live-chart-"))
+def served_directory(prefix: str, files: dict[str, Path]) -> Path:
+    """A fresh private directory (mode 0700), removed at exit, holding ``files`` ({name: source}):
+    what a component's frontend needs, plotly.min.js included, served by Streamlit from there."""
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    shutil.copyfile(FRONTEND / "index.html", directory / "index.html")
-    shutil.copyfile(PLOTLY_JS, directory / "plotly.min.js")
+    for name, source in files.items():
+        shutil.copyfile(source, directory / name)
     return directory
 
 
-_component = components.declare_component("live_chart", path=str(_served_directory()))
+_component = components.declare_component("live_chart", path=str(served_directory(
+    "neuronlab-live-chart-", {"index.html": FRONTEND / "index.html", "plotly.min.js": PLOTLY_JS})))
 
 
 def _plain(value):

@@ -1,46 +1,173 @@
-"""The gradient-descent page in headless Chromium: Play advances the path and the cost curve to the
-end, and the "Diverges" preset explains itself without an exception."""
+"""The gradient-descent page in headless Chromium: Play advances the step the student sees and Pause
+stops it there (and the server knows that step), the keys drive playback, the lesson fits on the
+first screen, the charts survive resizes and a collapsed sidebar, and the "Diverges" preset explains
+itself without an exception."""
+
+import time
 
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, open_page, players, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
 URL, TITLE = "gradient-descent", "2 · Cost and gradient descent"
-# Charts in page order: 0 contour, 1 3-D surface, 2 cost curve, 3 data.
-# Markers drawn (SVG) for trace t of chart i: what the audience actually sees.
-POINTS = ("(i, t) => document.querySelectorAll('.js-plotly-plot')[i]"
-          "?.querySelectorAll('.scatterlayer .trace')[t]?.querySelectorAll('.point').length ?? 0")
 
 
 def _open(page, server_url):
     open_page(page, server_url, URL, TITLE)
     # A direct link must land on the page itself, not on Streamlit's "Page not found" notice.
     expect(page.get_by_text("Page not found")).to_have_count(0)
-    expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=60_000)
-    return page
+    return wait_for(page, lambda p: "leader" in p and "follower" in p and p["leader"]["views"]["map"]["drawn"])
 
 
-def _points(page, chart: int, trace: int) -> int:
-    return page.evaluate(f"([i, t]) => ({POINTS})(i, t)", [chart, trace])
+def wait_for(page, test, timeout_s: float = 30):
+    """Poll the players until ``test(players)`` holds; returns the players."""
+    deadline = time.monotonic() + timeout_s
+    seen = {}
+    while time.monotonic() < deadline:
+        seen = players(page)
+        try:
+            if test(seen):
+                return seen
+        except KeyError:
+            pass
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the players never reached the expected state; last seen {seen}")
 
 
-def test_play_advances_the_path_and_the_cost_curve(page, server_url):
+def leader(page) -> dict:
+    return players(page)["leader"]
+
+
+def numbers_panel(page):
+    return page.get_by_text("Run A's next update", exact=False)
+
+
+def test_play_advances_the_step_and_pause_stops_where_the_student_sees_it(page, server_url):
     _open(page, server_url)
-    progress = page.get_by_test_id("stProgress")
-    expect(progress).to_contain_text("Step 0 of 100")
-    assert _points(page, 2, 0) == 1  # the cost curve starts with J at step 0 only
+    start = leader(page)
+    assert (start["frame"], start["step"], start["last"]) == (0, "0", "100")
+    assert start["views"]["map"]["points"] == 1  # run A's path starts at (w₀, b₀) only
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(f"() => ({POINTS})(2, 0) > 10", timeout=60_000)
-    page.wait_for_function(f"() => ({POINTS})(0, 0) > 10", timeout=60_000)  # run A's path on the map
-    expect(progress).not_to_contain_text("Step 0 of 100")
-    # Playback stops by itself at the end, with every step drawn.
-    expect(progress).to_contain_text("Step 100 of 100", timeout=60_000)
-    expect(page.get_by_role("button", name="Play")).to_be_enabled()
+    wait_for(page, lambda p: p["leader"]["frame"] >= 8 and p["leader"]["running"])
+    moving = leader(page)
+    assert moving["views"]["map"]["points"] > 5 and moving["views"]["cost"]["points"] > 5
+    page.get_by_role("button", name="Pause").click()
+    stopped = wait_for(page, lambda p: not p["leader"]["running"])["leader"]
+    page.wait_for_timeout(800)
+    assert leader(page)["frame"] == stopped["frame"]  # no step after the pause, and no jump back
+    assert stopped["frame"] < 100
+    # The server took the player's step: the numbers panel and Step continue from there.
+    k = stopped["frame"]
+    expect(page.get_by_text(f"step {k} → {k + 1}", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Step").click()
+    wait_for(page, lambda p: p["leader"]["frame"] == k + 1)
+    expect(page.get_by_text(f"step {k + 1} → {k + 2}", exact=False)).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_play_runs_to_the_end_and_stops_by_itself(page, server_url):
+    _open(page, server_url)
+    page.get_by_role("button", name="Play").click()
+    end = wait_for(page, lambda p: p["leader"]["frame"] == 100 and not p["leader"]["running"], 60)["leader"]
+    assert end["views"]["cost"]["points"] == 101  # J at every step
     wait_until_idle(page)
-    assert _points(page, 2, 0) == 101
+    expect(page.get_by_role("button", name="Play")).to_be_enabled()
+    expect(page.get_by_text("Run A is over after 100 steps", exact=False)).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_keys_space_right_and_r_drive_playback(page, server_url):
+    _open(page, server_url)
+    page.get_by_role("heading", name=TITLE).click()  # focus the page, not a widget
+    page.keyboard.press("Space")
+    wait_for(page, lambda p: p["leader"]["running"] and p["leader"]["frame"] >= 3)
+    page.keyboard.press("Space")
+    paused = wait_for(page, lambda p: not p["leader"]["running"])["leader"]["frame"]
+    page.keyboard.press("ArrowRight")
+    wait_for(page, lambda p: p["leader"]["frame"] == paused + 1)
+    wait_until_idle(page)
+    assert leader(page)["frame"] == paused + 1  # one step, not one here and one from Streamlit's shortcut
+    page.keyboard.press("End")
+    wait_for(page, lambda p: p["leader"]["frame"] == 100)
+    page.keyboard.press("r")
+    wait_for(page, lambda p: p["leader"]["frame"] == 0)
+    wait_until_idle(page)
+    expect(page.get_by_text("step 0 → 1", exact=False)).to_be_visible()  # the server followed
+    # Space on the page played, it did not scroll it.
+    assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTop ?? 0") == 0
+    assert_no_exception(page)
+
+
+def _visible_area(box, width, height) -> float:
+    w = max(0.0, min(box["x"] + box["width"], width) - max(box["x"], 0))
+    h = max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0))
+    return w * h
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_play_and_the_map_are_on_the_first_screen_and_the_map_is_the_largest_thing(page, server_url, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    _open(page, server_url)
+    wait_until_idle(page)
+    page.wait_for_timeout(1000)  # the map sizes itself to the rest of the screen
+    play = page.get_by_role("button", name="Play").bounding_box()
+    lead = leader(page)
+    chart = lead["views"]["map"]["box"]
+    for box, what in ((play, "Play"), (chart, "the map")):
+        assert box["x"] >= 0 and box["y"] >= 0, what
+        assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, (what, box)
+    largest = _visible_area(chart, width, height)
+    others = [_visible_area(lead["views"]["cost"]["box"], width, height)]
+    for element in page.locator("[data-testid='stElementContainer']").all():
+        if element.locator("iframe").count():
+            continue  # the players themselves: their views are compared above
+        box = element.bounding_box()
+        if box:
+            others.append(_visible_area(box, width, height))
+    assert largest > max(others), (largest, max(others))
+
+
+def test_the_charts_survive_resizes_and_a_collapsed_sidebar(page, server_url):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _open(page, server_url)
+    widths = []
+
+    def check(what):
+        page.wait_for_timeout(800)  # Plotly's resize, the height fitted to the window
+        state = leader(page)
+        for name in ("map", "cost"):
+            view = state["views"][name]
+            assert view["drawn"] and view["box"]["height"] > 200, (what, name, view)
+        widths.append(state["views"]["map"]["box"]["width"])
+
+    check("1280")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    check("1920")
+    assert widths[-1] > widths[0] * 1.3
+    page.set_viewport_size({"width": 1280, "height": 720})
+    check("back to 1280")
+    assert abs(widths[-1] - widths[0]) < 40
+    page.get_by_test_id("stSidebar").hover()  # the collapse button shows on hover
+    page.get_by_role("button", name="Collapse sidebar").click()
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    check("sidebar collapsed")
+    assert widths[-1] > widths[0] * 1.15
+    assert_no_exception(page)
+
+
+def test_a_preset_shows_at_once_and_sets_the_controls(page, server_url):
+    _open(page, server_url)
+    before = leader(page)["scene"]
+    page.get_by_role("button", name="α too large").click()
+    wait_for(page, lambda p: p["leader"]["scene"] != before and p["leader"]["running"], 5)
+    wait_until_idle(page)
+    # The server applied the preset the player showed: α = 30, start (1, −2), 60 steps.
+    expect(page.locator(".st-key-w_gd_lr")).to_contain_text("30")
+    assert leader(page)["last"] == "60"
     assert_no_exception(page)
 
 
@@ -51,8 +178,8 @@ def test_diverges_preset_shows_the_message_and_no_exception(page, server_url):
     alert = page.get_by_test_id("stAlertContentError")
     expect(alert).to_contain_text("diverged")
     expect(alert).to_contain_text("Last finite point")
-    page.get_by_role("button", name="Jump to end").click()
-    wait_until_idle(page)
-    expect(page.get_by_test_id("stProgress")).to_contain_text("Step 36 of 36")
-    expect(page.get_by_test_id("stMetricValue").first).not_to_have_text("nan")
+    page.get_by_role("button", name="End").first.click()
+    end = wait_for(page, lambda p: p["leader"]["frame"] == 36)["leader"]
+    assert (end["step"], end["last"]) == ("36", "36")
+    assert "nan" not in (end["w"] + end["b"] + end["J"]).lower()
     assert_no_exception(page)

@@ -52,6 +52,7 @@ class Scene:
 
 
 def scene_for(settings: Settings) -> Scene:
+    """The scene for these settings (cached: the engine runs once per setup)."""
     return _build(settings.n, settings.overlap, settings.seed, settings.l2, settings.w0, settings.b0,
                   settings.steps, settings.batch_size, settings.runs)
 
