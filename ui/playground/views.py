@@ -25,9 +25,8 @@ _BLAS = ThreadpoolController()
 
 def single_threaded_blas(view):
     """Run ``view`` with NumPy's BLAS on one thread. The playground's matrices are small: a second
-    BLAS thread gains nothing on a quiet machine (1,389 vs 1,391 epochs/s for 2-8-8-1) and, when the
-    browser drawing the page shares the cores, its waiting threads starve it. With the largest network
-    the page redrew 3.9 times a second on one thread against 2.5 on two (headless Chromium, 2 cores)."""
+    BLAS thread gains nothing on a quiet machine and, when the browser drawing the page shares the
+    cores, its waiting threads starve it (the README's benchmarks give the figures)."""
     @functools.wraps(view)
     def run(*args, **kwargs):
         with _BLAS.limit(limits=1, user_api="blas"):
