@@ -18,47 +18,45 @@ DEPTH_WIDTH_EPOCHS = 600
 state.init(DEFAULTS)
 ignored = pg_controls.read_url_once(st.session_state)
 st.title(TITLE)
-st.markdown("Stack **layers** of neurons, choose how **wide** each is, and watch them learn to separate cats "
-            "(y = 0, orange) from dogs (y = 1, blue). Logistic regression (0 hidden layers) can only draw a "
-            r"straight line; each hidden layer, $Z^{[l]} = A^{[l-1]} W^{[l]\top} + b^{[l]}$, "
-            r"$A^{[l]} = g(Z^{[l]})$, bends it. The "
-            "address bar holds every setting: copy it to share this exact setup.")
+st.markdown(r"Each hidden layer, $A^{[l]} = g(A^{[l-1]} W^{[l]\top} + b^{[l]})$, bends the boundary between "
+            "cats (orange) and dogs (blue).")
 
 
 def playground() -> None:
     if ignored:
         st.warning(f"Ignored URL parameters with values the page does not offer: {', '.join(ignored)}.")
-    st.markdown("**Presets**: one click sets every control.")
-    cols = st.columns(3)
-    for i, (name, label) in enumerate(pg_controls.PRESET_TITLES.items()):
-        cols[i % 3].button(label, key=f"pg_preset_{name}", on_click=pg_session.apply_preset, args=(name,),
-                           width="stretch")
-
-    side, main = st.columns([1, 2.5], gap="large")
-    with side:
-        with st.expander("**Data**", expanded=True):
-            pg_controls.data_controls(pg_session.regenerate)
-        with st.expander("**Network**", expanded=True):
-            pg_controls.network_controls()
-        with st.expander("**Training**", expanded=True):
-            pg_controls.training_controls()
+    running = st.session_state["pg_running"]
+    # One row: the presets fold into a popover; the playback buttons carry keyboard shortcuts. (Streamlit
+    # keeps R for its own rerun, so Reset is Home.)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        with st.popover("Presets", icon=":material/auto_awesome:", help="One click sets every control."):
+            for name, label in pg_controls.PRESET_TITLES.items():
+                st.button(label, key=f"pg_preset_{name}", on_click=pg_session.apply_preset, args=(name,),
+                          width="stretch")
+        st.button("Pause" if running else "Play", key="pg_play", on_click=pg_session.play_or_pause,
+                  type="secondary" if running else "primary", shortcut="Space",
+                  icon=":material/pause:" if running else ":material/play_arrow:",
+                  help="Space: play or pause")
+        st.button("Step (1 epoch)", key="pg_step", on_click=pg_session.step, icon=":material/skip_next:",
+                  shortcut="Right", help="→: one epoch")
+        st.button("Reset", key="pg_reset", on_click=pg_session.reset, icon=":material/restart_alt:",
+                  shortcut="Home", help="Home: back to epoch 0 with new initial weights")
     run = pg_session.current_run()
     pg_controls.write_url(st.session_state)
-
-    with main:
-        running = st.session_state["pg_running"]
-        b = st.columns(4)
-        b[0].button("Play", key="pg_play", on_click=pg_session.play, disabled=running, type="primary",
-                    icon=":material/play_arrow:", width="stretch")
-        b[1].button("Pause", key="pg_pause", on_click=pg_session.pause, disabled=not running,
-                    icon=":material/pause:", width="stretch")
-        b[2].button("Step (1 epoch)", key="pg_step", on_click=pg_session.step, icon=":material/skip_next:",
-                    width="stretch")
-        b[3].button("Reset", key="pg_reset", on_click=pg_session.reset, icon=":material/restart_alt:",
-                    width="stretch")
-        if st.session_state["pg_note"]:
-            st.info(st.session_state["pg_note"], icon=":material/info:")
-        st.fragment(run_every=pg_views.FRAME_SECONDS if running else None)(pg_views.live_view)()
+    if st.session_state["pg_note"]:
+        st.info(st.session_state["pg_note"], icon=":material/info:")
+    st.fragment(run_every=pg_views.FRAME_SECONDS if running else None)(pg_views.live_view)()
+    st.caption("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision "
+               "boundary; dots are training points, outlined diamonds test points. The address bar holds every "
+               "setting: copy it to share this exact setup.")
+    # The network is what a lesson changes; data and training are set once and stay folded.
+    network, data, training = st.columns(3)
+    with network.expander("**Network**", expanded=True):
+        pg_controls.network_controls()
+    with data.expander("**Data**", expanded=False):
+        pg_controls.data_controls(pg_session.regenerate)
+    with training.expander("**Training**", expanded=False):
+        pg_controls.training_controls()
     st.fragment(run_every=pg_views.DETAIL_SECONDS if running else None)(pg_views.detail_view)()
 
     st.subheader("Matrix shapes for this architecture")

@@ -93,7 +93,7 @@ def test_play_advances_a_frame_per_run_until_paused(open_playground):
     assert "heatmap" not in [t["type"] for t in b2["data"]]
     costs = [t for t in second["pg_curves_chart"]["data"] if t["yaxis"] == "y"]
     assert [len(t["x"]) for t in costs] == [10, 10]
-    app.button(key="pg_pause").click().run()
+    app.button(key="pg_play").click().run()  # now labelled Pause
     app.run()
     assert not app.session_state["pg_running"] and epoch(app) == (10, 1000)
     assert "heatmap" in [t["type"] for t in live_charts(app)["pg_boundary_chart"]["data"]]

@@ -47,7 +47,9 @@ def switch() -> None:
     """The switch, top right of every page; call once per run, before the page's own content."""
     if KEY not in st.session_state:
         st.session_state[KEY] = st.query_params.get(PARAM) == "1"
-    with st.container(horizontal=True, horizontal_alignment="right"):
+    # Off: in the sidebar, where it costs the page no height. On: top right, since the sidebar is hidden.
+    where = st.container(horizontal=True, horizontal_alignment="right") if st.session_state[KEY] else st.sidebar
+    with where:
         st.toggle("Presentation mode", key=KEY, help="Large type, no sidebar: for a projector. "
                   "A link with ?present=1 opens in this mode.")
     st.html(BASE_CSS)

@@ -74,3 +74,44 @@ def test_a_link_with_query_parameters_reproduces_the_setup(page, server_url):
     expect(page.get_by_text("n = 3 inputs", exact=False)).to_be_visible()
     expect(page).to_have_url(re.compile(r"data=xor"))
     assert_no_exception(page)
+
+
+def _boundary_box(page) -> dict:
+    for frame in page.frames[1:]:
+        try:
+            if frame.evaluate("() => document.getElementById('chart')?.dataset.chart") == "pg_boundary_chart":
+                return frame.frame_element().bounding_box()
+        except Exception:  # noqa: BLE001 - a frame being replaced; look at the others
+            continue
+    raise AssertionError("no decision-boundary chart on the page")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_play_and_the_decision_boundary_are_on_the_first_screen(browser, server_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    open_page(page, server_url, "playground", TITLE)
+    wait_for_chart(page, "pg_boundary_chart", lambda s: s["draws"] >= 1)
+    play = page.get_by_role("button", name="Play").bounding_box()
+    chart = _boundary_box(page)
+    content = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    assert play["y"] + play["height"] <= height
+    assert chart["y"] >= 0 and chart["y"] + chart["height"] <= height + 1
+    assert chart["width"] >= 0.4 * content["width"] and chart["height"] > 200
+    context.close()
+
+
+def test_space_plays_and_pauses_and_right_steps(page, server_url):
+    open_page(page, server_url, "playground", TITLE)
+    wait_for_chart(page, "pg_curves_chart", lambda s: s["draws"] >= 1)  # every frame loaded
+    page.get_by_role("heading", name=TITLE).click()  # focus the page, not a widget or a chart's frame
+    page.keyboard.press("ArrowRight")
+    expect(epoch_metric(page)).to_have_text("1")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Space")
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    wait_until_idle(page)
+    assert int(epoch_metric(page).inner_text()) > 1
+    assert_no_exception(page)

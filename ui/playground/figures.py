@@ -61,8 +61,8 @@ def _digest(*arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool = False, height: int = 560,
-                      title: str | None = "P(dog) over the input plane") -> dict:
+def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool = False, height: int = 420,
+                      title: str | None = None) -> dict:
     """P(dog) over the plane as an image with the ŷ = 0.5 boundary, train points filled, test points outlined.
 
     Built for cheap live redraws: the probabilities are one PNG in ``layout.images``, and the points
@@ -79,7 +79,8 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
         # the colour bar, on a trace with no visible points
         dict(type="scatter", x=[None, None], y=[None, None], mode="markers", showlegend=False, hoverinfo="skip",
              marker=dict(color=[0, 1], cmin=0, cmax=1, colorscale=style.DIVERGING, opacity=images.HEATMAP_OPACITY,
-                         showscale=True, colorbar=dict(title=dict(text="P(dog)"), thickness=18, len=0.9))),
+                         showscale=True, colorbar=dict(title=dict(text="P(dog)"), thickness=12, len=0.8,
+                                                       tickvals=[0, 0.5, 1], x=1.01, xpad=4))),
         # the boundary line lives in the image; this entry names it in the legend
         dict(type="scatter", x=[None], y=[None], mode="lines", name="ŷ = 0.5 (decision boundary)",
              line=dict(width=3, color="#222222"), hoverinfo="skip"),
@@ -91,17 +92,19 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
     for X, y, kind in ((X_train, y_train, "train"), (X_test, y_test, "test")):
         for label, animal in ((0, "cat"), (1, "dog")):
             mask = y == label
-            outline = dict(width=2.5, color="#111111") if kind == "test" else dict(width=1, color="#FFFFFF")
+            # Test points: a thin dark outline, so they read as different without hiding the boundary.
+            outline = dict(width=1.2, color="#111111") if kind == "test" else dict(width=0.8, color="#FFFFFF")
             traces.append(dict(
                 type="scatter", x=X[mask, 0], y=X[mask, 1], mode="markers", name=f"{kind} {animal} (y = {label})",
-                marker=dict(size=9 if kind == "train" else 11, color=style.CLASS_COLORS[label], line=outline,
+                marker=dict(size=8 if kind == "train" else 9, color=style.CLASS_COLORS[label], line=outline,
                             symbol="circle" if kind == "train" else "diamond"),
                 hovertemplate=f"{kind} {animal}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<extra></extra>"))
     extent = [float(xs[0]), float(xs[-1])]
     layout = dict(xaxis=dict(title=dict(text="x1 (data units)"), range=extent, constrain="domain"),
                   yaxis=dict(title=dict(text="x2 (data units)"), range=extent, scaleanchor="x",
                              constrain="domain"))
-    after = dict(legend=dict(orientation="h", y=-0.14, x=0), margin=dict(b=110))
+    # No legend: the caption under the chart names the marks, so the plot keeps the chart's width.
+    after = dict(showlegend=False, margin=dict(l=55, r=10, t=10, b=50))
     points = _digest(X_train, y_train, X_test, y_test)
     revision = f"{points}:live" if live else f"{points}:{_digest(P)}"
     return _figure(traces, height, title, layout, after,

@@ -95,6 +95,14 @@ def pause() -> None:
     st.session_state["pg_running"] = False
 
 
+def play_or_pause() -> None:
+    """The one Play/Pause button (and the Space key)."""
+    if st.session_state["pg_running"]:
+        pause()
+    else:
+        play()
+
+
 def step() -> None:
     st.session_state["pg_running"] = False
     advance(current_run(), 1)

@@ -34,8 +34,8 @@ def single_threaded_blas(view):
     return run
 
 
-STAT_STYLE = ("display:flex;flex-wrap:wrap;gap:0.2rem 3rem;margin-bottom:0.5rem",
-              "font-size:0.95rem;color:#333333", "font-size:2.2rem;line-height:1.25;color:#111111")
+STAT_STYLE = ("display:flex;flex-wrap:wrap;gap:0.1rem 1.6rem;margin-bottom:0.3rem",
+              "font-size:0.95rem;color:#333333", "font-size:1.7rem;line-height:1.2;color:#111111")
 
 
 def stats_html(run) -> str:
@@ -69,19 +69,20 @@ def live_view() -> None:
         if run.finished:
             ss["pg_running"] = False
             st.rerun()  # a whole-page run stops the timer and re-enables ▶ Play
-    st.markdown(stats_html(run), unsafe_allow_html=True)
-    if run.diverged_message:
-        st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
-                 "finite state. Press Reset to start again.", icon=":material/error:")
     lo, hi = grid.bounds(run.X_train, run.X_test)
     xs, ys, G = grid.plane(lo, hi, BOUNDARY_RESOLUTION)
-    left, right = st.columns([1.2, 1])
+    left, right = st.columns([1.25, 1])
     with left:
         live_chart(pg_figures.decision_boundary(xs, ys, grid.probability(run.net, G, run.setup.features),
                                                 run.X_train, run.y_train, run.X_test, run.y_test,
-                                                live=ss["pg_running"]), key="pg_boundary_chart")
+                                                live=ss["pg_running"]), key="pg_boundary_chart",
+                   label="P(dog) over the input plane, with the decision boundary and the points")
     with right:
-        live_chart(pg_figures.learning_curves(run.records), key="pg_curves_chart",
+        st.markdown(stats_html(run), unsafe_allow_html=True)
+        if run.diverged_message:
+            st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
+                     "finite state. Press Reset to start again.", icon=":material/error:")
+        live_chart(pg_figures.learning_curves(run.records, height=330), key="pg_curves_chart",
                    label="Learning curves: cost J and accuracy per epoch, train and test")
 
 
