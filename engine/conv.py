@@ -5,10 +5,12 @@ follows the protocol of ``engine.layers``; a small picture network is one list s
 
     [Conv2D, Activation("relu"), MaxPool2D, Flatten, Dense, Activation("relu"), Dense]
 
-Speed comes from turning each convolution into one matrix product (im2col): the k×k×C_prev patch
-under every output pixel becomes one row of a matrix, so BLAS does the arithmetic. The work arrays
-for those rows are kept between batches of the same picture size, because allocating (and first
-touching) tens of megabytes per batch costs as much as the arithmetic.
+Speed comes from turning each convolution into matrix products (im2col): the k×k×C_prev patch
+under every output pixel becomes one row of a matrix, so BLAS does the arithmetic. That matrix is
+k·k times the size of the pictures, so it is built a few examples at a time, small enough to stay
+in the CPU's cache until the product reads it; the work arrays are kept between batches, because
+allocating (and first touching) tens of megabytes per batch costs as much as the arithmetic. A
+large batch is split over THREADS threads. docs/cnn_notes.md has the measurements.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ MAX_SIDE = 4096
 #: Size of the patch matrix built at a time: a few examples' worth, small enough to stay in the
 #: CPU's cache between the copy that builds it and the product that reads it.
 BLOCK_BYTES = 1 << 20
-#: Batches smaller than this (in bytes of pictures) are worked through on one thread.
+#: How many threads a layer splits a batch of at least PARALLEL_BYTES of pictures over; None: one
+#: per core. Set 1 to leave the other cores alone (the app shares them with the browser).
+THREADS: int | None = None
 PARALLEL_BYTES = 1 << 20
 
 
@@ -245,9 +249,9 @@ class MaxPool2D(Layer):
             # Which row held each column's maximum, then which column won; a tie goes up, then left.
             np.greater(bottom[i:j], top[i:j], out=down[i:j])
             np.maximum(top[i:j], bottom[i:j], out=rows[i:j])
-            left, right_ = rows[i:j, ..., 0, :], rows[i:j, ..., 1, :]
-            np.greater(right_, left, out=right[i:j])
-            np.maximum(left, right_, out=A[i:j])
+            left_column, right_column = rows[i:j, ..., 0, :], rows[i:j, ..., 1, :]
+            np.greater(right_column, left_column, out=right[i:j])
+            np.maximum(left_column, right_column, out=A[i:j])
 
         _in_parts(m, part, A_prev.nbytes)
         self._shape = A_prev.shape
@@ -363,35 +367,34 @@ class Dropout(Layer):
 
 _BLAS = ThreadpoolController().select(user_api="blas")
 _PARTS_LOCK = threading.Lock()
-_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR: tuple[int, ThreadPoolExecutor] | None = None  # (workers, pool), made when first needed
 
 
 def _in_parts(m: int, work, nbytes: int) -> list:
     """[work(start, stop, n) for the n-th of T slices of the m examples], the T slices on T threads.
 
-    T is the number of threads BLAS may use (so ``threadpool_limits(1)`` makes the layers serial),
-    or 1 for a batch under PARALLEL_BYTES (``nbytes``: its pictures), where starting threads costs
-    more than it saves. Inside, BLAS runs on one thread: one cache-sized block is too small a product to share, and
-    a product shared between threads waits for a free core at every call, which on a busy machine
-    costs more than the product. NumPy lets go of the GIL in copies, ufuncs and products.
+    T is THREADS (one per core if None), or 1 for a batch under PARALLEL_BYTES (``nbytes``: its
+    pictures), where starting threads costs more than it saves. Inside, BLAS runs on one thread:
+    one cache-sized block is too small a product to share, and a product shared between threads
+    waits for a free core at every call, which on a busy machine costs more than the product.
+    NumPy lets go of the GIL in copies, ufuncs and products, so the slices do run at once.
     """
     global _EXECUTOR
-    with _PARTS_LOCK:
-        allowed = min((lib.get_num_threads() for lib in _BLAS.lib_controllers), default=1)
-        T = max(1, min(m, allowed, os.cpu_count() or 1)) if nbytes >= PARALLEL_BYTES else 1
-        bounds = [m * n // T for n in range(T + 1)]
-        with _BLAS.limit(limits=1):
-            if T == 1:
-                return [work(0, m, 0)]
-            if _EXECUTOR is None:
-                _EXECUTOR = ThreadPoolExecutor(max_workers=(os.cpu_count() or 2) - 1,
-                                               thread_name_prefix="neuronlab-conv")
-            others = [_EXECUTOR.submit(work, bounds[n], bounds[n + 1], n) for n in range(1, T)]
-            try:
-                first = work(bounds[0], bounds[1], 0)
-            finally:
-                wait(others)
-            return [first] + [f.result() for f in others]
+    T = max(1, min(m, THREADS or os.cpu_count() or 1)) if nbytes >= PARALLEL_BYTES else 1
+    bounds = [m * n // T for n in range(T + 1)]
+    with _PARTS_LOCK, _BLAS.limit(limits=1):
+        if T == 1:
+            return [work(0, m, 0)]
+        if _EXECUTOR is None or _EXECUTOR[0] < T - 1:
+            if _EXECUTOR is not None:
+                _EXECUTOR[1].shutdown(wait=False)
+            _EXECUTOR = (T - 1, ThreadPoolExecutor(max_workers=T - 1, thread_name_prefix="neuronlab-conv"))
+        others = [_EXECUTOR[1].submit(work, bounds[n], bounds[n + 1], n) for n in range(1, T)]
+        try:
+            first = work(bounds[0], bounds[1], 0)
+        finally:
+            wait(others)
+        return [first] + [f.result() for f in others]
 
 
 def _reuse(store: dict, role: str, shape: tuple[int, ...], dtype, fill=None) -> np.ndarray:

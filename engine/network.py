@@ -10,6 +10,7 @@ Forward walks the stack; backward walks it in reverse from the output shortcut d
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -17,11 +18,14 @@ from collections.abc import Sequence
 from typing import BinaryIO, NamedTuple
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from . import activations, modelfile
 from .errors import ModelFileError
 from .layers import LAYER_TYPES, Activation, Dense, Layer
 from .losses import cost_and_sigmoid_from_logits, cost_from_logits
+
+_BLAS = ThreadpoolController()
 
 FORMAT = "neuronlab-network"
 FORMAT_VERSION = 2  # 2: a list of layers; 1: layer_sizes + activation (still read)
@@ -95,6 +99,10 @@ class Network:
         self.l2 = float(l2)
         self.dtype = dtype
         self.weighted = [layer for layer in layers if layer.penalised]
+        # A picture stack splits each batch over the cores itself (engine.conv); a second BLAS thread
+        # left spinning after a product then only takes that core away (117 → 80 ms a training step in
+        # benchmarks/cnn_throughput.py), so its passes run with BLAS on one thread.
+        self._one_blas_thread = len(input_shape) == 3
 
     # -- the stack --------------------------------------------------------------------------------
 
@@ -155,11 +163,15 @@ class Network:
 
     # -- forward ----------------------------------------------------------------------------------
 
+    def _blas(self):
+        return _BLAS.limit(limits=1, user_api="blas") if self._one_blas_thread else contextlib.nullcontext()
+
     def logits(self, X, training: bool = False) -> np.ndarray:
         """Z[L], shape (m, 1); ``training`` switches on dropout."""
         A = self.check_inputs(X)
-        for layer in self.layers:
-            A = layer.forward(A, training)
+        with self._blas():
+            for layer in self.layers:
+                A = layer.forward(A, training)
         return A
 
     def forward(self, X) -> np.ndarray:
@@ -232,8 +244,9 @@ class Network:
         d = A - Y
         # Nothing upstream of the first weighted layer needs a gradient.
         first = next(i for i, layer in enumerate(self.layers) if layer.param_names)
-        for i in range(len(self.layers) - 1, first - 1, -1):
-            d = self.layers[i].backward(d, need_dA_prev=i > first)
+        with self._blas():
+            for i in range(len(self.layers) - 1, first - 1, -1):
+                d = self.layers[i].backward(d, need_dA_prev=i > first)
         if self.l2:
             factor = self.dtype.type(self.l2 / m)
             for layer in self.weighted:
