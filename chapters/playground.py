@@ -24,7 +24,8 @@ st.markdown(r"Each hidden layer, $A^{[l]} = g(A^{[l-1]} W^{[l]\top} + b^{[l]})$,
 
 def playground() -> None:
     if ignored:
-        st.warning(f"Ignored URL parameters with values the page does not offer: {', '.join(ignored)}.")
+        st.warning("Ignored URL parameters with values the page does not offer: "
+                   f"{', '.join(pg_controls.plain(text) for text in ignored)}.")
     running = st.session_state["pg_running"]
     # One row: the presets fold into a popover; the playback buttons carry keyboard shortcuts. (Streamlit
     # keeps R for its own rerun, so Reset is Home.)

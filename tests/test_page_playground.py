@@ -237,3 +237,19 @@ def test_the_too_high_learning_rate_preset_explains_its_bouncing_cost(open_playg
     app = open_playground()
     app.button(key="pg_preset_lr_too_high").click().run()
     assert any("every step overshoots" in i.value and "Try α = 0.3" in i.value for i in app.info)
+
+
+@pytest.mark.parametrize("param", ["seed", "layers", "width1", "points", "test", "epochs", "speed", "noise", "lr"])
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e308", "-5", "x" * 5000])
+def test_a_link_with_an_impossible_number_gets_a_warning_not_a_traceback(open_playground, param, value):
+    app = open_playground(**{param: value})
+    assert not app.exception
+    assert any("Ignored URL parameters" in w.value and param in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("value", ["[Click here to log in](http://127.0.0.1:8639/phish)",
+                                   "<img src=x onerror=alert(1)>", "$\\\\frac{1}{0}$", "**bold**"])
+def test_a_link_carrying_markdown_or_html_is_shown_as_plain_text(open_playground, value):
+    app = open_playground(data=value)
+    warning = next(w.value for w in app.warning if "Ignored URL parameters" in w.value)
+    assert f"` data={value} `" in warning  # inside a code span: shown as typed, never rendered

@@ -115,3 +115,13 @@ def test_space_plays_and_pauses_and_right_steps(page, server_url):
     wait_until_idle(page)
     assert int(epoch_metric(page).inner_text()) > 1
     assert_no_exception(page)
+
+
+def test_a_markdown_link_in_the_url_is_shown_as_text_not_a_link(page, server_url):
+    from urllib.parse import quote
+
+    value = "[Click here to log in](http://127.0.0.1:8639/phish)"
+    open_page(page, server_url, f"playground?data={quote(value)}", TITLE)
+    alert = page.get_by_test_id("stAlert").filter(has_text="Ignored URL parameters")
+    expect(alert).to_contain_text(value)
+    assert alert.locator("a").count() == 0

@@ -8,6 +8,7 @@ the URL is read once when the page first loads in a session and rewritten whenev
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,13 @@ class Control:
                 raise ValueError(text)
             return values
         kind = type(self.default)
-        value = kind(float(text)) if kind in (int, float) else text
+        if kind in (int, float):
+            number = float(text)
+            if not math.isfinite(number):
+                raise ValueError(text)
+            value = kind(number)
+        else:
+            value = text
         if self.options is not None:
             match = [o for o in self.options if o == value
                      or (isinstance(o, float) and math.isclose(o, value, rel_tol=1e-9))]
@@ -166,9 +173,18 @@ def read_url_once(ss) -> list[str]:
             text = st.query_params[c.param]
             try:
                 ss[c.key] = c.parse(text)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, OverflowError):
                 ignored.append(f"{c.param}={text}")
     return ignored
+
+
+def plain(text: str, limit: int = 80) -> str:
+    """``text`` as a Markdown code span, so a link, an address, HTML or LaTeX in a URL shows exactly as
+    typed and is never rendered or made clickable; cut to ``limit`` characters. The fence is one backtick
+    longer than any run of backticks in the text, so the text cannot close it."""
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def write_url(ss) -> None:
