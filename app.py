@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import ui.warm  # noqa: F401  first: the heavy imports, complete before any page runs (see its docstring)
 from ui import nav, notation, present
 
 st.set_page_config(page_title="Neuron Lab", page_icon=str(nav.ROOT / "assets" / "icon.png"), layout="wide")

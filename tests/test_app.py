@@ -30,6 +30,7 @@ def test_upload_size_is_capped_and_telemetry_is_off():
     config = tomllib.loads((nav.ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert 1 <= config["server"]["maxUploadSize"] <= 20
+    assert config["client"]["showErrorDetails"] == "none"  # no traceback or server path reaches a student
 
 
 def test_home_controls_survive_a_visit_to_another_page(app):
