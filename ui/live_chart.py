@@ -49,7 +49,8 @@ def served_directory(prefix: str, files: dict[str, Path]) -> Path:
 
 
 _component = components.declare_component("live_chart", path=str(served_directory(
-    "neuronlab-live-chart-", {"index.html": FRONTEND / "index.html", "plotly.min.js": PLOTLY_JS})))
+    "neuronlab-live-chart-", {"index.html": FRONTEND / "index.html", "plotly.min.js": PLOTLY_JS,
+                              **style.font_file()})))
 
 
 def _plain(value):

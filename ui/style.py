@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import plotly.graph_objects as go
 import plotly.io as pio
-import streamlit  # noqa: F401  importing Streamlit sets Plotly's default template; ours below must win
+import streamlit  # importing Streamlit sets Plotly's default template; ours below must win
 
 from ui import present
 
@@ -20,6 +22,8 @@ CLASS_COLORS = {0: CAT, 1: DOG}
 FONT_SIZE = 17
 PRESENT_FONT_SIZE = 22  # presentation mode: chart type for the back of a hall
 INK = "#111111"         # text on white: contrast 18.9:1
+# The app's own font (Streamlit's theme), also served inside the chart components so they match the page.
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'
 # Every figure starts from the white template. Setting it as the default applies it when a figure is
 # created, at no cost; passing template= per figure re-validates the whole template (~50 ms a figure),
 # too slow for live redraws.
@@ -39,7 +43,7 @@ def styled(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fi
     size = PRESENT_FONT_SIZE if big else FONT_SIZE
     fig.update_layout(
         height=height,
-        font=dict(size=size, color=INK),
+        font=dict(family=FONT_FAMILY, size=size, color=INK),
         title=dict(text=title, font=dict(size=size + 3, color=INK)) if title else None,
         margin=dict(l=60, r=20, t=60 if title else 20, b=55),
         legend=dict(font=dict(size=size - 1, color=INK)),
@@ -52,6 +56,13 @@ def styled(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fi
     if big:
         _thicken(fig)
     return fig
+
+
+def font_file() -> dict[str, Path]:
+    """{"source-sans.woff2": Streamlit's own Source Sans file}, for a component to serve beside its HTML."""
+    media = Path(streamlit.__file__).parent / "static" / "static" / "media"
+    found = sorted(media.glob("SourceSansVF-Upright*.woff2"))
+    return {"source-sans.woff2": found[0]} if found else {}
 
 
 def _thicken(fig: go.Figure, factor: float = 1.6) -> None:

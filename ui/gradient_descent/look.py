@@ -15,8 +15,7 @@ import plotly.graph_objects as go
 
 from ui import style
 
-# The app's own font (Streamlit's theme), served with the player so the charts match the page.
-FONT = '"Source Sans", "Source Sans Pro", sans-serif'
+FONT = style.FONT_FAMILY
 INK = "#111111"                # contrast 18.9:1 on white
 TICK_SIZE, TITLE_SIZE = 16, 18
 NO_ZOOM = dict(fixedrange=True)

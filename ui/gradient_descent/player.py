@@ -51,16 +51,9 @@ CHANNEL = "neuronlab-gradient-descent"
 KEEP_SCENES = 400   # scene files kept on disk (~170 kB each); the oldest go first
 
 
-def _font_file() -> dict[str, Path]:
-    """Streamlit's own Source Sans (the theme's font), so the charts inside the component match the page."""
-    media = Path(st.__file__).parent / "static" / "static" / "media"
-    found = sorted(media.glob("SourceSansVF-Upright*.woff2"))
-    return {"source-sans.woff2": found[0]} if found else {}
-
-
 SERVED = served_directory("neuronlab-gd-player-", {
     "index.html": FRONTEND / "index.html", "player.js": FRONTEND / "player.js", "plotly.min.js": PLOTLY_JS,
-    **_font_file()})
+    **style.font_file()})
 _component = components.declare_component("gd_player", path=str(SERVED))
 
 
