@@ -158,23 +158,31 @@ class PetModel:
         return X.reshape(len(X), *self.net.input_shape)
 
     def predict_proba(self, pictures: np.ndarray) -> np.ndarray:
-        """P(dog) = ŷ for each picture, in batches of PREDICT_BATCH; (m, S, S, C) → (m,).
-
-        With ``mirror_average`` it is the mean of ŷ for the picture and for its mirror image.
-        """
-        pictures = np.asarray(pictures)
-        out = np.empty(len(pictures))
+        """P(dog) = ŷ for each picture; (m, S, S, C) → (m,). With ``mirror_average`` it is the mean of ŷ
+        for the picture and for its mirror image."""
         with self.lock:
-            self._predict_into(pictures, out)
+            return self.proba_from_features(self.features(np.asarray(pictures)))
+
+    def proba_from_features(self, X: np.ndarray, mirror: bool | None = None) -> np.ndarray:
+        """P(dog) for inputs already prepared by ``features``, PREDICT_BATCH at a time; (m, …) → (m,).
+
+        ``mirror`` (default: the model's ``mirror_average``) averages ŷ with ŷ of each mirror image.
+        Hold ``lock`` around it for a shared model.
+        """
+        mirror = self.mirror_average if mirror is None else mirror
+        out = np.empty(len(X))
+        for start in range(0, len(X), PREDICT_BATCH):
+            batch = X[start:start + PREDICT_BATCH]
+            p = self.net.forward(batch)[:, 0].astype(np.float64)
+            if mirror:
+                p = (p + self.net.forward(self._mirrored(batch))[:, 0]) / 2
+            out[start:start + len(batch)] = p
         return out
 
-    def _predict_into(self, pictures: np.ndarray, out: np.ndarray) -> None:
-        for start in range(0, len(pictures), PREDICT_BATCH):
-            batch = pictures[start:start + PREDICT_BATCH]
-            p = self.net.forward(self.features(batch))[:, 0].astype(np.float64)
-            if self.mirror_average:
-                p = (p + self.net.forward(self.features(batch[:, :, ::-1]))[:, 0]) / 2
-            out[start:start + len(batch)] = p
+    def _mirrored(self, X: np.ndarray) -> np.ndarray:
+        """Prepared inputs of the mirror images: each picture's columns reversed, in X's own layout."""
+        pictures = X.reshape(len(X), self.size, self.size, -1)
+        return np.ascontiguousarray(pictures[:, :, ::-1]).reshape(X.shape)
 
     def predict_bytes(self, data: bytes) -> float:
         """P(dog) for one photo file's bytes (raises ImageError for a bad image)."""

@@ -17,7 +17,7 @@ from ..losses import cost
 from ..training import EpochRecord, fit
 from . import metrics
 from .data import PetData, holdout
-from .models import PREDICT_BATCH, PetModel, Standardizer, today
+from .models import PetModel, Standardizer, today
 
 
 @dataclass
@@ -147,18 +147,12 @@ def _fit(model: PetModel, X, y, optimizer, config: TrainConfig, epochs: int) -> 
 
 
 def _score(model: PetModel, X: np.ndarray, y: np.ndarray, mirror: bool = False) -> tuple[float, float]:
-    """(J, accuracy) on prepared inputs (X, y) in batches; J is the cross-entropy without the L2 term.
-    With ``mirror`` (pictures only), ŷ is the mean over each picture and its mirror image.
+    """(J, accuracy) on prepared inputs (X, y); J is the cross-entropy without the L2 term. With
+    ``mirror``, ŷ is the mean over each picture and its mirror image.
 
     λ/(2m)‖W‖² depends on m, so leaving it out keeps train and held-out costs comparable.
     """
-    def y_hat(X):
-        return np.concatenate([model.net.forward(X[i:i + PREDICT_BATCH])[:, 0]
-                               for i in range(0, len(X), PREDICT_BATCH)])
-
-    p = y_hat(X)
-    if mirror and X.ndim == 4:
-        p = (p + y_hat(X[:, :, ::-1])) / 2
+    p = model.proba_from_features(X, mirror)
     return cost(y, p), metrics.accuracy(y, p)
 
 
