@@ -186,10 +186,8 @@ class Network:
 
         A[L] = σ(Z[L]); a layer not followed by an activation has A = Z. Shapes (m, u[l]).
         """
-        A = self.check_inputs(X)
         out: list[list[np.ndarray]] = []
-        for layer in self.layers:
-            A = layer.forward(A)
+        for layer, A in self.trace(X):
             if layer.penalised:
                 out.append([A, A])
             elif isinstance(layer, Activation) and out:
@@ -201,9 +199,10 @@ class Network:
         """Every layer with its output on X, in stack order (feature maps, pooled maps, …)."""
         A = self.check_inputs(X)
         out = []
-        for layer in self.layers:
-            A = layer.forward(A)
-            out.append((layer, A))
+        with self._blas():
+            for layer in self.layers:
+                A = layer.forward(A)
+                out.append((layer, A))
         return out
 
     def predict(self, X, threshold: float = 0.5) -> np.ndarray:
@@ -241,17 +240,32 @@ class Network:
         Z = self.logits(X, training=True)
         J, A = cost_and_sigmoid_from_logits(Y, Z)
         J += self._l2_term(m)
-        d = A - Y
-        # Nothing upstream of the first weighted layer needs a gradient.
-        first = next(i for i, layer in enumerate(self.layers) if layer.param_names)
-        with self._blas():
-            for i in range(len(self.layers) - 1, first - 1, -1):
-                d = self.layers[i].backward(d, need_dA_prev=i > first)
+        self.backward(A - Y)
         if self.l2:
             factor = self.dtype.type(self.l2 / m)
             for layer in self.weighted:
                 layer.dW += factor * layer.W
         return BackwardPass(J, Z)
+
+    def backward(self, dZ: np.ndarray, to_input: bool = False) -> list[np.ndarray] | None:
+        """Walk the stack in reverse from dZ, the per-example gradient at Z[L] (m, 1), filling every
+        layer's dW, db; the forward pass of the same batch must come first.
+
+        Without ``to_input`` the walk stops at the first weighted layer (nothing upstream needs a
+        gradient) and each intermediate gradient is freed as soon as the next is made; returns None.
+        With it, returns d[k] for k = 0 … len(layers), the gradient at the input of layer k:
+        d[0] with respect to X, d[-1] = dZ.
+        """
+        n = len(self.layers)
+        first = 0 if to_input else next(i for i, layer in enumerate(self.layers) if layer.param_names)
+        kept = [dZ] if to_input else None
+        d = dZ
+        with self._blas():
+            for i in range(n - 1, first - 1, -1):
+                d = self.layers[i].backward(d, need_dA_prev=to_input or i > first)
+                if kept is not None:
+                    kept.append(d)
+        return kept[::-1] if kept is not None else None
 
     def gradients(self, X, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """(dW, db): ∂J/∂W[l] and ∂J/∂b[l] by backpropagation, shaped like ``weights``/``biases``."""

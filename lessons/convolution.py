@@ -205,8 +205,8 @@ def shape_table(net: Network) -> list[ShapeRow]:
 
 
 def logit_gradients(net: Network, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Forward once (inference), then the stack in reverse from dz[L] = 1, as ``Network.backprop``
-    walks it but starting from the logit instead of the cost.
+    """Forward once (inference), then ``Network.backward`` from dz[L] = 1: the walk ``backprop`` makes,
+    started from the logit instead of the cost.
 
     Returns (outputs, grads), each with one entry per layer plus the input: outputs[0] = X,
     outputs[k] = the output of layer k (1-based in the stack), grads[k] = ∂z[L]/∂outputs[k],
@@ -215,12 +215,7 @@ def logit_gradients(net: Network, X: np.ndarray) -> tuple[list[np.ndarray], list
     """
     X = net.check_inputs(X)
     outputs = [X] + [A for _, A in net.trace(X)]
-    d = np.ones((len(X), 1), dtype=net.dtype)
-    grads = [d]
-    for layer in reversed(net.layers):
-        d = layer.backward(d, need_dA_prev=True)
-        grads.append(d)
-    return outputs, grads[::-1]
+    return outputs, net.backward(np.ones((len(X), 1), dtype=net.dtype), to_input=True)
 
 
 def block_outputs(net: Network) -> list[int]:
