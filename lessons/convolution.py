@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import images
+from engine import activations, images
 from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
 from engine.layers import Activation, Dense, Layer
 from engine.network import Network
@@ -159,9 +159,6 @@ class ShapeRow:
     count: str                # how the parameters add up, "" when there are none
 
 
-ACTIVATION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh"}
-
-
 def _describe(layer: Layer, l: int, L: int, shape_in: tuple[int, ...]) -> tuple[str, str, str]:
     """(what it does, its output array, how its parameters add up) for one layer of the stack."""
     if isinstance(layer, Conv2D):
@@ -172,7 +169,7 @@ def _describe(layer: Layer, l: int, L: int, shape_in: tuple[int, ...]) -> tuple[
         array = f"Z[{l}] = Z[L]" if l == L else f"Z[{l}]"
         return (f"dense, {u} unit{'s' if u > 1 else ''}", array, f"{n:,}·{u} + {u}")
     if isinstance(layer, Activation):
-        name = ACTIVATION_NAMES.get(layer.name, layer.name)
+        name = activations.spec(layer.name).label
         return (name, f"A[{l}] = {name}(Z[{l}])", "")
     if isinstance(layer, MaxPool2D):
         return ("max-pool 2×2, stride 2", f"A[{l}] pooled", "")

@@ -41,10 +41,6 @@ class TrainingRun:
     def evaluation(self) -> dict | None:
         return st.session_state[f"{self.prefix}_eval"]
 
-    def defaults(self) -> dict:
-        return {f"{self.prefix}_running": False, f"{self.prefix}_run": None, f"{self.prefix}_eval": None,
-                f"{self.prefix}_session_model": None}
-
     # -- the buttons' callbacks ---------------------------------------------------------------------
 
     def start(self) -> None:
