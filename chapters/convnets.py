@@ -1,17 +1,38 @@
 """6 · Convolutional networks: filters that slide over the picture, the step that makes the photos work."""
 
+import functools
+
 import streamlit as st
 
-from ui import state, tabs
+from lessons import convolution
+from ui import chapter, links, tabs
 from ui.convnets import by_hand, inside, train, why
 from ui.convnets.common import DEFAULTS
 
-state.init(DEFAULTS)
-st.title("6 · Convolutional networks")
+TABS = ("One convolution by hand", "Why convolution", "Inside the trained conv net", "Train a small conv net")
+
+setting = functools.partial(links.from_defaults, DEFAULTS)
+# Every tab's settings; the sample photo of "Inside" is not, since the photos depend on the server's folder.
+LINK = links.Link("convnets", (
+    setting("w_cnn_source", "picture", options=("sample", "upload")),
+    setting("w_cnn_sample", "drawing", options=tuple(convolution.SAMPLES)),
+    setting("w_cnn_size", "size", options=tuple(by_hand.SIZES)),
+    setting("w_cnn_filter", "filter", options=tuple(convolution.FILTERS)),
+    setting("w_cnn_bias", "bias", bounds=by_hand.BIAS_RANGE, step=0.1),
+    setting("w_cnn_row", "i", bounds=(1, max(by_hand.SIZES))),
+    setting("w_cnn_col", "j", bounds=(1, max(by_hand.SIZES))),
+    setting("w_cnn_units", "units", bounds=why.UNITS),
+    setting("w_cnn_inside_model", "net", options=("bundled", "session")),
+    setting("w_cnn_channels", "channels", options=tuple(inside.CHANNEL_CHOICES)),
+    setting("w_cnn_train_epochs", "epochs", bounds=train.EPOCHS),
+    setting("w_cnn_train_lr", "lr", options=tuple(train.LEARNING_RATES)),
+    tabs.control(TABS, "cnn_tab"),
+))
+
+chapter.begin("6 · Convolutional networks", LINK, DEFAULTS)
 st.markdown(
     "Chapter 5's networks read a photo as one row of 12,288 numbers, blind to which pixel sits next to which. "
     r"A **convolutional network** keeps the picture's shape, $A^{[l]}$ of shape $(m, H, W, C)$, and learns "
     r"small **filters** $W^{[l]}$ that slide over it.")
-tabs.tabs([("One convolution by hand", by_hand.render), ("Why convolution", why.render),
-           ("Inside the trained conv net", inside.render), ("Train a small conv net", train.render)],
-          key="cnn_tab")
+tabs.tabs(list(zip(TABS, (by_hand.render, why.render, inside.render, train.render))), key="cnn_tab")
+chapter.end(LINK)

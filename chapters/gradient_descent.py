@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from ui import state
+from ui import chapter
 from ui.gradient_descent import controls
 from ui.gradient_descent import figures as figs
 from ui.gradient_descent.player import player, scene_id
 from ui.gradient_descent.scene import Scene, scene_for
 
-state.init(controls.DEFAULTS)
-st.title("2 · Cost and gradient descent")
+# Reset: every control and the playback back to step 0; the command number only grows (the player adopts it).
+chapter.begin("2 · Cost and gradient descent", controls.LINK, controls.DEFAULTS, keep=("gd_cmd", "gd_ack"),
+              on_reset=controls.rewind)
 st.markdown(
     r"**Loss** of one prediction $\hat y = \sigma(w x + b)$: $\mathcal{L}(\hat y, y) = -\left[y \log \hat y + "
     r"(1 - y) \log(1 - \hat y)\right]$; **cost** over the $m$ examples: $J(w, b) = \frac{1}{m} \sum_i "
@@ -100,3 +101,4 @@ with st.expander("Why is J a bowl? Why does the learning rate matter?"):
         "only flings the path far out, where the surface is almost flat, and it crawls back.\n"
         "- **Momentum** averages past gradients, so the zig-zag cancels and the path speeds up along the "
         "valley; **RMSProp** and **Adam** divide each coordinate's step by its recent gradient size.")
+chapter.end(controls.LINK)

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from lessons import first_neuron
-from ui import figures, nav, state, style
+from ui import chapter, figures, links, nav, style
 
-DEFAULTS = {"w_home_learning_rate": 1.0, "w_home_epochs": 60}
+LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+LINK = links.Link("home", (links.Control("w_home_learning_rate", "lr", 1.0, options=LEARNING_RATES),
+                           links.Control("w_home_epochs", "steps", 60, bounds=(1, 300))))
 
 
 @st.cache_data(show_spinner=False)
@@ -13,8 +15,7 @@ def train(learning_rate: float, epochs: int) -> first_neuron.FirstNeuron:
     return first_neuron.train(learning_rate, epochs)
 
 
-state.init(DEFAULTS)
-st.title("Neuron Lab")
+chapter.begin("Neuron Lab", LINK)
 st.markdown(
     "#### Neural networks from first principles, one neuron at a time\n"
     r"A neuron computes $z = w \cdot x + b$ and squashes it with the **sigmoid** "
@@ -36,7 +37,7 @@ st.subheader("The engine at work: a one-neuron network learns, right now")
 st.markdown("Eighty cats (y = 0) and dogs (y = 1) described by one feature x. The neuron starts "
             "with random w and b and takes full-batch gradient-descent steps on J(w, b).")
 c1, c2 = st.columns(2)
-learning_rate = c1.select_slider("Learning rate α", options=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
+learning_rate = c1.select_slider("Learning rate α", options=LEARNING_RATES,
                                  key="w_home_learning_rate", persist_state="session")
 epochs = c2.slider("Gradient-descent steps", 1, 300, key="w_home_epochs", persist_state="session")
 run = train(learning_rate, epochs)
@@ -54,3 +55,4 @@ right.plotly_chart(figures.cost_curve({"train": [r.train_cost for r in run.recor
                    config=style.CHART_CONFIG, key="home_cost_chart")
 st.caption("Everything here is computed by Neuron Lab's own NumPy engine (`engine/`), no deep-learning "
            "framework.")
+chapter.end(LINK)

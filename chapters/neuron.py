@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from ui import style, tabs
+from ui import chapter, links, style, tabs
 from ui.neuron import activations, controls
 from ui.neuron.drawing import neuron_figure
 
-st.title("1 · The neuron and the sigmoid")
+TABS = ("A single neuron", "The sigmoid and other activations")
+LINK = links.Link("neuron", (*controls.CONTROLS, tabs.control(TABS, "neuron_tab")))
+
+chapter.begin("1 · The neuron and the sigmoid", LINK)
 st.markdown(r"A neuron weighs its inputs, adds a bias and squashes the sum: $z = w \cdot x + b$, "
             r"$a = \sigma(z) = \frac{1}{1 + e^{-z}}$. One neuron with the sigmoid is **logistic regression**: "
             r"$a$ is read as $\hat y = P(\text{dog} \mid x)$.")
@@ -33,5 +36,5 @@ def single_neuron() -> None:
                    "towards cat.")
 
 
-tabs.tabs([("A single neuron", single_neuron),
-           ("The sigmoid and other activations", lambda: activations.render(z))], key="neuron_tab")
+tabs.tabs(list(zip(TABS, (single_neuron, lambda: activations.render(z)))), key="neuron_tab")
+chapter.end(LINK)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lessons import features, presets
-from ui import state, style, tabs
+from ui import chapter, style, tabs
 from ui.playground import controls as pg_controls
 from ui.playground import figures as pg_figures
 from ui.playground import inside
@@ -11,21 +11,14 @@ from ui.playground import session as pg_session
 from ui.playground import views as pg_views
 
 TITLE = "4 · Layers and deep networks"
-DEFAULTS = pg_controls.WIDGET_DEFAULTS | pg_session.STATE_DEFAULTS | inside.DEFAULTS
 DEPTH_WIDTH_EPOCHS = 600
 
-
-state.init(DEFAULTS)
-ignored = pg_controls.read_url_once(st.session_state)
-st.title(TITLE)
+chapter.begin(TITLE, pg_controls.LINK, pg_session.STATE_DEFAULTS)
 st.markdown(r"Each hidden layer, $A^{[l]} = g(A^{[l-1]} W^{[l]\top} + b^{[l]})$, bends the boundary between "
             "cats (orange) and dogs (blue).")
 
 
 def playground() -> None:
-    if ignored:
-        st.warning("Ignored URL parameters with values the page does not offer: "
-                   f"{', '.join(pg_controls.plain(text) for text in ignored)}.")
     running = st.session_state["pg_running"]
     # One row: the presets fold into a popover; the playback buttons carry keyboard shortcuts. (Streamlit
     # keeps R for its own rerun, so Reset is Home.)
@@ -43,7 +36,6 @@ def playground() -> None:
         st.button("Reset", key="pg_reset", on_click=pg_session.reset, icon=":material/restart_alt:",
                   shortcut="Home", help="Home: back to epoch 0 with new initial weights")
     run = pg_session.current_run()
-    pg_controls.write_url(st.session_state)
     if st.session_state["pg_note"]:
         st.info(st.session_state["pg_note"], icon=":material/info:")
     st.fragment(run_every=pg_views.FRAME_SECONDS if running else None)(pg_views.live_view)()
@@ -101,5 +93,5 @@ def playground() -> None:
         (st.success if kind == "success" else st.error)(text)
 
 
-tabs.tabs([("Playground", playground), ("Why activations", inside.render_linear_stack),
-           ("Inside a network", inside.render)], key="layers_tab", in_url=False)
+tabs.tabs(list(zip(pg_controls.TABS, (playground, inside.render_linear_stack, inside.render))), key="layers_tab")
+chapter.end(pg_controls.LINK)

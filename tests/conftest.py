@@ -20,16 +20,34 @@ def app():
 
 @pytest.fixture
 def open_page(app):
-    """``open_page("chapters/x.py", **query)``: run the app with those URL parameters, switch to the
-    page through app.py's navigation, assert it raised nothing, and return the AppTest."""
+    """``open_page("chapters/x.py", **query)``: open that page of the app (app.py + navigation) with
+    those URL parameters, as a link to it does, assert it raised nothing, and return the AppTest."""
 
     def _open(file: str, **query):
+        app.run()  # AppTest can only switch pages once app.py's navigation has run
         for name, value in query.items():
             app.query_params[name] = value
-        app.run()
         app.switch_page(file).run()
         assert not app.exception, app.exception
         return app
+
+    return _open
+
+
+@pytest.fixture
+def open_link():
+    """``open_link("chapters/x.py", **query)``: a new session (a fresh browser) opening that page with
+    those URL parameters; returns the AppTest, exceptions included, for the test to check."""
+    from streamlit.testing.v1 import AppTest
+
+    def _open(file: str, **query):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if file == "chapters/home.py":  # the default page: the first run is the link's
+            app.query_params.update(query)
+            return app.run()
+        app.run()  # AppTest can only switch pages once app.py's navigation has run
+        app.query_params.update(query)
+        return app.switch_page(file).run()
 
     return _open
 

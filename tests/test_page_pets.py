@@ -6,7 +6,7 @@ import re
 import pytest
 
 from engine.pets.models import load_bundled
-from tests.pagetools import arr
+from tests.pagetools import arr, open_tab
 from tests.photos import jpeg
 
 PAGE = "chapters/pets.py"
@@ -49,7 +49,11 @@ def test_each_upload_gets_a_probability_and_a_bad_one_a_message(open_page, no_da
                     "Unsure, leans dog": 0.495 <= float(p) <= 0.655,
                     "Unsure, leans cat": 0.345 <= float(p) <= 0.505}
         assert expected[verdict], text
-    assert len(app.get("plotly_chart")) >= 2  # P(dog) bars + the weight pictures
+    assert [c.key for c in app.get("plotly_chart")] == ["pets_p_dog_chart"]
+    # The next tab reads the same two photos, kept in the session.
+    open_tab(app, "pets_tab", "What the model looks for")
+    assert {c.key for c in app.get("plotly_chart")} == {"pets_weights_chart", "pets_contrib_chart"}
+    assert app.selectbox(key="pets_explain_photo").options == ["rex.jpg", "tom.jpg"]
 
 
 def test_choosing_the_mlp_changes_the_probabilities(open_page, no_data):
@@ -67,6 +71,7 @@ def test_choosing_the_mlp_changes_the_probabilities(open_page, no_data):
 def test_explain_tab_splits_the_logit_into_pixel_pushes(open_page, no_data):
     app = open_page(PAGE)
     app.file_uploader(key="pets_uploads").set_value(("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")).run()
+    open_tab(app, "pets_tab", "What the model looks for")
     text = next(m.value for m in app.markdown if "Pixels pushing to dog" in m.value)
     dog, cat, b, z = (float(v) for v in re.findall(r"\*\*([+-]\d+\.\d\d)\*\*", text)[:4])
     assert dog > 0 > cat
@@ -74,13 +79,13 @@ def test_explain_tab_splits_the_logit_into_pixel_pushes(open_page, no_data):
 
 
 def test_train_tab_without_data_says_how_to_get_it(open_page, no_data):
-    app = open_page(PAGE)
+    app = open_page(PAGE, pets_tab="Train")
     assert any("python -m engine.pets download" in i.value for i in app.info)
     assert not [b for b in app.button if b.key == "pets_start"]
 
 
 def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(open_page, tiny_data):
-    app = open_page(PAGE)
+    app = open_page(PAGE, pets_tab="Train")
     app.radio(key="w_pets_train_size").set_value(32).run()
     app.slider(key="w_pets_train_epochs").set_value(15).run()
     app.select_slider(key="w_pets_train_lr").set_value(1e-2).run()
@@ -94,6 +99,7 @@ def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(op
     assert metrics["test accuracy"] == "100.0%"
     assert float(metrics["ROC AUC"]) == pytest.approx(1.0)
     assert len(app.session_state["pets_run"]["history"]) == 15
+    open_tab(app, "pets_tab", "Predict")
     assert "session" in app.radio(key="w_pets_model").options[-1].lower()
     picker = app.radio(key="w_pets_model")
     picker.set_value(picker.options[-1]).run()
@@ -117,7 +123,7 @@ def test_a_diverged_run_shows_the_engine_message_not_nan(open_page, tiny_data, m
         return model, gen()
 
     monkeypatch.setattr(ui.pets.train, "live", live_that_diverges)
-    app = open_page(PAGE)
+    app = open_page(PAGE, pets_tab="Train")
     app.radio(key="w_pets_train_size").set_value(32).run()
     app.button(key="pets_start").click().run()
     for _ in range(20):

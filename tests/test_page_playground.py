@@ -253,3 +253,17 @@ def test_a_link_carrying_markdown_or_html_is_shown_as_plain_text(open_playground
     app = open_playground(data=value)
     warning = next(w.value for w in app.warning if "Ignored URL parameters" in w.value)
     assert f"` data={value} `" in warning  # inside a code span: shown as typed, never rendered
+
+
+def test_a_width_typed_outside_its_range_is_set_to_the_limit_with_a_message(open_playground):
+    app = open_playground()
+    app.number_input(key="w_pg_width_1").set_value(99).run()
+    assert not app.exception
+    assert app.number_input(key="w_pg_width_1").value == 32
+    assert any("99 is outside 1–32 for units in layer 1: set to the largest, 32." in w.value for w in app.warning)
+    assert app.session_state["pg_run"].net.layer_sizes[1] == 32
+    app.number_input(key="w_pg_width_1").set_value(0).run()
+    assert app.number_input(key="w_pg_width_1").value == 1
+    assert any("set to the smallest, 1" in w.value for w in app.warning)
+    app.run()  # the message is said once
+    assert not any("outside" in w.value for w in app.warning)

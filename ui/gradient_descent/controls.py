@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui import links, numbers
+
 OPTIMIZERS = {"gd": "Gradient descent", "momentum": "Momentum (β = 0.9)", "rmsprop": "RMSProp",
               "adam": "Adam"}
 BATCHING = {"full": "Full batch", "mini": "Mini-batch", "sgd": "SGD (1 example)"}
@@ -17,14 +19,27 @@ L2_VALUES = [0.0, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
 SPEEDS = [2, 5, 10, 20, 50, 100]  # steps per second
 RUN_NAMES = ["A", "B", "C"]
 
-# Every control's default; a preset overrides some and the rest fall back to these.
-CONTROLS = {
-    "w_gd_n": 60, "w_gd_overlap": 0.5, "w_gd_seed": 0, "w_gd_l2": 0.0,
-    "w_gd_optimizer": "gd", "w_gd_lr": 1.0, "w_gd_batching": "full", "w_gd_batch_size": 10,
-    "w_gd_w0": -4.0, "w_gd_b0": 3.0, "w_gd_steps": 100, "w_gd_speed": 10,
-    "w_gd_run2_on": False, "w_gd_run2_optimizer": "gd", "w_gd_run2_lr": 0.01,
-    "w_gd_run3_on": False, "w_gd_run3_optimizer": "gd", "w_gd_run3_lr": 20.0,
-}
+# Every control with its default and the values it offers, in the page's link (the step shown is not a
+# setting: a link starts at step 0). A preset overrides some controls; the rest fall back to the defaults.
+LINK = links.Link("gradient-descent", (
+    links.Control("w_gd_n", "m", 60, bounds=(10, 300), step=10),
+    links.Control("w_gd_overlap", "overlap", 0.5, bounds=(0.0, 1.0), step=0.05),
+    links.Control("w_gd_seed", "seed", 0, bounds=(0, 9999)),
+    links.Control("w_gd_l2", "l2", 0.0, options=tuple(L2_VALUES)),
+    links.Control("w_gd_optimizer", "opt", "gd", options=tuple(OPTIMIZERS)),
+    links.Control("w_gd_lr", "lr", 1.0, options=tuple(LEARNING_RATES)),
+    links.Control("w_gd_batching", "batching", "full", options=tuple(BATCHING)),
+    links.Control("w_gd_batch_size", "batch", 10, bounds=(2, 64)),
+    links.Control("w_gd_w0", "w0", -4.0, bounds=(-10.0, 10.0), step=0.5),
+    links.Control("w_gd_b0", "b0", 3.0, bounds=(-10.0, 10.0), step=0.5),
+    links.Control("w_gd_steps", "steps", 100, bounds=(10, 500), step=10),
+    links.Control("w_gd_speed", "speed", 10, options=tuple(SPEEDS)),
+    *[control for i, lr in ((2, 0.01), (3, 20.0)) for control in (
+        links.Control(f"w_gd_run{i}_on", f"run{i}", False),
+        links.Control(f"w_gd_run{i}_optimizer", f"opt{i}", "gd", options=tuple(OPTIMIZERS)),
+        links.Control(f"w_gd_run{i}_lr", f"lr{i}", lr, options=tuple(LEARNING_RATES)))],
+))
+CONTROLS = {c.key: c.default for c in LINK.controls}
 # Playback state: the step shown, whether it plays, the clock it plays by, and the number of the
 # server's last playback command (the browser's player adopts the server's step when it changes).
 DEFAULTS = {**CONTROLS, "gd_frame": 0, "gd_last": 0, "gd_running": False, "gd_play_t0": 0.0,
@@ -199,7 +214,7 @@ def controls() -> None:
         st.slider("Number of points m", 10, 300, step=10, key="w_gd_n", persist_state="session")
         st.slider("Class overlap (0 = fully separable)", 0.0, 1.0, step=0.05, key="w_gd_overlap",
                   persist_state="session")
-        st.number_input("Random seed", 0, 9999, step=1, key="w_gd_seed", persist_state="session")
+        numbers.whole_number("Random seed", 0, 9999, key="w_gd_seed", persist_state="session")
         st.select_slider("L2 regularisation λ", L2_VALUES, key="w_gd_l2", persist_state="session",
                          format_func=_fmt)
     with st.expander("Start, number of steps, playback speed", key="gd_start_box"):

@@ -6,13 +6,16 @@ import numpy as np
 import streamlit as st
 
 from lessons.graph import single_neuron
-from ui import state
+from ui import links, state
 
 DEFAULTS = {
     "w_neuron_x1": 1.0, "w_neuron_x2": 0.5, "w_neuron_x3": -1.0,
     "w_neuron_w1": 0.8, "w_neuron_w2": -0.5, "w_neuron_w3": 1.2, "w_neuron_b": 0.2,
 }
 LIMIT = 3.0
+# The neuron's URL parameters (x1=…&w1=…&b=…), shared by chapter 1 and chapter 3, which reuses the neuron.
+CONTROLS = tuple(links.Control(key, key.removeprefix("w_neuron_"), default, bounds=(-LIMIT, LIMIT), step=0.1)
+                 for key, default in DEFAULTS.items())
 # persist_state (Streamlit 1.67) keeps a keyed widget's value while it is not drawn: a closed tab, another page.
 KEEP = {"persist_state": "session"}
 

@@ -25,6 +25,9 @@ DEFAULTS = {
     "pets_run": None,            # the run in progress: model, epoch generator, history
     "pets_session_model": None,  # the last model trained in this session (a PetModel)
     "pets_eval": None,           # its test-set evaluation
+    "pets_photos": list,         # every photo given this session (ui.pets.predict.photo_inputs)
+    "pets_uploader_ids": list,   # the uploader's file ids in the last run
+    "pets_uploader_round": 0,    # how many times "Clear all uploads" emptied the uploader
 }
 
 MODEL_LABELS = {"cnn": "Conv net (bundled)", "logistic": "Logistic regression (bundled)",
@@ -35,6 +38,7 @@ MODEL_LABELS = {"cnn": "Conv net (bundled)", "logistic": "Logistic regression (b
 class Photo:
     name: str
     data: bytes
+    file_id: str = ""   # Streamlit's id of the upload: two files of one name (or one content) stay two photos
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,6 +74,12 @@ def chosen_model() -> PetModel:
     name = st.radio("Model", options, format_func=_model_label, key="w_pets_model",
                     persist_state="session", horizontal=True)
     return _model(name)
+
+
+def current_model() -> PetModel:
+    """The model the picker last chose (for a tab that does not draw the picker)."""
+    name = st.session_state.w_pets_model
+    return _model(name if name in model_options() else model_options()[0])
 
 
 def _model(name: str) -> PetModel:

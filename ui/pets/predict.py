@@ -10,20 +10,56 @@ from ui import style
 from ui.pets import figures as pets_figures
 from ui.pets.common import MODEL_LABELS, Photo, accuracy_note, bundled_model, enlarge, picture
 
+MAX_PHOTOS = 24   # per session: uploads are kept in memory (at most 10 MB each, see .streamlit/config.toml)
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
 COLOUR_WORDS = {"rgb": "colour", "grey": "grey"}
 
 
 def photo_inputs() -> list[Photo]:
-    """The file uploader (many files) and, when switched on, the camera; returns every photo given."""
+    """The file uploader (many files) and, when switched on, the camera, then "Clear all uploads".
+
+    Every photo given is kept in the session (``kept_photos``), so it is still here after a visit to
+    another page, when Streamlit has emptied the uploader; removing a file from the uploader (its ×)
+    removes it here too. Each upload is its own photo, even when two share a name or their bytes."""
+    ss = st.session_state
+    key = uploader_key()
+    mounted = key in ss    # the uploader was on screen last run (else the page was just entered)
     files = st.file_uploader("Upload photos of cats or dogs (JPEG, PNG, WebP, BMP, GIF, TIFF; up to 10 MB each)",
-                             type=UPLOAD_TYPES, accept_multiple_files=True, key="pets_uploads")
-    photos = [Photo(f.name, f.getvalue()) for f in files or []]
+                             type=UPLOAD_TYPES, accept_multiple_files=True, key=key)
+    given = [Photo(f.name, f.getvalue(), f.file_id) for f in files or []]
     if st.toggle("Take a photo with the camera", key="w_pets_camera_on", persist_state="session"):
         shot = st.camera_input("Point the camera at a cat or a dog", key="pets_camera")
         if shot is not None:
-            photos.append(Photo("camera photo", shot.getvalue()))
-    return photos
+            given.append(Photo("camera photo", shot.getvalue(), shot.file_id))
+    removed = set(ss.pets_uploader_ids) - {p.file_id for p in given} if mounted else set()
+    kept = [p for p in ss.pets_photos if p.file_id not in removed]
+    known = {p.file_id for p in kept}
+    new = [p for p in given if p.file_id not in known]
+    room = MAX_PHOTOS - len(kept)
+    if len(new) > room:
+        st.warning(f"A session keeps at most {MAX_PHOTOS} photos: {len(new) - max(room, 0)} new ones were not "
+                   "added. Clear some to add more.", icon=":material/photo_library:")
+    ss.pets_photos = kept + new[:max(room, 0)]
+    ss.pets_uploader_ids = [p.file_id for p in given]
+    if ss.pets_photos:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(f"{len(ss.pets_photos)} photo(s) kept for this session, also after a visit to another page.")
+        right.button("Clear all uploads", key="pets_clear", on_click=clear_photos, icon=":material/delete_sweep:",
+                     width="stretch")
+    return list(ss.pets_photos)
+
+
+def uploader_key() -> str:
+    """The uploader's widget key: a new one after each "Clear all uploads"."""
+    round_ = st.session_state.pets_uploader_round
+    return "pets_uploads" if round_ == 0 else f"pets_uploads_{round_}"
+
+
+def clear_photos() -> None:
+    """Forget every photo; a new uploader key empties the widget too (Streamlit cannot set it)."""
+    ss = st.session_state
+    ss.pets_photos, ss.pets_uploader_ids = [], []
+    ss.pets_uploader_round += 1
 
 
 def model_card(model: PetModel) -> None:

@@ -1,21 +1,20 @@
 """The playground's controls: one table of every widget (key, URL name, default, allowed values),
 the widget groups that draw them, and the bridge to ``lessons.presets.Setup`` and the URL.
 
-Every control is mirrored in ``st.query_params`` so a link reproduces the exact setup, seed included:
-the URL is read once when the page first loads in a session and rewritten whenever a value changes.
+Every control is mirrored in the URL (``LINK``, see ``ui.links``) so a link reproduces the exact setup,
+seed included: the URL is read when the page is entered and rewritten whenever a value changes.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from engine import activations, datasets, optimizers
 from lessons import features, presets
+from ui import links, numbers, tabs
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
 BATCH_SIZES = [0, 256, 128, 64, 32, 16, 8, 4, 2, 1]  # 0 = full batch
@@ -54,68 +53,26 @@ PRESET_NOTES: dict[str, str] = {
 OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
-@dataclass(frozen=True)
-class Control:
-    """One widget: its session-state key, its URL parameter, default and allowed values."""
-
-    key: str
-    param: str
-    default: Any
-    options: tuple | None = None    # allowed values (a choice or a select_slider)
-    bounds: tuple | None = None     # (lo, hi) for a number
-    many: bool = False              # a list of options (multiselect)
-
-    def parse(self, text: str) -> Any:
-        """The value a URL string stands for; raises ValueError when it is not allowed."""
-        if self.many:
-            values = [v for v in text.split(",") if v]
-            if any(v not in self.options for v in values):
-                raise ValueError(text)
-            return values
-        kind = type(self.default)
-        if kind in (int, float):
-            number = float(text)
-            if not math.isfinite(number):
-                raise ValueError(text)
-            value = kind(number)
-        else:
-            value = text
-        if self.options is not None:
-            match = [o for o in self.options if o == value
-                     or (isinstance(o, float) and math.isclose(o, value, rel_tol=1e-9))]
-            if not match:
-                raise ValueError(text)
-            return match[0]
-        lo, hi = self.bounds
-        if not lo <= value <= hi:
-            raise ValueError(text)
-        return value
-
-    def encode(self, value: Any) -> str:
-        if self.many:
-            return ",".join(value)
-        return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-CONTROLS: list[Control] = [
-    Control("w_pg_dataset", "data", "circles", options=tuple(datasets.TWO_D)),
-    Control("w_pg_noise", "noise", 0.1, bounds=(0.0, 1.0)),
-    Control("w_pg_points", "points", 300, options=tuple(POINTS)),
-    Control("w_pg_test_share", "test", 30, options=tuple(TEST_SHARES)),
-    Control("w_pg_seed", "seed", 0, bounds=(0, 9999)),
-    Control("w_pg_layers", "layers", 2, bounds=(0, MAX_HIDDEN_LAYERS)),
-    *[Control(f"w_pg_width_{l}", f"width{l}", 4, bounds=(1, MAX_WIDTH))
+CONTROLS: list[links.Control] = [
+    links.Control("w_pg_dataset", "data", "circles", options=tuple(datasets.TWO_D)),
+    links.Control("w_pg_noise", "noise", 0.1, bounds=(0.0, 1.0)),
+    links.Control("w_pg_points", "points", 300, options=tuple(POINTS)),
+    links.Control("w_pg_test_share", "test", 30, options=tuple(TEST_SHARES)),
+    links.Control("w_pg_seed", "seed", 0, bounds=(0, 9999)),
+    links.Control("w_pg_layers", "layers", 2, bounds=(0, MAX_HIDDEN_LAYERS)),
+    *[links.Control(f"w_pg_width_{l}", f"width{l}", 4, bounds=(1, MAX_WIDTH))
       for l in range(1, MAX_HIDDEN_LAYERS + 1)],
-    Control("w_pg_activation", "act", "tanh", options=presets.HIDDEN_ACTIVATIONS),
-    Control("w_pg_features", "features", [], options=tuple(features.FEATURES), many=True),
-    Control("w_pg_learning_rate", "lr", 0.03, options=tuple(LEARNING_RATES)),
-    Control("w_pg_optimizer", "opt", "adam", options=tuple(optimizers.OPTIMIZERS)),
-    Control("w_pg_batch", "batch", 0, options=tuple(BATCH_SIZES)),
-    Control("w_pg_l2", "l2", 0.0, options=tuple(L2_VALUES)),
-    Control("w_pg_max_epochs", "epochs", 1000, options=tuple(EPOCH_LIMITS)),
-    Control("w_pg_speed", "speed", 10, options=tuple(SPEEDS)),
+    links.Control("w_pg_activation", "act", "tanh", options=presets.HIDDEN_ACTIVATIONS),
+    links.Control("w_pg_features", "features", [], options=tuple(features.FEATURES), many=True),
+    links.Control("w_pg_learning_rate", "lr", 0.03, options=tuple(LEARNING_RATES)),
+    links.Control("w_pg_optimizer", "opt", "adam", options=tuple(optimizers.OPTIMIZERS)),
+    links.Control("w_pg_batch", "batch", 0, options=tuple(BATCH_SIZES)),
+    links.Control("w_pg_l2", "l2", 0.0, options=tuple(L2_VALUES)),
+    links.Control("w_pg_max_epochs", "epochs", 1000, options=tuple(EPOCH_LIMITS)),
+    links.Control("w_pg_speed", "speed", 10, options=tuple(SPEEDS)),
 ]
 WIDGET_DEFAULTS = {c.key: (list(c.default) if c.many else c.default) for c in CONTROLS}
+TABS = ("Playground", "Why activations", "Inside a network")
 
 
 # -- Setup <-> session state ----------------------------------------------------------------------
@@ -159,40 +116,15 @@ def _nearest(options: list, value) -> Any:
 
 # -- URL query parameters -------------------------------------------------------------------------
 
-def read_url_once(ss) -> list[str]:
-    """On the page's first run in this session, copy valid URL parameters into the widgets.
-
-    Returns the parameters that were ignored (unknown value), so the page can say so.
-    """
-    if ss.get("pg_url_read"):
-        return []
-    ss["pg_url_read"] = True
-    ignored = []
-    for c in CONTROLS:
-        if c.param in st.query_params:
-            text = st.query_params[c.param]
-            try:
-                ss[c.key] = c.parse(text)
-            except (ValueError, TypeError, OverflowError):
-                ignored.append(f"{c.param}={text}")
-    return ignored
-
-
-def plain(text: str, limit: int = 80) -> str:
-    """``text`` as a Markdown code span, so a link, an address, HTML or LaTeX in a URL shows exactly as
-    typed and is never rendered or made clickable; cut to ``limit`` characters. The fence is one backtick
-    longer than any run of backticks in the text, so the text cannot close it."""
-    text = text if len(text) <= limit else text[:limit - 1] + "…"
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    return f"{fence} {text} {fence}"
-
-
-def write_url(ss) -> None:
-    """Mirror every control into the URL, touching only parameters whose text changed."""
-    for c in CONTROLS:
-        text = c.encode(ss[c.key])
-        if st.query_params.get(c.param) != text:
-            st.query_params[c.param] = text
+# The other tabs' controls (``ui.playground.inside``) and the open tab are in the URL too.
+INSIDE_CONTROLS = [
+    links.Control("w_inside_activation", "in_act", "sigmoid", options=activations.HIDDEN),
+    links.Control("w_inside_depth", "in_layers", 6, bounds=(1, 8)),
+    links.Control("w_inside_data", "in_data", "circles", options=tuple(datasets.TWO_D)),
+    links.Control("w_inside_when", "in_when", "after training", options=("after training", "at initialisation")),
+    links.Control("w_inside_linear_seed", "lin_seed", 1, bounds=(0, 999)),
+]
+LINK = links.Link("playground", (*CONTROLS, *INSIDE_CONTROLS, tabs.control(TABS, "layers_tab")))
 
 
 # -- widget groups --------------------------------------------------------------------------------
@@ -203,7 +135,7 @@ def data_controls(on_regenerate) -> None:
     c1, c2 = st.columns(2)
     c1.select_slider("Number of points", POINTS, key="w_pg_points", persist_state="session")
     c2.select_slider("Test share (%)", TEST_SHARES, key="w_pg_test_share", persist_state="session")
-    st.number_input("Seed (data and initial weights)", 0, 9999, step=1, key="w_pg_seed", persist_state="session")
+    numbers.whole_number("Seed (data and initial weights)", 0, 9999, key="w_pg_seed", persist_state="session")
     st.button("Regenerate (seed + 1)", key="pg_regenerate", on_click=on_regenerate, icon=":material/casino:",
               help="New data and new initial weights", width="stretch")
 
@@ -214,8 +146,8 @@ def network_controls() -> None:
     n_layers = st.session_state["w_pg_layers"]
     cols = st.columns(3)
     for l in range(1, n_layers + 1):
-        cols[(l - 1) % 3].number_input(f"Units in layer {l}", 1, MAX_WIDTH, step=1,
-                                       key=f"w_pg_width_{l}", persist_state="session")
+        numbers.whole_number(f"Units in layer {l}", 1, MAX_WIDTH, key=f"w_pg_width_{l}", container=cols[(l - 1) % 3],
+                             persist_state="session")
     st.selectbox("Hidden activation g", presets.HIDDEN_ACTIVATIONS, key="w_pg_activation", persist_state="session",
                  format_func=lambda name: activations.spec(name).label)
     st.multiselect("Extra input features", list(features.FEATURES), key="w_pg_features", persist_state="session",

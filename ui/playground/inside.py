@@ -12,10 +12,8 @@ from lessons import diagnostics
 from lessons.diagnostics import LayerReport
 from lessons.graph import compose_linear, single_neuron
 
-from ui import style
+from ui import numbers, style
 
-DEFAULTS = {"w_inside_activation": "sigmoid", "w_inside_depth": 6, "w_inside_data": "circles",
-            "w_inside_when": "after training", "w_inside_linear_seed": 1}
 RUNS = "inside_runs"   # session cache: (activation, depth, data) → trained result
 WIDTH, N_POINTS, EPOCHS, LEARNING_RATE = 8, 200, 300, 0.01
 SCALES = {"sigmoid": ([[0, "#FFFFFF"], [1, style.DOG]], 0.0, 1.0),
@@ -177,8 +175,8 @@ def linear_stack_figure(x: np.ndarray, stacked: np.ndarray, collapsed: np.ndarra
 
 def render_linear_stack() -> None:
     """Why a network needs activations: two linear layers collapse to one."""
-    seed = st.number_input("Random weights for a 1 → 3 → 1 network (seed)", 0, 999,
-                           key="w_inside_linear_seed", persist_state="session")
+    seed = numbers.whole_number("Random weights for a 1 → 3 → 1 network (seed)", 0, 999,
+                                key="w_inside_linear_seed", persist_state="session")
     xs = np.linspace(-3, 3, 121).reshape(-1, 1)
     lin, with_tanh = Network([1, 3, 1], "linear", seed=seed), Network([1, 3, 1], "tanh", seed=seed)
     W_eff, b_eff = compose_linear(lin.weights, lin.biases)

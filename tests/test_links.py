@@ -1,0 +1,116 @@
+"""Every page is a link: its settings come back from the URL, hostile values get one plain warning, the
+open tab and the uploads survive a visit to another page, and "Reset this page" undoes a student's changes
+(AppTest, through app.py's navigation)."""
+
+import re
+
+import pytest
+
+from tests.photos import jpeg
+from ui import links
+
+# page: (file, a parameter, a valid value other than the default, the widget key it sets, that value)
+PAGES = {
+    "home": ("chapters/home.py", "lr", "0.1", "w_home_learning_rate", 0.1),
+    "neuron": ("chapters/neuron.py", "w2", "1.5", "w_neuron_w2", 1.5),
+    "gradient-descent": ("chapters/gradient_descent.py", "steps", "250", "w_gd_steps", 250),
+    "backprop": ("chapters/backprop.py", "alpha", "0.3", "w_bp_alpha", 0.3),
+    "playground": ("chapters/playground.py", "layers", "3", "w_pg_layers", 3),
+    "pets": ("chapters/pets.py", "model", "mlp", "w_pets_model", "mlp"),
+    "convnets": ("chapters/convnets.py", "filter", "blur", "w_cnn_filter", "blur"),
+}
+HOSTILE = ["inf", "-inf", "nan", "1e308", "99999999999999999999", "x" * 5000,
+           "[Click here to log in](http://127.0.0.1:8639/phish)", "<script>alert(1)</script>",
+           "<img src=x onerror=alert(1)>", "$\\frac{1}{0}$", "``code``"]
+
+
+def params(app) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in app.query_params.items()}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_link_sets_the_control_and_the_page_writes_every_setting_back(open_link, no_data, name):
+    file, param, text, key, value = PAGES[name]
+    app = open_link(file, **{param: text})
+    assert not app.exception, app.exception
+    assert app.session_state[links.PAGE_KEY] == name
+    assert app.session_state[key] == value
+    written = params(app)
+    assert written[param] == text
+    # Every setting of the page is in the address, so the link is complete.
+    link = app.session_state[links.WRITTEN_KEY]
+    assert link and all(written[p] == t for p, t in link.items())
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_hostile_values_give_one_plain_warning_and_the_default(open_link, no_data, name):
+    file, param, _, key, _ = PAGES[name]
+    default = open_link(file).session_state[key]
+    for value in HOSTILE:
+        app = open_link(file, **{param: value})
+        assert not app.exception, (value, app.exception)
+        assert app.session_state[key] == default, value
+        warnings = [w.value for w in app.warning if "Ignored URL parameters" in w.value]
+        assert len(warnings) == 1, value
+        shown = f"{param}={value}"
+        shown = shown if len(shown) <= 80 else shown[:79] + "…"
+        # In a code span: Markdown, HTML and LaTeX show as typed, never as a link or as markup.
+        assert re.search(r"(`+) " + re.escape(shown) + r" \1(?!`)", warnings[0]), warnings[0][:200]
+        assert params(app)[param] != value  # the page wrote its own value back
+
+
+def test_unknown_parameters_are_dropped_and_another_pages_settings_do_not_leak(open_link):
+    app = open_link("chapters/home.py", steps="120", bogus="1")
+    assert "bogus" not in params(app) and params(app)["steps"] == "120"
+    app.switch_page("chapters/gradient_descent.py").run()  # a click in the navigation keeps the query string
+    assert app.session_state["w_gd_steps"] == 100 and params(app)["steps"] == "100"
+
+
+def test_the_open_tab_is_in_the_link_and_survives_a_visit_to_another_page(open_page):
+    app = open_page("chapters/neuron.py", neuron_tab="The sigmoid and other activations")
+    assert app.session_state["neuron_tab"] == "The sigmoid and other activations"
+    app.switch_page("chapters/home.py").run()
+    app.switch_page("chapters/neuron.py").run()
+    assert app.session_state["neuron_tab"] == "The sigmoid and other activations"
+    assert params(app)["neuron_tab"] == "The sigmoid and other activations"
+
+
+def test_uploads_survive_a_visit_to_another_page_and_clear_all_removes_them(open_page, no_data):
+    app = open_page("chapters/pets.py")
+    app.file_uploader(key="pets_uploads").set_value([("rex.jpg", jpeg((120, 90, 60)), "image/jpeg"),
+                                                     ("rex.jpg", jpeg((120, 90, 60)), "image/jpeg")]).run()
+    assert len(app.session_state["pets_photos"]) == 2
+    app.switch_page("chapters/home.py").run()
+    app.switch_page("chapters/pets.py").run()
+    assert not app.exception
+    assert [p.name for p in app.session_state["pets_photos"]] == ["rex.jpg", "rex.jpg"]
+    assert sum("P(dog) =" in m.value for m in app.markdown) == 2
+    app.button(key="pets_clear").click().run()
+    assert app.session_state["pets_photos"] == [] and not any("P(dog) =" in m.value for m in app.markdown)
+    assert any("Upload one or more photos" in i.value for i in app.info)
+
+
+def test_removing_a_file_from_the_uploader_removes_its_photo(open_page, no_data):
+    app = open_page("chapters/pets.py")
+    uploader = app.file_uploader(key="pets_uploads")
+    uploader.set_value([("rex.jpg", jpeg((120, 90, 60)), "image/jpeg"),
+                        ("tom.jpg", jpeg((200, 200, 190)), "image/jpeg")]).run()
+    app.file_uploader(key="pets_uploads").set_value(("tom.jpg", jpeg((200, 200, 190)), "image/jpeg")).run()
+    names = [p.name for p in app.session_state["pets_photos"]]
+    assert "rex.jpg" not in names and "tom.jpg" in names
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_reset_this_page_puts_its_controls_back_and_leaves_other_pages_alone(open_page, no_data, name):
+    file, _, _, key, value = PAGES[name]
+    app = open_page("chapters/neuron.py", w1="-2")  # a change on chapter 1
+    app.switch_page(file).run()
+    default = app.session_state[key]
+    app.session_state[key] = value  # as a student moving the widget
+    app.run()
+    assert app.session_state[key] == value != default
+    app.button(key=f"reset_{name}").click().run()
+    assert not app.exception, app.exception
+    assert app.session_state[key] == default
+    if name not in ("neuron", "backprop"):  # those two pages share chapter 1's neuron
+        assert app.session_state["w_neuron_w1"] == -2.0

@@ -1,0 +1,50 @@
+"""What every page does around its own content: session defaults, the link (``ui.links``), the title
+with a "Reset this page" button, and the URL written back at the end of the run.
+
+    LINK = links.Link("neuron", (...controls...))
+    chapter.begin("1 · The neuron and the sigmoid", LINK, DEFAULTS)
+    ...the page...
+    chapter.end(LINK)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from ui import links, state, tabs
+
+
+def _reset(defaults: Mapping[str, Any], also: Callable[[], None] | None) -> None:
+    """Every control and result of the page back to its start (other pages keep theirs); the open tab
+    stays, since it is where the lecturer is, not a setting."""
+    for key, value in defaults.items():
+        st.session_state[key] = value() if callable(value) else (list(value) if isinstance(value, list) else value)
+    if also is not None:
+        also()
+
+
+def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = None, *,
+          keep: tuple[str, ...] = (), on_reset: Callable[[], None] | None = None) -> None:
+    """Set the page's defaults (its controls' and ``defaults``), read the link if the page has just been
+    entered, draw the title with "Reset this page", and say which of the link's values were ignored.
+
+    "Reset this page" sets every default again except the open tab and the keys in ``keep``, then
+    calls ``on_reset``."""
+    state.init({**link.defaults, **(defaults or {})})
+    everything = {key: value for key, value in {**link.defaults, **(defaults or {})}.items()
+                  if key not in keep and not key.startswith(tabs.MEMORY_PREFIX)}
+    ignored = link.enter(st.session_state)
+    with st.container(horizontal=True, vertical_alignment="center", key=f"title_{link.page}"):
+        st.title(title, width="stretch")
+        st.button("Reset this page", key=f"reset_{link.page}", on_click=_reset, args=(everything, on_reset),
+                  icon=":material/restart_alt:", help="Every control and result on this page back to its start. "
+                  "Other pages keep theirs.")
+    link.warn(ignored)
+
+
+def end(link: links.Link) -> None:
+    """Write every control's current value to the URL (one update; the history entry is replaced)."""
+    link.write(st.session_state)
