@@ -52,14 +52,21 @@ def annotations(fig: dict) -> str:
     return " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
 
 
-def test_single_neuron_shows_z_sigma_and_class_from_the_sliders(neuron):
-    for key, value in {"w_neuron_x1": 2.0, "w_neuron_x2": -1.0, "w_neuron_x3": 0.5, "w_neuron_w1": 1.5,
-                       "w_neuron_w2": 0.5, "w_neuron_w3": -2.0, "w_neuron_b": 0.3}.items():
-        neuron.slider(key=key).set_value(value)
-    neuron.run()
-    z = 1.5 * 2.0 + 0.5 * -1.0 - 2.0 * 0.5 + 0.3
-    assert number(metric(neuron, "z = w·x + b")) == pytest.approx(z, abs=1e-3)
-    assert number(metric(neuron, "a = σ(z)")) == pytest.approx(1 / (1 + np.exp(-z)), abs=1e-3)
-    assert metric(neuron, "class (threshold 0.5)") == "dog (1)"
-    neuron.slider(key="w_neuron_b").set_value(-3.0).run()
-    assert metric(neuron, "class (threshold 0.5)") == "cat (0)"
+def live_figures(text: str) -> list[dict]:
+    """The figures a live chart's ``figure`` argument stands for: one whole figure, or a list whose later
+    items are patches on the one before (``ui.live_chart.frames_json``), applied as the browser does."""
+    parsed = json.loads(text)
+    if not isinstance(parsed, list):
+        return [parsed]
+    figures = []
+    for item in parsed:
+        if not item.get("patch"):
+            figures.append(item)
+            continue
+        data = figures[-1]["data"][:item["n"]]
+        data += [None] * (item["n"] - len(data))
+        for index, trace in item["data"].items():
+            data[int(index)] = trace
+        layout = {k: v for k, v in {**figures[-1]["layout"], **item["layout"]}.items() if k not in item["drop"]}
+        figures.append({"data": data, "layout": layout})
+    return figures

@@ -9,6 +9,20 @@ PAGE = "chapters/neuron.py"
 TABS = "neuron_tab"
 
 
+def test_single_neuron_shows_z_sigma_and_class_from_the_sliders(open_page):
+    neuron = open_page(PAGE)
+    for key, value in {"w_neuron_x1": 2.0, "w_neuron_x2": -1.0, "w_neuron_x3": 0.5, "w_neuron_w1": 1.5,
+                       "w_neuron_w2": 0.5, "w_neuron_w3": -2.0, "w_neuron_b": 0.3}.items():
+        neuron.slider(key=key).set_value(value)
+    neuron.run()
+    z = 1.5 * 2.0 + 0.5 * -1.0 - 2.0 * 0.5 + 0.3
+    assert number(metric(neuron, "z = w·x + b")) == pytest.approx(z, abs=1e-3)
+    assert number(metric(neuron, "a = σ(z)")) == pytest.approx(1 / (1 + np.exp(-z)), abs=1e-3)
+    assert metric(neuron, "class (threshold 0.5)") == "dog (1)"
+    neuron.slider(key="w_neuron_b").set_value(-3.0).run()
+    assert metric(neuron, "class (threshold 0.5)") == "cat (0)"
+
+
 def test_neuron_drawing_colours_each_edge_by_its_contribution_w_times_x(open_page):
     neuron = open_page(PAGE)
     neuron.slider(key="w_neuron_w2").set_value(-2.5).run()

@@ -9,9 +9,20 @@ import pytest
 
 from engine import Network
 from lessons import presets
+from tests.pagetools import live_figures
+from ui.playground import views as pg_views
 from ui.playground.controls import PRESET_TITLES
 
 PAGE = "chapters/playground.py"
+
+
+@pytest.fixture(autouse=True)
+def whole_frames(monkeypatch):
+    """The page caps training at a few milliseconds a frame so a slow machine redraws as often; these
+    tests count epochs, so every frame trains all its epochs however busy the machine is."""
+    from ui.playground import session
+
+    monkeypatch.setattr(session, "FRAME_BUDGET_S", 10.0)
 
 
 @pytest.fixture
@@ -34,15 +45,22 @@ def metrics(app) -> dict[str, str]:
     return dict(stats(app).values())
 
 
-def live_charts(app) -> dict[str, dict]:
-    """The figures of the page's live charts (``ui.live_chart``), by chart key, template included."""
+def live_frames(app) -> dict[str, list[dict]]:
+    """The figures each live chart (``ui.live_chart``) was sent, by chart key, template included: one
+    figure, or while playing the few the browser plays in turn."""
     charts = {}
     for element in app.get("component_instance"):
         args = json.loads(element.proto.json_args)
-        figure = json.loads(args["figure"])
-        figure["layout"]["template"] = json.loads(args["template"])
-        charts[args["chart"]] = figure
+        figures = live_figures(args["figure"])
+        for figure in figures:
+            figure["layout"]["template"] = json.loads(args["template"])
+        charts[args["chart"]] = figures
     return charts
+
+
+def live_charts(app) -> dict[str, dict]:
+    """The figure each live chart shows last (the one that stays), by chart key."""
+    return {key: figures[-1] for key, figures in live_frames(app).items()}
 
 
 def epoch(app) -> tuple[int, int]:
@@ -77,25 +95,27 @@ def test_step_trains_exactly_one_epoch_and_shows_finite_costs(open_playground):
     assert 0 < float(shown["Train cost J"]) < 2 and 0 < float(shown["Test cost J"]) < 2
 
 
-def test_play_advances_a_frame_per_run_until_paused(open_playground):
+def test_play_sends_a_few_frames_per_run_until_paused(open_playground):
+    n = pg_views.FRAMES_PER_RUN
     app = open_playground(speed="5")
     app.button(key="pg_play").click().run()
-    assert app.session_state["pg_running"] and epoch(app) == (5, 1000)
-    first = live_charts(app)
+    assert app.session_state["pg_running"] and epoch(app) == (5 * n, 1000)
+    frames = live_frames(app)
+    assert len(frames["pg_boundary_chart"]) == len(frames["pg_curves_chart"]) == n
+    # Each frame is 5 more epochs; only the boundary image changes: the points keep their data revision,
+    # so Plotly.react leaves them alone, and there is no hover heatmap to recompute.
+    boundaries = frames["pg_boundary_chart"]
+    assert len({b["layout"]["datarevision"] for b in boundaries}) == 1
+    assert len({b["layout"]["images"][0]["source"] for b in boundaries}) == n
+    assert all("heatmap" not in [t["type"] for t in b["data"]] for b in boundaries)
+    lengths = [[len(t["x"]) for t in c["data"] if t["yaxis"] == "y"] for c in frames["pg_curves_chart"]]
+    assert lengths == [[5 * k, 5 * k] for k in range(1, n + 1)]
     app.run()  # what the fragment's timer does in the browser
-    assert epoch(app) == (10, 1000)
-    second = live_charts(app)
-    # While training, only the boundary image changes: the points keep their data revision, so
-    # Plotly.react leaves them alone, and there is no hover heatmap to recompute.
-    b1, b2 = first["pg_boundary_chart"], second["pg_boundary_chart"]
-    assert b1["layout"]["datarevision"] == b2["layout"]["datarevision"]
-    assert b1["layout"]["images"][0]["source"] != b2["layout"]["images"][0]["source"]
-    assert "heatmap" not in [t["type"] for t in b2["data"]]
-    costs = [t for t in second["pg_curves_chart"]["data"] if t["yaxis"] == "y"]
-    assert [len(t["x"]) for t in costs] == [10, 10]
+    assert epoch(app) == (10 * n, 1000)
     app.button(key="pg_play").click().run()  # now labelled Pause
     app.run()
-    assert not app.session_state["pg_running"] and epoch(app) == (10, 1000)
+    assert not app.session_state["pg_running"] and epoch(app) == (10 * n, 1000)
+    assert len(live_frames(app)["pg_boundary_chart"]) == 1
     assert "heatmap" in [t["type"] for t in live_charts(app)["pg_boundary_chart"]["data"]]
 
 

@@ -132,7 +132,9 @@ def learning_curves(records, height: int = 620) -> dict:
     for row, which in ((1, "cost"), (2, "accuracy")):
         for i, kind in enumerate(("train", "test")):
             x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
-            traces.append(dict(type="scatter", x=x, y=100 * v if which == "accuracy" else v, mode="lines",
+            # Rounded to what a chart can show: a quarter of the JSON sent each frame.
+            y = np.round(100 * v, 2) if which == "accuracy" else np.round(v, 5)
+            traces.append(dict(type="scatter", x=x, y=y, mode="lines",
                                name=kind, legendgroup=kind, showlegend=row == 1,
                                xaxis="x" if row == 1 else "x2", yaxis="y" if row == 1 else "y2",
                                hovertemplate=f"{kind}<br>epoch %{{x}}<br>{which} %{{y:.3f}}<extra></extra>",

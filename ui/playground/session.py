@@ -17,11 +17,12 @@ from ui.playground import controls as pg_controls
 STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_saturation": list,
                   "pg_import_message": None, "pg_depth_width": None}
 
-# Training per frame stops after this long, whatever "epochs per frame" says, so a big network
-# trains fewer epochs a frame instead of redrawing less often. A third of the 0.12 s frame: going
-# from 0.08 s to 0.04 s took the largest network (6 × 32 units, 5 extra features) from 1.8 to 2.7
-# redraws a second in headless Chromium on our 2-core machine, and it trained more epochs.
-FRAME_BUDGET_S = 0.04
+# Training per frame stops after this long, whatever "epochs per frame" says, so a big network trains
+# fewer epochs a frame instead of redrawing less often. The live view shows four frames per run
+# (ui/playground/views.py), 16 a second: 15 ms each keeps training under a quarter of a core, the rest
+# of the two cores left to the page's figures and the browser (earlier, 40 ms in one frame per run:
+# 8 redraws a second at most).
+FRAME_BUDGET_S = 0.015
 # Setup fields that define the data or the network (changing one means a new model), with the
 # words the reset note uses for them.
 MODEL_FIELDS = {"dataset": "data set", "noise": "noise", "n_points": "number of points", "test_ratio": "test share",
@@ -66,8 +67,10 @@ def record_saturation(run: presets.Run) -> None:
         history.append((run.epoch, grid.saturated_share(run.net, run.X_train_in)))
 
 
-def advance(run: presets.Run, epochs: int, budget_s: float = FRAME_BUDGET_S) -> int:
-    """Train up to ``epochs`` epochs, stopping early after ``budget_s`` seconds; returns epochs done."""
+def advance(run: presets.Run, epochs: int, budget_s: float | None = None) -> int:
+    """Train up to ``epochs`` epochs, stopping early after ``budget_s`` seconds (default FRAME_BUDGET_S);
+    returns epochs done."""
+    budget_s = FRAME_BUDGET_S if budget_s is None else budget_s
     start, done = time.perf_counter(), 0
     for _ in run.train(epochs):
         done += 1
