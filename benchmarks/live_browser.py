@@ -139,7 +139,10 @@ def rates(entries: list, t0: float, t1: float) -> dict[str, float]:
 
 
 def click(tab, name: str) -> float:
-    tab.get_by_role("button", name=name).first.click()
+    # The page's own buttons, not the title's "Reset page" (ui.chapter), whose name also holds "Reset".
+    own = tab.locator('[class*="st-key-"]:not([class*="st-key-reset_"]) > div > button, '
+                      '[class*="st-key-"]:not([class*="st-key-reset_"]) button')
+    own.filter(has=tab.get_by_text(name, exact=True)).first.click()
     return clicks(tab)[-1]
 
 

@@ -31,8 +31,8 @@ LINK = links.Link("convnets", (
 
 chapter.begin("6 · Convolutional networks", LINK, DEFAULTS)
 st.markdown(
-    "Chapter 5's networks read a photo as one row of 12,288 numbers, blind to which pixel sits next to which. "
-    r"A **convolutional network** keeps the picture's shape, $A^{[l]}$ of shape $(m, H, W, C)$, and learns "
-    r"small **filters** $W^{[l]}$ that slide over it.")
+    "Chapter 5's dense networks read a photo as one row of numbers, blind to which pixel is next to which. A "
+    r"**conv net** keeps the picture's shape, $A^{[l]}$ $(m, H, W, C)$, and learns small **filters** that slide "
+    "over it.")
 tabs.tabs(list(zip(TABS, (by_hand.render, why.render, inside.render, train.render))), key="cnn_tab")
 chapter.end(LINK)

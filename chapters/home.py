@@ -16,8 +16,35 @@ def train(learning_rate: float, epochs: int) -> first_neuron.FirstNeuron:
 
 
 chapter.begin("Neuron Lab", LINK)
+st.markdown("#### Neural networks from first principles, one neuron at a time")
+
+# First the engine at work, controls beside the fitted curve, so the lesson is on the first screen.
+st.markdown("**A one-neuron network learns, right now.** Eighty cats (y = 0) and dogs (y = 1) described by one "
+            "feature x; the neuron starts from random w and b and takes full-batch gradient-descent steps on J(w, b).")
+knobs, charts = st.columns([1, 1.9], gap="medium")
+with knobs:
+    learning_rate = st.select_slider("Learning rate α", options=LEARNING_RATES, key="w_home_learning_rate",
+                                     persist_state="session")
+    epochs = st.slider("Gradient-descent steps", 1, 300, key="w_home_epochs", persist_state="session")
+    run = train(learning_rate, epochs)
+    last = run.records[-1]
+    m1, m2 = st.columns(2)
+    m1.metric("w", f"{run.w:.3f}")
+    m2.metric("b", f"{run.b:.3f}")
+    m3, m4 = st.columns(2)
+    m3.metric("cost J", f"{last.train_cost:.4f}")
+    m4.metric("training accuracy", f"{last.train_accuracy:.0%}")
+with charts:
+    st.plotly_chart(figures.one_feature_fit(run.x, run.y, run.x_grid, run.p_grid, title="Data and ŷ = σ(wx + b)",
+                                            height=330),
+                    config=style.CHART_CONFIG, key="home_fit_chart")
+    st.plotly_chart(figures.cost_curve({"train": [r.train_cost for r in run.records]},
+                                       title="Cost J after each step", x_title="gradient-descent step", height=280),
+                    config=style.CHART_CONFIG, key="home_cost_chart")
+st.caption("Everything here is computed by Neuron Lab's own NumPy engine (`engine/`), no deep-learning framework.")
+
+st.subheader("The story, one chapter at a time")
 st.markdown(
-    "#### Neural networks from first principles, one neuron at a time\n"
     r"A neuron computes $z = w \cdot x + b$ and squashes it with the **sigmoid** "
     r"$\sigma(z) = \frac{1}{1 + e^{-z}}$ into a probability $\hat y$. One neuron is **logistic regression**. "
     r"We score it with the **loss** $\mathcal{L}(\hat y, y)$ and the **cost** $J(w, b)$, a convex bowl that "
@@ -25,34 +52,9 @@ st.markdown(
     r"gradients. **Layers** of neurons, $Z^{[l]} = A^{[l-1]} W^{[l]\top} + b^{[l]}$, and then **deeper "
     "networks** learn curved boundaries. Then a real task: telling **cats from dogs** in photos."
 )
-
 cols = st.columns(2)
 for i, page in enumerate(p for p in nav.PAGES if p.url_path):
     with cols[i % 2], st.container(border=True):
         st.page_link(page.file, label=page.title, icon=page.icon)
         st.caption(page.blurb)
-
-st.divider()
-st.subheader("The engine at work: a one-neuron network learns, right now")
-st.markdown("Eighty cats (y = 0) and dogs (y = 1) described by one feature x. The neuron starts "
-            "with random w and b and takes full-batch gradient-descent steps on J(w, b).")
-c1, c2 = st.columns(2)
-learning_rate = c1.select_slider("Learning rate α", options=LEARNING_RATES,
-                                 key="w_home_learning_rate", persist_state="session")
-epochs = c2.slider("Gradient-descent steps", 1, 300, key="w_home_epochs", persist_state="session")
-run = train(learning_rate, epochs)
-last = run.records[-1]
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("w", f"{run.w:.3f}")
-m2.metric("b", f"{run.b:.3f}")
-m3.metric("cost J", f"{last.train_cost:.4f}")
-m4.metric("training accuracy", f"{last.train_accuracy:.0%}")
-left, right = st.columns(2)
-left.plotly_chart(figures.one_feature_fit(run.x, run.y, run.x_grid, run.p_grid, title="Data and ŷ = σ(wx + b)"),
-                  config=style.CHART_CONFIG, key="home_fit_chart")
-right.plotly_chart(figures.cost_curve({"train": [r.train_cost for r in run.records]},
-                                      title="Cost J after each step", x_title="gradient-descent step"),
-                   config=style.CHART_CONFIG, key="home_cost_chart")
-st.caption("Everything here is computed by Neuron Lab's own NumPy engine (`engine/`), no deep-learning "
-           "framework.")
 chapter.end(LINK)

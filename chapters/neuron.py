@@ -21,6 +21,13 @@ def single_neuron() -> None:
     with left:
         controls.sliders()
     with right:
+        # The drawing first, so the neuron and its sliders share the first screen; the numbers follow.
+        st.plotly_chart(neuron_figure(x, w, b, z, a, w_max=controls.LIMIT, height=380), config=style.CHART_CONFIG,
+                        key="neuron_drawing_chart")
+        st.caption("Edge thickness ∝ |w·x|, the size of each input's contribution to z. Blue edges "
+                   "(w·x > 0) push z up, towards dog; orange edges (w·x < 0) push it down, towards cat. "
+                   "The sign of w alone does not say which: a positive w on a negative x pushes "
+                   "towards cat.")
         m1, m2, m3 = st.columns(3)
         m1.metric("z = w·x + b", f"{z:.3f}")
         m2.metric("a = σ(z)", f"{a:.3f}")
@@ -28,12 +35,6 @@ def single_neuron() -> None:
         terms = " + ".join(f"({wk:g})({xk:g})" for wk, xk in zip(w, x))
         st.markdown(f"$z = {terms} + ({b:g}) = \\mathbf{{{z:.3f}}}$, &nbsp; "
                     f"$\\sigma(z) = \\frac{{1}}{{1 + e^{{-z}}}} = \\mathbf{{{a:.3f}}}$")
-        st.plotly_chart(neuron_figure(x, w, b, z, a, w_max=controls.LIMIT), config=style.CHART_CONFIG,
-                        key="neuron_drawing_chart")
-        st.caption("Edge thickness ∝ |w·x|, the size of each input's contribution to z. Blue edges "
-                   "(w·x > 0) push z up, towards dog; orange edges (w·x < 0) push it down, towards cat. "
-                   "The sign of w alone does not say which: a positive w on a negative x pushes "
-                   "towards cat.")
 
 
 tabs.tabs(list(zip(TABS, (single_neuron, lambda: activations.render(z)))), key="neuron_tab")

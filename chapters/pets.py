@@ -28,17 +28,19 @@ LINK = links.Link("pets", (
 # Reset keeps the uploader's round counter growing, so "Clear all uploads" empties the widget too.
 chapter.begin("5 · Cats vs dogs", LINK, DEFAULTS, keep=("pets_uploader_round",), on_reset=clear_photos)
 st.markdown(
-    r"Everything so far, on real photos. A photo becomes a small 64×64 picture, its pixels one long row "
-    r"$x$ of 64 · 64 · 3 = 12,288 numbers, each standardised as $\tilde x = (x - \mu) / \sigma$, and a "
-    r"network outputs $\hat y = P(\text{dog})$ ($y = 1$ is dog, $y = 0$ is cat). Logistic regression and "
-    "the one-hidden-layer network of chapter 4 top out near 60 % on photos they have never seen; the "
-    "**conv net** of chapter 6, whose filters slide over the picture, does much better and is the default.")
+    r"Everything so far, on real photos: a photo becomes 64 · 64 · 3 = 12,288 numbers $x$, and a network outputs "
+    r"$\hat y = P(\text{dog})$. The **conv net** of chapter 6 does much better than the networks of chapter 4.")
 
 
 def predict() -> None:
-    model = chosen_model()
-    model_card(model)
-    predict_tab(model, photo_inputs())
+    """The upload and the model side by side, so the answer starts high on the first screen."""
+    upload, which = st.columns([1.4, 1])
+    with which:
+        model = chosen_model()
+        model_card(model)
+    with upload:
+        photos = photo_inputs()
+    predict_tab(model, photos)
 
 
 def looks_for() -> None:

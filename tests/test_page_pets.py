@@ -26,7 +26,8 @@ def test_page_has_three_tabs_and_a_model_picker(open_page, no_data):
         f"Neural network, 1 hidden layer (bundled) · test accuracy {acc['mlp']:.0%}"]
     # The conv net is the default.
     assert app.session_state["w_pets_model"] == "cnn"
-    assert app.expander[0].label.endswith(f"test accuracy {acc['cnn']:.1%}")
+    assert app.expander[0].label == "About this model"
+    assert any(m.value.startswith("**") and f"test accuracy {acc['cnn']:.1%}**" in m.value for m in app.markdown)
 
 
 def test_each_upload_gets_a_probability_and_a_bad_one_a_message(open_page, no_data):

@@ -1,5 +1,5 @@
 """What every page does around its own content: session defaults, the link (``ui.links``), the title
-with a "Reset this page" button, and the URL written back at the end of the run.
+with a "Reset this page" button (in the sidebar), and the URL written back at the end of the run.
 
     LINK = links.Link("neuron", (...controls...))
     chapter.begin("1 · The neuron and the sigmoid", LINK, DEFAULTS)
@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import links, state, tabs
+from ui import links, present, state, tabs
 
 
 def _reset(defaults: Mapping[str, Any], also: Callable[[], None] | None) -> None:
@@ -37,11 +37,11 @@ def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = Non
     everything = {key: value for key, value in {**link.defaults, **(defaults or {})}.items()
                   if key not in keep and not key.startswith(tabs.MEMORY_PREFIX)}
     ignored = link.enter(st.session_state)
-    with st.container(horizontal=True, vertical_alignment="center", key=f"title_{link.page}"):
-        st.title(title, width="stretch")
-        st.button("Reset this page", key=f"reset_{link.page}", on_click=_reset, args=(everything, on_reset),
-                  icon=":material/restart_alt:", help="Every control and result on this page back to its start. "
-                  "Other pages keep theirs.")
+    # Beside the presentation switch: in the sidebar, or at the top right in presentation mode (no sidebar).
+    present.bar().button("Reset this page", key=f"reset_{link.page}", on_click=_reset, args=(everything, on_reset),
+                 icon=":material/restart_alt:", help="Every control and result on this page back to its start. "
+                 "Other pages keep theirs.")
+    st.title(title)
     link.warn(ignored)
 
 

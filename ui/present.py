@@ -7,10 +7,16 @@ survives moving between pages; the URL carries it too, so a shared link opens in
 
 from __future__ import annotations
 
+import contextvars
+
 import streamlit as st
 
 KEY = "present"
 PARAM = "present"
+# Where this run's switch sits (the sidebar, or the top-right bar in presentation mode), so the page can
+# put its own "Reset this page" beside it (ui.chapter). One value per script run: each session's runs
+# have their own thread, so their own context.
+BAR: contextvars.ContextVar = contextvars.ContextVar("neuron_lab_bar")
 
 # Every page: less empty space above the title, so the lesson starts higher on the first screen.
 BASE_CSS = """
@@ -31,6 +37,8 @@ CSS = """
 [data-testid="stMetricValue"] { font-size: 2.4rem !important; }
 h1 { font-size: 2.6rem !important; }
 h2, h3 { font-size: 2rem !important; }
+/* The larger slider value sits clear of the thumb. */
+[data-testid="stSliderThumbValue"] { transform: translateY(-8px); }
 </style>
 """
 
@@ -43,12 +51,19 @@ def is_on() -> bool:
         return False
 
 
+def bar():
+    """The container the switch sits in (the sidebar, or the top-right bar in presentation mode)."""
+    return BAR.get(st.sidebar)
+
+
 def switch() -> None:
     """The switch, top right of every page; call once per run, before the page's own content."""
     if KEY not in st.session_state:
         st.session_state[KEY] = st.query_params.get(PARAM) == "1"
     # Off: in the sidebar, where it costs the page no height. On: top right, since the sidebar is hidden.
-    where = st.container(horizontal=True, horizontal_alignment="right") if st.session_state[KEY] else st.sidebar
+    where = (st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+             if st.session_state[KEY] else st.sidebar)
+    BAR.set(where)
     with where:
         st.toggle("Presentation mode", key=KEY, help="Large type, no sidebar: for a projector. "
                   "A link with ?present=1 opens in this mode.")

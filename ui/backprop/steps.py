@@ -43,30 +43,31 @@ def _reset(source) -> None:
 
 def render(x, w, b) -> None:
     """Draw the tab for the example x with the single-neuron tab's w, b as the starting point."""
-    st.markdown("The example is chapter 1's neuron: its inputs **x** and, as the starting point of gradient "
-                r"descent, its **w** and **b**. Forward values are black; backward values, "
-                r"$\partial \mathcal{L} / \partial(\text{node})$, are orange.")
-    c1, c2, c3, c4 = st.columns([1.2, 1.6, 0.8, 0.8], vertical_alignment="bottom")
-    y = c1.radio("Label y of this example", [1, 0], key="w_bp_label", persist_state="session",
-                 horizontal=True,
-                 format_func=lambda v: f"{v} · {'dog' if v else 'cat'}")
-    alpha = c2.select_slider("Learning rate α", options=ALPHAS, key="w_bp_alpha", persist_state="session")
-    source = (tuple(x), tuple(w), b, y)
-    s = _gd_state(source)
-    c3.button("Step", key="bp_step", on_click=_step, args=(source, alpha), type="primary",
-              help="w := w − α·dw,  b := b − α·db")
-    c4.button("Reset", key="bp_reset_gd", on_click=_reset, args=(source,))
-
-    net = single_neuron(s["w"], s["b"])
-    g = neuron_graph(net, x, y)
-    losses = s["losses"]
-    m1, m2, m3 = st.columns(3)
-    m1.metric("gradient-descent steps", len(losses) - 1)
-    # An ASCII minus, so Streamlit reads the change as negative (a fall in loss shows green).
-    m2.metric("loss L", fmt(g.L), delta=f"{losses[-1] - losses[-2]:.4g}" if len(losses) > 1 else None,
-              delta_color="inverse")
-    m3.metric("a = σ(z)", f"{g.a:.4f}")
-    st.plotly_chart(neuron_graph_figure(g), config=style.CHART_CONFIG, key="bp_graph_chart")
+    # Controls and numbers in a narrow column, the graph beside them: both on the first screen.
+    controls, graph = st.columns([1, 2.6])
+    with controls:
+        y = st.radio("Label y of this example", [1, 0], key="w_bp_label", persist_state="session",
+                     horizontal=True, format_func=lambda v: f"{v} · {'dog' if v else 'cat'}")
+        alpha = st.select_slider("Learning rate α", options=ALPHAS, key="w_bp_alpha", persist_state="session")
+        source = (tuple(x), tuple(w), b, y)
+        s = _gd_state(source)
+        with st.container(horizontal=True):
+            st.button("Step", key="bp_step", on_click=_step, args=(source, alpha), type="primary",
+                      help="w := w − α·dw,  b := b − α·db")
+            st.button("Reset", key="bp_reset_gd", on_click=_reset, args=(source,))
+        net = single_neuron(s["w"], s["b"])
+        g = neuron_graph(net, x, y)
+        losses = s["losses"]
+        st.metric("gradient-descent steps", len(losses) - 1)
+        # An ASCII minus, so Streamlit reads the change as negative (a fall in loss shows green).
+        st.metric("loss L", fmt(g.L), delta=f"{losses[-1] - losses[-2]:.4g}" if len(losses) > 1 else None,
+                  delta_color="inverse")
+        st.metric("a = σ(z)", f"{g.a:.4f}")
+    with graph:
+        st.plotly_chart(neuron_graph_figure(g, height=400), config=style.CHART_CONFIG, key="bp_graph_chart")
+        st.caption("The example is chapter 1's neuron: its inputs **x** and, as the starting point of gradient "
+                   "descent, its **w** and **b**. Forward values are black; backward values, ∂L/∂(node), are "
+                   "orange.")
 
     left, right = st.columns([1.15, 1])
     with left:

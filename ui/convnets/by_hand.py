@@ -75,10 +75,7 @@ def pixel_formula(s: convolution.PixelSum) -> str:
 
 
 def render() -> None:
-    st.markdown(
-        "A **filter** W is a 3×3 grid of weights. At every position it multiplies the 9 pixels under it by its "
-        "9 weights and adds them up, plus a bias b: one output pixel. Sliding it over the whole picture is a "
-        "**convolution**; outside the picture pixels count as 0 (*zero padding*), so Z is as large as A.")
+    # The picture and its output first, so they share the first screen with the filter; the words follow.
     controls, main = st.columns([1, 3], gap="medium")
     with controls:
         name = st.radio("Filter", list(convolution.FILTERS), key="w_cnn_filter", persist_state="session",
@@ -96,7 +93,12 @@ def render() -> None:
         j = s2.slider("Output pixel: column j", 1, size, key="w_cnn_col", persist_state="session")
         b = s3.slider("Bias b", *BIAS_RANGE, step=0.1, key="w_cnn_bias", persist_state="session")
         Z = convolution.convolve(A, f.W, b)  # the engine's Conv2D with W set to this filter
-        st.plotly_chart(figures.convolution_pair(A, Z, i, j), config=style.CHART_CONFIG, key="cnn_conv_chart")
+        st.plotly_chart(figures.convolution_pair(A, Z, i, j, height=340), config=style.CHART_CONFIG,
+                        key="cnn_conv_chart")
+        st.markdown(
+            "A **filter** W is a 3×3 grid of weights. At every position it multiplies the 9 pixels under it by "
+            "its 9 weights and adds them up, plus a bias b: one output pixel. Sliding it over the whole picture "
+            "is a **convolution**; outside the picture pixels count as 0 (*zero padding*), so Z is as large as A.")
         st.caption(f"Left: {what}, {size}×{size} grey pixels (0 = black, 1 = white), with the 3×3 window "
                    f"(green) that makes output pixel ({i}, {j}). Right: the output of our engine's `Conv2D` with W set to this filter. "
                    "Along the border the window also covers the zero padding. Hover to read a pixel's value.")

@@ -72,7 +72,7 @@ def chosen_model() -> PetModel:
     if st.session_state.w_pets_model not in options:
         st.session_state.w_pets_model = options[0]
     name = st.radio("Model", options, format_func=_model_label, key="w_pets_model",
-                    persist_state="session", horizontal=True)
+                    persist_state="session")
     return _model(name)
 
 

@@ -31,7 +31,7 @@ def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = No
     fig.update_xaxes(title="P(dog) = ŷ   (0 = surely cat, 1 = surely dog)", range=[0, 1.18],
                      tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(autorange="reversed", title=None)
-    return style.styled(fig, height or 150 + 55 * len(p), None)
+    return style.styled(fig, height or 130 + 45 * len(p), None)
 
 
 def _signed_heatmap(z: np.ndarray, limit: float, name: str, showscale: bool) -> go.Heatmap:

@@ -18,16 +18,17 @@ COLOUR_WORDS = {"rgb": "colour", "grey": "grey"}
 def photo_inputs() -> list[Photo]:
     """The file uploader (many files) and, when switched on, the camera, then "Clear all uploads".
 
-    Every photo given is kept in the session (``kept_photos``), so it is still here after a visit to
+    Every photo given is kept in the session (``pets_photos``), so it is still here after a visit to
     another page, when Streamlit has emptied the uploader; removing a file from the uploader (its ×)
     removes it here too. Each upload is its own photo, even when two share a name or their bytes."""
     ss = st.session_state
     key = uploader_key()
     mounted = key in ss    # the uploader was on screen last run (else the page was just entered)
-    files = st.file_uploader("Upload photos of cats or dogs (JPEG, PNG, WebP, BMP, GIF, TIFF; up to 10 MB each)",
+    files = st.file_uploader("Upload photos of cats or dogs (up to 10 MB each)",
                              type=UPLOAD_TYPES, accept_multiple_files=True, key=key)
     given = [Photo(f.name, f.getvalue(), f.file_id) for f in files or []]
-    if st.toggle("Take a photo with the camera", key="w_pets_camera_on", persist_state="session"):
+    camera, clear = st.columns(2, vertical_alignment="center")
+    if camera.toggle("Take a photo with the camera", key="w_pets_camera_on", persist_state="session"):
         shot = st.camera_input("Point the camera at a cat or a dog", key="pets_camera")
         if shot is not None:
             given.append(Photo("camera photo", shot.getvalue(), shot.file_id))
@@ -42,10 +43,9 @@ def photo_inputs() -> list[Photo]:
     ss.pets_photos = kept + new[:max(room, 0)]
     ss.pets_uploader_ids = [p.file_id for p in given]
     if ss.pets_photos:
-        left, right = st.columns([3, 1], vertical_alignment="center")
-        left.caption(f"{len(ss.pets_photos)} photo(s) kept for this session, also after a visit to another page.")
-        right.button("Clear all uploads", key="pets_clear", on_click=clear_photos, icon=":material/delete_sweep:",
-                     width="stretch")
+        clear.button(f"Clear all uploads ({len(ss.pets_photos)})", key="pets_clear", on_click=clear_photos,
+                     icon=":material/delete_sweep:", help="The photos are kept for this session, also after a "
+                     "visit to another page, until you clear them.")
     return list(ss.pets_photos)
 
 
@@ -65,8 +65,8 @@ def clear_photos() -> None:
 def model_card(model: PetModel) -> None:
     """What the chosen model is, how it was trained and how well it did, from its metadata."""
     meta = model.metadata
-    with st.expander(f"About this model: {model.describe()}"):
-        lines = [f"- Network **{model.architecture()}**, input {model.size}×{model.size} "
+    with st.expander("About this model"):
+        lines = [f"**{model.describe()}**", "", f"- Network **{model.architecture()}**, input {model.size}×{model.size} "
                  f"{COLOUR_WORDS[model.colour]}, standardised per colour channel "
                  f"(μ = {', '.join(f'{v:.3f}' for v in model.standardizer.mean)}; "
                  f"σ = {', '.join(f'{v:.3f}' for v in model.standardizer.std)})"]
