@@ -4,8 +4,10 @@ Starts `streamlit run app.py` on a free port, opens the page, waits for the scri
 for Plotly charts to draw, and saves a PNG. URL_PATH is "" for the home page. Streamlit scrolls
 inside its own container, so pass a larger --height (e.g. 2600) to capture a long page.
 
---click NAME presses the button with that name first (repeatable, in order); --play S presses
-Play, waits S seconds and presses Pause unless the run already stopped (the playground), e.g.
+--click NAME presses the button with that name first (repeatable, in order); --upload N puts N
+drawn pets (generated here: no photo from a data set appears in our screenshots) into the page's
+first file uploader; --play S presses Play, waits S seconds and presses Pause unless the run already
+stopped (the playground), e.g.
 
     python scripts/screenshot.py playground docs/screenshots/playground_xor.png \
         --click "One hidden layer solves XOR" --play 5
@@ -23,6 +25,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from devtools.browser import launch, streamlit_server, wait_until_idle  # noqa: E402
 
 
+# (background, animal) colours of the drawn pets
+PET_COLOURS = [((236, 226, 200), (200, 110, 40)), ((90, 140, 90), (30, 30, 40)), ((180, 200, 230), (240, 240, 240)),
+               ((230, 200, 210), (120, 80, 50))]
+
+
+def drawn_pet(folder: Path, k: int) -> Path:
+    """A 400×400 JPEG of a cartoon pet's head (two ears and a round face) in one of four colourings."""
+    from PIL import Image, ImageDraw
+
+    background, animal = PET_COLOURS[k % len(PET_COLOURS)]
+    picture = Image.new("RGB", (400, 400), background)
+    draw = ImageDraw.Draw(picture)
+    draw.polygon([(120, 170), (135, 60), (190, 140)], fill=animal)
+    draw.polygon([(280, 170), (265, 60), (210, 140)], fill=animal)
+    draw.ellipse((100, 110, 300, 340), fill=animal)
+    path = folder / f"drawn_pet_{k + 1}.jpg"
+    picture.save(path, quality=92)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url_path")
@@ -33,6 +55,7 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=2.0, help="extra seconds for charts to settle")
     parser.add_argument("--click", action="append", default=[], help="press the button with this name first")
     parser.add_argument("--play", type=float, default=0.0, help="press Play, wait this long, press Pause")
+    parser.add_argument("--upload", type=int, default=0, help="upload this many drawn pets")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -46,6 +69,10 @@ def main() -> None:
         for name in args.click:
             page.get_by_role("button", name=name).first.click()
             wait_until_idle(page, 300_000)
+        if args.upload:
+            files = [drawn_pet(Path(tmp), k) for k in range(args.upload)]
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(f) for f in files])
+            wait_until_idle(page, 120_000)
         if args.play:
             page.get_by_role("button", name="Play").first.click()
             page.wait_for_timeout(int(args.play * 1000))

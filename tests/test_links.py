@@ -114,3 +114,47 @@ def test_reset_this_page_puts_its_controls_back_and_leaves_other_pages_alone(ope
     assert app.session_state[key] == default
     if name not in ("neuron", "backprop"):  # those two pages share chapter 1's neuron
         assert app.session_state["w_neuron_w1"] == -2.0
+
+
+def test_a_playing_playground_run_survives_a_visit_to_another_page_and_plays_on(open_page):
+    app = open_page("chapters/playground.py", speed="5")
+    app.button(key="pg_play").click().run()
+    run = app.session_state["pg_run"]
+    epochs = run.epoch
+    assert epochs > 0 and app.session_state["pg_running"]
+    app.switch_page("chapters/home.py").run()  # the live view does not run while another page is shown
+    assert app.session_state["pg_run"].epoch == epochs
+    app.switch_page("chapters/playground.py").run()
+    assert app.session_state["pg_run"] is run and app.session_state["pg_running"]
+    app.run()  # the fragment's timer, back on the page: the same run goes on
+    assert app.session_state["pg_run"] is run and run.epoch > epochs
+
+
+def test_a_training_run_paused_on_the_convnets_page_resumes_after_a_visit_elsewhere(open_page, tiny_data,
+                                                                                     monkeypatch):
+    import ui.convnets.train
+
+    monkeypatch.setattr(ui.convnets.train, "TICK_SECONDS", 0.0)  # one epoch per tick, so it can be paused
+    app = open_page("chapters/convnets.py", cnn_tab="Train a small conv net", epochs="3")
+    app.button(key="cnn_train_start").click().run()
+    for _ in range(10):
+        if app.session_state["cnn_run"] and app.session_state["cnn_run"].get("history"):
+            break
+        app.run()
+    run = app.session_state["cnn_run"]
+    done = len(run["history"])
+    assert done >= 1
+    app.button(key="cnn_train_pause").click().run()
+    assert not app.session_state["cnn_running"]
+    app.switch_page("chapters/neuron.py").run()
+    app.switch_page("chapters/convnets.py").run()
+    assert app.session_state["cnn_tab"] == "Train a small conv net"
+    assert app.session_state["cnn_run"] is run and len(run["history"]) == done
+    resume = app.button(key="cnn_train_pause")
+    assert resume.label == "Resume"
+    resume.click().run()
+    for _ in range(20):
+        if run["done"]:
+            break
+        app.run()
+    assert run["done"] and len(run["history"]) == 3
