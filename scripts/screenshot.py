@@ -76,10 +76,11 @@ def main() -> None:
         if args.play:
             page.get_by_role("button", name="Play").first.click()
             page.wait_for_timeout(int(args.play * 1000))
-            pause = page.get_by_role("button", name="Pause").first
-            if pause.is_enabled():  # a short run may already have reached its epochs limit
-                pause.click()
+            pause = page.get_by_role("button", name="Pause")
+            if pause.count() and pause.first.is_enabled():  # a short run may already have reached its limit
+                pause.first.click()
             wait_until_idle(page, 120_000)
+        page.mouse.move(args.width - 2, args.height - 2)  # no tooltip left up over a button
         page.wait_for_timeout(int(args.wait * 1000))
         page.screenshot(path=args.out, full_page=args.full)
         browser.close()

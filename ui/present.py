@@ -37,6 +37,8 @@ CSS = """
 [data-testid="stMetricValue"] { font-size: 2.4rem !important; }
 h1 { font-size: 2.6rem !important; }
 h2, h3 { font-size: 2rem !important; }
+/* The switch and "Reset this page" float at the top right, beside the title, not on a row of their own. */
+.st-key-present_bar { position: absolute; top: 0.2rem; right: 1.5rem; z-index: 10; }
 /* The larger slider value sits clear of the thumb. */
 [data-testid="stSliderThumbValue"] { transform: translateY(-8px); }
 </style>
@@ -61,7 +63,8 @@ def switch() -> None:
     if KEY not in st.session_state:
         st.session_state[KEY] = st.query_params.get(PARAM) == "1"
     # Off: in the sidebar, where it costs the page no height. On: top right, since the sidebar is hidden.
-    where = (st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+    where = (st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center",
+                          width="content", key="present_bar")
              if st.session_state[KEY] else st.sidebar)
     BAR.set(where)
     with where:

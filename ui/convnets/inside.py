@@ -9,13 +9,13 @@ import numpy as np
 import streamlit as st
 
 from engine.pets import data as pet_data
-from engine.pets.models import THRESHOLD, PetModel
+from engine.pets.models import PetModel, verdict
 from lessons import convolution
 
 from ui import style
 from ui.convnets import figures
 from ui.convnets.common import configured_test_photos, conv_model
-from ui.pets.common import enlarge, picture
+from ui.pets.common import accuracy_note, enlarge, picture
 from ui.pets.predict import UPLOAD_TYPES
 
 CHANNELS_SHOWN = 6
@@ -80,11 +80,13 @@ def render() -> None:
     if pic is None:
         return
     inside = convolution.look_inside(model, pic)
-    verdict = "Dog" if inside.p_dog >= THRESHOLD else "Cat"
     left, right = st.columns([1, 2.4], gap="large")
     with left:
         st.image(enlarge(pic, 256), width=256, caption=f"{name}: what the model sees, {model.size}×{model.size}")
-        st.markdown(f"**{verdict}** · P(dog) = **{inside.p_dog:.2f}**")
+        # The same verdict as chapter 5: an unsure band around 0.5, and the model's own test accuracy.
+        st.markdown(f"**{verdict(inside.p_dog).capitalize()}** · P(dog) = **{inside.p_dog:.2f}**")
+        if note := accuracy_note(model):
+            st.caption(note.removeprefix(" · ").capitalize())
         st.markdown(f"$z^{{[L]}} = {inside.z:+.2f}$, $\\hat y = \\sigma(z^{{[L]}})$"
                     + (" (averaged with the mirror image)" if model.mirror_average else ""))
     with right:

@@ -28,7 +28,7 @@ def photo_inputs() -> list[Photo]:
                              type=UPLOAD_TYPES, accept_multiple_files=True, key=key)
     given = [Photo(f.name, f.getvalue(), f.file_id) for f in files or []]
     camera, clear = st.columns(2, vertical_alignment="center")
-    if camera.toggle("Take a photo with the camera", key="w_pets_camera_on", persist_state="session"):
+    if camera.toggle("Use the camera", key="w_pets_camera_on", persist_state="session"):
         shot = st.camera_input("Point the camera at a cat or a dog", key="pets_camera")
         if shot is not None:
             given.append(Photo("camera photo", shot.getvalue(), shot.file_id))
