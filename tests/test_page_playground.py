@@ -18,11 +18,13 @@ PAGE = "chapters/playground.py"
 
 @pytest.fixture(autouse=True)
 def whole_frames(monkeypatch):
-    """The page caps training at a few milliseconds a frame so a slow machine redraws as often; these
-    tests count epochs, so every frame trains all its epochs however busy the machine is."""
+    """The page caps training at a few milliseconds a frame, and a run's frames at a time budget, so a
+    slow machine redraws as often; these tests count epochs and frames, so every frame trains all its
+    epochs and every run makes all its frames, however busy the machine is."""
     from ui.playground import session
 
     monkeypatch.setattr(session, "FRAME_BUDGET_S", 10.0)
+    monkeypatch.setattr(pg_views, "RUN_BUDGET_S", 10.0)
 
 
 @pytest.fixture

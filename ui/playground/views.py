@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import time
 
 import streamlit as st
 from threadpoolctl import ThreadpoolController
@@ -19,6 +20,9 @@ from ui.live_chart import live_chart
 # second costs the server and the browser far less than one per frame did (8 redraws a second at most).
 FRAME_SECONDS = 0.25
 FRAMES_PER_RUN = 4         # → 16 chart updates a second
+# A run stops making frames after this long (wall clock): on a server shared by a class, where each
+# frame takes longer, every session then gets fewer frames a run rather than the server falling behind.
+RUN_BUDGET_S = 0.12
 DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second
 BOUNDARY_RESOLUTION = 60   # grid points per side of the decision-boundary heatmap
 UNIT_RESOLUTION = 20       # … and of each unit's small heatmap in the network graph
@@ -80,11 +84,14 @@ def live_view() -> None:
 
     frames = []
     if running:
+        start = time.perf_counter()
         for _ in range(FRAMES_PER_RUN):
             pg_session.advance(run, ss["w_pg_speed"])
             if run.finished or run.diverged_message:
                 break
             frames.append(frame())
+            if time.perf_counter() - start > RUN_BUDGET_S:
+                break
         if run.finished:
             ss["pg_running"] = False
             st.rerun()  # a whole-page run stops the timer and re-enables ▶ Play
