@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import statistics
 import sys
@@ -139,10 +140,10 @@ def rates(entries: list, t0: float, t1: float) -> dict[str, float]:
 
 
 def click(tab, name: str) -> float:
-    # The page's own buttons, not the title's "Reset page" (ui.chapter), whose name also holds "Reset".
-    own = tab.locator('[class*="st-key-"]:not([class*="st-key-reset_"]) > div > button, '
-                      '[class*="st-key-"]:not([class*="st-key-reset_"]) button')
-    own.filter(has=tab.get_by_text(name, exact=True)).first.click()
+    # The button whose label is exactly `name` (its accessible name may add "Shortcut Home"), so "Reset" is
+    # not the sidebar's "Reset this page" (ui.chapter).
+    label = re.compile(rf"^{re.escape(name)}(?: Shortcut \S+)?$")
+    tab.get_by_role("button", name=label).first.click()
     return clicks(tab)[-1]
 
 
