@@ -38,7 +38,8 @@ def playground() -> None:
     run = pg_session.current_run()
     if st.session_state["pg_note"]:
         st.info(st.session_state["pg_note"], icon=":material/info:")
-    st.fragment(run_every=pg_views.FRAME_SECONDS if running else None)(pg_views.live_view)()
+    every = pg_views.frame_seconds()  # shared by every session on this server
+    st.fragment(run_every=every if running else None)(pg_views.live_view)()
     st.caption("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision "
                "boundary; dots are training points, outlined diamonds test points. The address bar holds every "
                "setting: copy it to share this exact setup.")
@@ -50,7 +51,7 @@ def playground() -> None:
         pg_controls.data_controls(pg_session.regenerate)
     with training.expander("**Training**", expanded=False):
         pg_controls.training_controls()
-    st.fragment(run_every=pg_views.DETAIL_SECONDS if running else None)(pg_views.detail_view)()
+    st.fragment(run_every=max(pg_views.DETAIL_SECONDS, 4 * every) if running else None)(pg_views.detail_view)()
 
     st.subheader("Matrix shapes for this architecture")
     m = len(run.X_train)

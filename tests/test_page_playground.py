@@ -289,3 +289,14 @@ def test_a_width_typed_outside_its_range_is_set_to_the_limit_with_a_message(open
     assert any("set to the smallest, 1" in w.value for w in app.warning)
     app.run()  # the message is said once
     assert not any("outside" in w.value for w in app.warning)
+
+
+def test_the_live_timer_is_shared_by_every_session_on_the_playground(monkeypatch):
+    monkeypatch.setattr(pg_views, "_open_sessions", {})
+    assert pg_views.frame_seconds("a") == pg_views.FRAME_SECONDS  # one student: the full rate
+    for k in range(29):
+        pg_views.frame_seconds(f"s{k}")
+    # 30 sessions share SERVER_RUNS_PER_SECOND runs: each one's timer is 30 / 10 = 3 s.
+    assert pg_views.frame_seconds("a") == pytest.approx(30 / pg_views.SERVER_RUNS_PER_SECOND)
+    monkeypatch.setattr(pg_views, "OPEN_WINDOW_S", -1.0)  # everyone else left long ago
+    assert pg_views.frame_seconds("a") == pg_views.FRAME_SECONDS

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from threadpoolctl import ThreadpoolController
 
 from lessons import features, grid
@@ -24,6 +26,31 @@ FRAMES_PER_RUN = 4         # → 16 chart updates a second
 # frame takes longer, every session then gets fewer frames a run rather than the server falling behind.
 RUN_BUDGET_S = 0.12
 DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second
+# Live-view runs a second for the whole server, shared by every session that has the playground open: one
+# process runs Python on about one core, and a run costs ~50 ms. Without a shared budget, a class of 30
+# starved (runs pile up, and Streamlit drops a fragment's unsent output when its next run starts);
+# docs/classroom_notes.md has the measurements.
+SERVER_RUNS_PER_SECOND = 10
+OPEN_WINDOW_S = 60.0       # a session counts as "on the playground" for a minute after its last full run
+_open_sessions: dict[str, float] = {}
+_open_lock = threading.Lock()
+
+
+def frame_seconds(session_id: str | None = None) -> float:
+    """The live view's timer: FRAME_SECONDS, or n / SERVER_RUNS_PER_SECOND when n sessions have drawn the
+    playground in the last minute (counting only sessions that play let the first to press Play starve
+    the rest)."""
+    if session_id is None:
+        ctx = get_script_run_ctx()
+        session_id = ctx.session_id if ctx is not None else None
+    now = time.monotonic()
+    with _open_lock:
+        if session_id is not None:
+            _open_sessions[session_id] = now
+        for stale in [s for s, seen in _open_sessions.items() if now - seen > OPEN_WINDOW_S]:
+            del _open_sessions[stale]
+        n = max(1, len(_open_sessions))
+    return max(FRAME_SECONDS, n / SERVER_RUNS_PER_SECOND)
 BOUNDARY_RESOLUTION = 60   # grid points per side of the decision-boundary heatmap
 UNIT_RESOLUTION = 20       # … and of each unit's small heatmap in the network graph
 
