@@ -1,20 +1,23 @@
 """Training-step speed of Neuron Lab's picture layers (engine/conv.py) against PyTorch (CPU).
 
-One step is forward + backward (no optimizer update) of the same network on one batch of 64
-float32 pictures of 64×64×3, with the same starting weights in both; the engine's step is
-``Network.from_layers(...).backprop(X, y)``:
+One step is forward + backward + an Adam update (α = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8) of the
+same network on one batch of 64 float32 pictures of 64×64×3, with the same starting weights in both;
+the engine's step is ``engine.train_step(net, X, y, optimizers.Adam(0.001))``, PyTorch's ``zero_grad``,
+forward, ``BCEWithLogitsLoss``, ``backward``, ``torch.optim.Adam(...).step()``:
 
     conv3×3 16 → ReLU → pool → conv3×3 32 → ReLU → pool → conv3×3 64 → ReLU → pool
     → Flatten → Dense 64 → ReLU → Dense 1, logistic loss (the engine starts backward from dZ[L] = A[L] − Y)
 
 We report samples per second (64 / median seconds per step over --repeats, the two frameworks
-timed in turns so both see the same machine), the ratio, and the extra memory a step needs.
+timed in turns so both see the same machine), the ratio, the extra memory a step needs, and the
+load average before and after timing (figures are only worth keeping from a quiet machine).
 Three settings: all cores with BLAS on all of them (the default), all cores with BLAS on one thread
 (the picture layers still split each batch over the cores: see ``settings``), and one core
 (``threadpool_limits(1)``, ``engine.conv.THREADS = 1``, ``torch.set_num_threads(1)``).
 
     python benchmarks/cnn_throughput.py            # about a minute on 2 cores
     python benchmarks/cnn_throughput.py --quick    # fewer repeats, for a smoke test
+    python benchmarks/cnn_throughput.py --layers   # the engine's forward and backward per layer
 
 PyTorch is optional (not a dependency): its rows appear when `import torch` works.
 """
@@ -37,13 +40,15 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Network, conv  # noqa: E402
+from engine import Network, conv, optimizers, train_step  # noqa: E402
+from engine.activations import sigmoid  # noqa: E402
 from engine.conv import Conv2D, Flatten, MaxPool2D  # noqa: E402
 from engine.layers import Activation, Dense  # noqa: E402
 
 M, SIDE, CHANNELS = 64, 64, 3
 FILTERS = (16, 32, 64)
 HIDDEN = 64
+LEARNING_RATE = 0.001  # Adam's α; β1, β2 and ε are both frameworks' defaults (0.9, 0.999, 1e-8)
 
 
 def make_data(seed: int = 0):
@@ -96,7 +101,14 @@ def torch_model(net: Network, channels_last: bool):
     return model.to(memory_format=torch.channels_last) if channels_last else model
 
 
+def engine_stepper(net: Network, X, Y):
+    """One training step of the engine: backprop, then Adam on every parameter; returns J."""
+    optimizer = optimizers.Adam(LEARNING_RATE)
+    return lambda: train_step(net, X, Y, optimizer)
+
+
 def torch_stepper(net: Network, X, Y, channels_last: bool):
+    """The same step in PyTorch, on its own copy of the engine's starting weights; returns J."""
     import torch
 
     model = torch_model(net, channels_last)
@@ -104,11 +116,13 @@ def torch_stepper(net: Network, X, Y, channels_last: bool):
     x = x.contiguous(memory_format=torch.channels_last) if channels_last else x
     y = torch.from_numpy(Y)
     loss_fn = torch.nn.BCEWithLogitsLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
 
     def step():
-        model.zero_grad(set_to_none=True)
+        optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), y)
         loss.backward()
+        optimizer.step()
         return loss
 
     return step
@@ -156,7 +170,7 @@ def memory_of(name: str) -> dict:
     X, Y = make_data()
     net = engine_network()
     if name == "engine":
-        step = lambda: net.backprop(X, Y)  # noqa: E731
+        step = engine_stepper(net, X, Y)
     else:
         step = torch_stepper(net, X, Y, channels_last=name == "torch_channels_last")
     before = _peak_rss_mb()
@@ -195,6 +209,53 @@ def measure_memory(names) -> dict:
 def check_same_network(net: Network, X, Y) -> tuple[float, float]:
     """(J of the engine, J of PyTorch) on the first batch: the two compute the same function."""
     return net.cost(X, Y), torch_stepper(net, X, Y, channels_last=False)().item()
+
+
+def layer_times(blas_threads: int, layer_threads: int, steps: int) -> list[tuple[str, float, float]]:
+    """(layer, forward ms, backward ms) of the engine's step, each the fastest over ``steps`` steps.
+
+    The same walk as ``Network.backprop``: forward in training mode, then backward from
+    dZ[L] = A[L] − Y, the first layer skipping dA_prev.
+    """
+    X, Y = make_data()
+    net = engine_network()
+    forward, backward = np.full(len(net.layers), np.inf), np.full(len(net.layers), np.inf)
+    conv.THREADS = layer_threads
+    with threadpool_limits(blas_threads):
+        for _ in range(steps + 2):  # two to warm up: work arrays, thread pool
+            A = net.check_inputs(X)
+            for i, layer in enumerate(net.layers):
+                t0 = time.perf_counter()
+                A = layer.forward(A, True)
+                forward[i] = min(forward[i], time.perf_counter() - t0)
+            d = sigmoid(A) - Y
+            for i in range(len(net.layers) - 1, -1, -1):
+                t0 = time.perf_counter()
+                d = net.layers[i].backward(d, need_dA_prev=i > 0)
+                backward[i] = min(backward[i], time.perf_counter() - t0)
+    conv.THREADS = None
+    return [(repr(layer), f * 1e3, b * 1e3) for layer, f, b in zip(net.layers, forward, backward)]
+
+
+def print_layer_times(steps: int) -> None:
+    rows = [(label, layer_times(blas, threads, steps)) for label, blas, threads in settings() if blas == 1]
+    print(f"engine, ms per layer (fastest of {steps} steps): "
+          + "; ".join(f"{label}: forward | backward" for label, _ in rows) + "\n")
+    print("| layer | " + " | ".join(f"{label} forward | {label} backward" for label, _ in rows) + " |")
+    print("|---|" + "---|---|" * len(rows))
+    for i, (name, _, _) in enumerate(rows[0][1]):
+        print(f"| {name} | " + " | ".join(f"{times[i][1]:.1f} | {times[i][2]:.1f}" for _, times in rows) + " |")
+    print("| sum | " + " | ".join(f"{sum(t[1] for t in times):.1f} | {sum(t[2] for t in times):.1f}"
+                                   for _, times in rows) + " |")
+
+
+def _load_average() -> str:
+    """The 1-, 5- and 15-minute load averages of the machine, or "unknown" without /proc/loadavg."""
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def _cpu_seconds() -> tuple[float, float, float] | None:
@@ -242,6 +303,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="two repeats of two steps")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--steps", type=int, default=3, help="steps per timed repeat")
+    parser.add_argument("--layers", action="store_true", help="time each layer of the engine's step instead")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_of:
@@ -250,17 +312,22 @@ def main() -> None:
     repeats, steps = (2, 2) if args.quick else (args.repeats, args.steps)
 
     print(machine_line())
+    print(f"load average before timing: {_load_average()}")
+    if args.layers:
+        print_layer_times(repeats)
+        print(f"load average after timing: {_load_average()}")
+        return
     cpu_start = _cpu_seconds()
     X, Y = make_data()
     net = engine_network()
-    steppers = {"engine": lambda: net.backprop(X, Y)}
+    steppers = {"engine": engine_stepper(net, X, Y)}
     torch = _torch()
     if torch:
         J_engine, J_torch = check_same_network(net, X, Y)
         print(f"same network: J = {J_engine:.6f} (engine), {J_torch:.6f} (PyTorch)")
         steppers["torch"] = torch_stepper(net, X, Y, channels_last=False)
         steppers["torch_channels_last"] = torch_stepper(net, X, Y, channels_last=True)
-    print(f"one step = forward + backward, batch {M} of {SIDE}×{SIDE}×{CHANNELS} float32; "
+    print(f"one step = forward + backward + Adam update, batch {M} of {SIDE}×{SIDE}×{CHANNELS} float32; "
           f"median of {repeats} repeats × {steps} steps\n")
 
     print("| setting | engine samples/s | PyTorch samples/s (NCHW) | PyTorch samples/s (channels last) "
@@ -280,7 +347,8 @@ def main() -> None:
         print(f"| {label} | {rate['engine']:,.0f} ({seconds['engine'] * 1e3:.0f} ms) | {cells} |")
 
     print("\nfastest repeat per step: " + "; ".join(bests))
-    print(f"other processes used {_others_share(cpu_start)} of the cores while timing")
+    print(f"other processes used {_others_share(cpu_start)} of the cores while timing; "
+          f"load average after timing: {_load_average()}")
     memory = measure_memory(["engine"] + (["torch", "torch_channels_last"] if torch else []))
     e = memory["engine"]
     print("\nextra memory of a step (fresh process, peak RSS growth over the first 3 steps): "

@@ -93,6 +93,8 @@ class ActivationSpec:
 
     ``local_gradient(z, a)`` is g′(z) written with the output a = g(z) that backprop already has
     (σ′ = a(1 − a), tanh′ = 1 − a²), which saves recomputing exp or tanh on every backward pass.
+    Where g′ is only ever 0 or 1 (ReLU) it is given as booleans: dA ⊙ g′ is then one multiplication
+    that reads one byte per g′ value, with no float array of ones and zeros made first.
     ``saturated(z, a)`` marks where g′ almost vanishes, so almost no gradient flows back.
     ``init_scale`` is the s of W ~ N(0, s²/u[l−1]): √2 (He) for the ReLU family, 1 (Xavier) otherwise.
     ``output_range`` is the interval g's values lie in, where it is bounded (for aligned histograms).
@@ -125,7 +127,7 @@ REGISTRY: dict[str, ActivationSpec] = {spec.name: spec for spec in (
                    saturation_rule="|a| > 0.99 (tanh′ < 0.02, against a maximum of 1)",
                    output_range=(-1.0, 1.0)),
     ActivationSpec("relu", "ReLU", "ReLU(z)", relu, relu_derivative,
-                   local_gradient=lambda z, a: (z > 0).astype(a.dtype),
+                   local_gradient=lambda z, a: a > 0,  # a = max(0, z) > 0 exactly where z > 0
                    saturated=lambda z, a: z <= 0,
                    saturation_rule="z ≤ 0 (ReLU′ = 0: the unit is off)", init_scale=float(np.sqrt(2.0))),
     ActivationSpec("leaky_relu", "leaky ReLU", "leaky ReLU(z)", leaky_relu, leaky_relu_derivative,

@@ -8,9 +8,10 @@ follows the protocol of ``engine.layers``; a small picture network is one list s
 Speed comes from turning each convolution into matrix products (im2col): the k×k×C_prev patch
 under every output pixel becomes one row of a matrix, so BLAS does the arithmetic. That matrix is
 k·k times the size of the pictures, so it is built a few examples at a time, small enough to stay
-in the CPU's cache until the product reads it; the work arrays are kept between batches, because
-allocating (and first touching) tens of megabytes per batch costs as much as the arithmetic. A
-large batch is split over THREADS threads. docs/cnn_notes.md has the measurements.
+in the CPU's cache until the product reads it, and copied in the longest runs the layout allows
+(channels first for pictures with few channels, such as RGB); the work arrays are kept between
+batches, because allocating (and first touching) tens of megabytes per batch costs as much as the
+arithmetic. A large batch is split over THREADS threads. docs/cnn_notes.md has the measurements.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class Conv2D(Layer):
 
     Shapes: A_prev (m, H, W, C_prev), W (k, k, C_prev, C), b (1, C), Z (m, H, W, C).
     Computed as one product Z = cols·W₂ + b, where row (i, y, x) of cols (m·H·W, k·k·C_prev) is the
-    patch A_prev_pad[i, y:y+k, x:x+k, :] and W₂ is W reshaped to (k·k·C_prev, C).
+    patch A_prev_pad[i, y:y+k, x:x+k, :] and W₂ is W reshaped to (k·k·C_prev, C), its rows in the
+    order of the patch's numbers: (a, b, c') channels last, or (c', a, b) when the patches are
+    copied from a channels-first copy of the pictures (``_planar``).
     """
 
     type = "Conv2D"
@@ -64,6 +67,7 @@ class Conv2D(Layer):
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self._work: dict[str, np.ndarray] = {}
         self._m = 0
+        self._planar_input = False  # how the last forward pass laid out its padded pictures
 
     @classmethod
     def initialized(cls, k: int, C_prev: int, C: int, scale: float, rng: np.random.Generator,
@@ -86,21 +90,25 @@ class Conv2D(Layer):
 
     def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
         """Z = cols·W₂ + b; (m, H, W, C_prev) → (m, H, W, C)."""
-        m, H, Wd, _ = self._check_input(A_prev)
+        m, H, Wd, C_prev = self._check_input(A_prev)
         C = self.W.shape[3]
-        pad = self._padded("A_pad", A_prev.shape, np.result_type(A_prev.dtype, self.W.dtype))
+        planar = self._planar(Wd, C_prev)
+        pad = self._padded("A_pad", A_prev.shape, np.result_type(A_prev.dtype, self.W.dtype), planar)
         Wb = self._buffer("Wb", (self._fan_in + 1, C), pad.dtype)
-        Wb[:-1] = self.W.reshape(-1, C)
+        Wb[:-1] = _patch_rows(self.W, planar)
         Wb[-1] = self.b[0]
         Z = np.empty((m, H, Wd, C), dtype=pad.dtype)
+        step = _examples_per_block(H * Wd * (self._fan_in + 1) * pad.itemsize)
 
         def part(start: int, stop: int, n: int) -> None:
-            self._fill(pad[start:stop], A_prev[start:stop])  # kept: backward rebuilds the patches
-            for i, j in self._blocks(start, stop, pad, bias=True):
-                np.matmul(self._cols(pad[i:j], f"cols{n}", bias=True), Wb, out=Z[i:j].reshape(-1, C))
+            for i in range(start, stop, step):
+                j = min(i + step, stop)
+                self._fill(pad[i:j], A_prev[i:j], planar)  # kept whole: backward rebuilds the patches
+                cols = self._cols(pad[i:j], f"cols{n}", step, bias=True, planar=planar)
+                np.matmul(cols, Wb, out=Z[i:j].reshape(-1, C))
 
         _in_parts(m, part, A_prev.nbytes)
-        self._m = m
+        self._m, self._planar_input = m, planar
         return Z
 
     def backward(self, dZ: np.ndarray, need_dA_prev: bool = True) -> np.ndarray | None:
@@ -112,73 +120,111 @@ class Conv2D(Layer):
         The first layer passes need_dA_prev=False and skips that convolution.
         """
         m, H, Wd, C = dZ.shape
+        k, C_prev = self.k, self.W.shape[2]
         pad = self._work.get("A_pad")
-        if pad is None or self._m != m or pad.shape[1:3] != (H + self.k - 1, Wd + self.k - 1):
+        expected = (C_prev, H + k - 1, Wd + k - 1) if self._planar_input else (H + k - 1, Wd + k - 1, C_prev)
+        if pad is None or self._m != m or pad.shape[1:] != expected:
             raise ValueError(f"{self!r}.backward needs the forward pass of the same batch first.")
-        pad = pad[:m]
+        pad, planar = pad[:m], self._planar_input
         dZ = np.ascontiguousarray(dZ)
-        C_prev = self.W.shape[2]
+        step = _examples_per_block(H * Wd * (self._fan_in + 1) * pad.itemsize)
         if need_dA_prev:
-            W_flipped = np.ascontiguousarray(self.W[::-1, ::-1].transpose(0, 1, 3, 2)).reshape(-1, C_prev)
-            dZ_pad = self._padded("dZ_pad", dZ.shape, dZ.dtype)
+            W_flipped = self.W[::-1, ::-1].transpose(0, 1, 3, 2)  # (k, k, C, C_prev)
+            d_planar = self._planar(Wd, C)
+            d_rows = np.ascontiguousarray(_patch_rows(W_flipped, d_planar))
             dA_prev = np.empty((m, H, Wd, C_prev), dtype=dZ.dtype)
+            d_step = _examples_per_block(H * Wd * k * k * C * dZ.itemsize)
 
         def part(start: int, stop: int, n: int) -> np.ndarray:
             gWb = self._buffer(f"gWb{n}", (self._fan_in + 1, C), dZ.dtype)
             block = self._buffer(f"gWb_block{n}", gWb.shape, dZ.dtype)
             gWb.fill(0)
-            for i, j in self._blocks(start, stop, pad, bias=True):
-                np.matmul(self._cols(pad[i:j], f"cols{n}", bias=True).T, dZ[i:j].reshape(-1, C), out=block)
+            if need_dA_prev:
+                dZ_pad = self._padded(f"dZ_pad{n}", (d_step, H, Wd, C), dZ.dtype, d_planar)
+            for i in range(start, stop, step):
+                j = min(i + step, stop)
+                cols = self._cols(pad[i:j], f"cols{n}", step, bias=True, planar=planar)
+                # np.dot, not np.matmul: matmul keeps the GIL when the result has under 500 numbers
+                # (NumPy's threshold; here (k·k·C_prev + 1)·C, 448 for 3 → 16 channels), so the
+                # threads would take turns; dot calls the same BLAS product without it.
+                np.dot(cols.T, dZ[i:j].reshape(-1, C), out=block)
                 gWb += block
             if need_dA_prev:
-                self._fill(dZ_pad[start:stop], dZ[start:stop])
-                for i, j in self._blocks(start, stop, dZ_pad, bias=False):
-                    np.matmul(self._cols(dZ_pad[i:j], f"dcols{n}", bias=False), W_flipped,
-                              out=dA_prev[i:j].reshape(-1, C_prev))
+                # A second pass rather than one loop doing both products: a block's two patch
+                # matrices together no longer fit in the CPU's cache (measured 5–8 % slower).
+                for i in range(start, stop, d_step):
+                    j = min(i + d_step, stop)
+                    self._fill(dZ_pad[:j - i], dZ[i:j], d_planar)
+                    dcols = self._cols(dZ_pad[:j - i], f"dcols{n}", d_step, bias=False, planar=d_planar)
+                    np.matmul(dcols, d_rows, out=dA_prev[i:j].reshape(-1, C_prev))
             return gWb
 
         gWb = sum(_in_parts(m, part, dZ.nbytes))
         gWb *= gWb.dtype.type(1.0 / m)
-        self.dW[...] = gWb[:-1].reshape(self.dW.shape)
+        self.dW[...] = _from_patch_rows(gWb[:-1], self.W.shape, planar)
         self.db[...] = gWb[-1:]
         return dA_prev if need_dA_prev else None
 
-    def _padded(self, role: str, shape: tuple[int, ...], dtype) -> np.ndarray:
-        """The work array for pictures of ``shape`` (m, H, W, C) with a border of p = (k − 1)/2 zeros."""
+    def _planar(self, Wd: int, C: int) -> bool:
+        """Whether to build the patches of C-channel pictures W wide from a channels-first copy.
+
+        Channels last, a patch row is k runs of k·C numbers; channels first (planar), a patch column
+        is k·k·C runs of W numbers. Copying is cheaper in the longer runs: for the RGB input
+        (k·C = 9 against W = 64) the planar copy is 4× faster; for 16 channels and more, channels last.
+        """
+        return Wd > self.k * C
+
+    def _padded(self, role: str, shape: tuple[int, ...], dtype, planar: bool) -> np.ndarray:
+        """The work array for pictures of ``shape`` (m, H, W, C) with a border of p = (k − 1)/2 zeros:
+        (m, H + 2p, W + 2p, C), or (m, C, H + 2p, W + 2p) if ``planar``."""
         m, H, Wd, C = shape
         p = self.k // 2
-        return self._buffer(role, (m, H + 2 * p, Wd + 2 * p, C), dtype, fill=0)
+        padded = (m, C, H + 2 * p, Wd + 2 * p) if planar else (m, H + 2 * p, Wd + 2 * p, C)
+        return self._buffer(role, padded, dtype, fill=0)
 
-    def _fill(self, pad: np.ndarray, A: np.ndarray) -> None:
-        """Copy A inside the border of ``pad``; only the inside is ever written, so the border stays 0."""
-        p = self.k // 2
-        pad[:, p:pad.shape[1] - p, p:pad.shape[2] - p, :] = A
+    def _fill(self, pad: np.ndarray, A: np.ndarray, planar: bool) -> None:
+        """Copy A (n, H, W, C) inside the border of ``pad``; only the inside is ever written, so the
+        border stays 0."""
+        p, (_, H, Wd, _) = self.k // 2, A.shape
+        if planar:
+            pad[:, :, p:p + H, p:p + Wd] = A.transpose(0, 3, 1, 2)
+        else:
+            pad[:, p:p + H, p:p + Wd, :] = A
 
-    def _cols(self, pad: np.ndarray, role: str, bias: bool) -> np.ndarray:
-        """im2col: row (i, y, x) is the patch pad[i, y:y+k, x:x+k, :], read as k rows of k·C numbers.
+    def _cols(self, pad: np.ndarray, role: str, step: int, bias: bool, planar: bool) -> np.ndarray:
+        """im2col: the (n·H·W, k·k·C) patch matrix of the n padded pictures in ``pad``, plus a last
+        column of ones if ``bias`` (written once when the work array is made; only the patch columns
+        are rewritten). ``step`` is the most examples a block holds, so one work array (channels last)
+        serves every block of a pass.
 
-        Shapes: pad (n, H+k−1, W+k−1, C) → (n·H·W, k·k·C), plus a last column of ones if ``bias``
-        (it stays from the first fill; only the patch columns are rewritten).
+        Channels last, row (i, y, x) is pad[i, y:y+k, x:x+k, :] with columns in (a, b, c) order, copied
+        as k runs of k·C numbers. Planar, colsᵀ is built instead: its row (c, a, b) is
+        pad[:, c, a:a+H, b:b+W], copied as runs of W numbers; the returned cols is its transpose (a
+        view, which BLAS reads as it is).
         """
-        n, Hp, Wp, C = pad.shape
         k = self.k
+        if planar:
+            n, C, Hp, Wp = pad.shape
+        else:
+            n, Hp, Wp, C = pad.shape
         H, Wd, K = Hp - k + 1, Wp - k + 1, k * k * C
-        cols = self._buffer(role, (n, H, Wd, K + bias), pad.dtype, fill=1 if bias else None)
-        s = pad.strides
+        rows, s = n * H * Wd, pad.strides
+        fill = 1 if bias else None
+        if planar:
+            # One work array per block length (a pass has at most two), so that colsᵀ is contiguous
+            # and the products take it as it is.
+            colsT = self._buffer(f"{role}:{rows}", (K + bias, rows), pad.dtype, fill)
+            patches = as_strided(pad, shape=(C, k, k, n, H, Wd), strides=(s[1], s[2], s[3], s[0], s[2], s[3]),
+                                 writeable=False)
+            np.copyto(colsT[:K].reshape(C, k, k, n, H, Wd), patches)
+            return colsT.T
+        cols = self._buffer(role, (step * H * Wd, K + bias), pad.dtype, fill)[:rows]
         # For a fixed patch row, the k pixels × C channels are next to each other in memory, so the
         # copy moves runs of k·C numbers rather than C at a time.
         patches = as_strided(pad, shape=(n, H, Wd, k, k * C), strides=(s[0], s[1], s[2], s[1], s[3]),
                              writeable=False)
-        np.copyto(cols[..., :K].reshape(n, H, Wd, k, k * C), patches)
-        return cols.reshape(n * H * Wd, K + bias)
-
-    def _blocks(self, start: int, stop: int, pad: np.ndarray, bias: bool):
-        """Ranges of examples in [start, stop) whose patch matrix is about BLOCK_BYTES (stays in cache)."""
-        _, Hp, Wp, C = pad.shape
-        k = self.k
-        row_bytes = (k * k * C + bias) * pad.itemsize
-        step = max(1, BLOCK_BYTES // ((Hp - k + 1) * (Wp - k + 1) * row_bytes))
-        return ((i, min(i + step, stop)) for i in range(start, stop, step))
+        np.copyto(cols[:, :K].reshape(n, H, Wd, k, k * C), patches)
+        return cols
 
     def _buffer(self, role: str, shape: tuple[int, ...], dtype, fill=None) -> np.ndarray:
         return _reuse(self._work, role, shape, dtype, fill)
@@ -241,17 +287,21 @@ class MaxPool2D(Layer):
         windows = A_prev.reshape(m, h, 2, w, 2, C)
         top, bottom = windows[:, :, 0], windows[:, :, 1]  # (m, h, w, 2, C): both columns of the window
         down = _reuse(self._work, "down", top.shape, bool)
-        rows = _reuse(self._work, "rows", top.shape, A_prev.dtype)
         right = _reuse(self._work, "right", (m, h, w, C), bool)
         A = np.empty((m, h, w, C), dtype=A_prev.dtype)
+        step = _examples_per_block(H * Wd * C * A_prev.itemsize)
 
-        def part(i: int, j: int, n: int) -> None:
-            # Which row held each column's maximum, then which column won; a tie goes up, then left.
-            np.greater(bottom[i:j], top[i:j], out=down[i:j])
-            np.maximum(top[i:j], bottom[i:j], out=rows[i:j])
-            left_column, right_column = rows[i:j, ..., 0, :], rows[i:j, ..., 1, :]
-            np.greater(right_column, left_column, out=right[i:j])
-            np.maximum(left_column, right_column, out=A[i:j])
+        def part(start: int, stop: int, n: int) -> None:
+            rows = _reuse(self._work, f"rows{n}", (step,) + top.shape[1:], A_prev.dtype)
+            for i in range(start, stop, step):
+                j = min(i + step, stop)
+                r = rows[:j - i]
+                # Which row held each column's maximum, then which column won; a tie goes up, then left.
+                # The first two passes read whole picture rows; the last two runs of C numbers.
+                np.greater(bottom[i:j], top[i:j], out=down[i:j])
+                np.maximum(top[i:j], bottom[i:j], out=r)
+                np.greater(r[..., 1, :], r[..., 0, :], out=right[i:j])
+                np.maximum(r[..., 0, :], r[..., 1, :], out=A[i:j])
 
         _in_parts(m, part, A_prev.nbytes)
         self._shape = A_prev.shape
@@ -264,15 +314,18 @@ class MaxPool2D(Layer):
             raise ValueError("MaxPool2D.backward needs the forward pass of the same batch first.")
         m, h, w, C = dA.shape
         down, right = self._work["down"], self._work["right"]
-        by_column = _reuse(self._work, "by_column", (m, h, w, 2, C), dA.dtype)
         dA_prev = np.empty((m, h, 2, w, 2, C), dtype=dA.dtype)
+        step = _examples_per_block(4 * h * w * C * dA.itemsize)
 
-        def part(i: int, j: int, n: int) -> None:
-            g, out = by_column[i:j], dA_prev[i:j]
-            np.multiply(dA[i:j], right[i:j], out=g[..., 1, :])
-            np.subtract(dA[i:j], g[..., 1, :], out=g[..., 0, :])  # dA − dA·1 is exactly 0
-            np.multiply(g, down[i:j], out=out[:, :, 1])
-            np.subtract(g, out[:, :, 1], out=out[:, :, 0])
+        def part(start: int, stop: int, n: int) -> None:
+            by_column = _reuse(self._work, f"by_column{n}", (step, h, w, 2, C), dA.dtype)
+            for i in range(start, stop, step):
+                j = min(i + step, stop)
+                g, out = by_column[:j - i], dA_prev[i:j]
+                np.multiply(dA[i:j], right[i:j], out=g[..., 1, :])
+                np.subtract(dA[i:j], g[..., 1, :], out=g[..., 0, :])  # dA − dA·1 is exactly 0
+                np.multiply(g, down[i:j], out=out[:, :, 1])
+                np.subtract(g, out[:, :, 1], out=out[:, :, 0])
 
         _in_parts(m, part, dA_prev.nbytes)
         return dA_prev.reshape(self._shape)
@@ -408,6 +461,24 @@ def _reuse(store: dict, role: str, shape: tuple[int, ...], dtype, fill=None) -> 
         array = np.empty(shape, dtype=dtype) if fill is None else np.full(shape, fill, dtype=dtype)
         store[role] = array
     return array[:shape[0]]
+
+
+def _examples_per_block(example_bytes: int) -> int:
+    """How many examples of ``example_bytes`` of work each fit in BLOCK_BYTES (at least 1): a block
+    small enough to stay in the CPU's cache from the pass that writes it to the one that reads it."""
+    return max(1, BLOCK_BYTES // example_bytes)
+
+
+def _patch_rows(F: np.ndarray, planar: bool) -> np.ndarray:
+    """Filters F (k, k, C_in, C_out) as the (k·k·C_in, C_out) matrix W₂ whose rows follow the patch
+    columns: (a, b, c) channels last, (c, a, b) planar."""
+    return (F.transpose(2, 0, 1, 3) if planar else F).reshape(-1, F.shape[3])
+
+
+def _from_patch_rows(W2: np.ndarray, shape: tuple[int, ...], planar: bool) -> np.ndarray:
+    """The inverse of ``_patch_rows``: W₂ (k·k·C_in, C_out) back to filters of ``shape`` (k, k, C_in, C_out)."""
+    k, _, C_in, C_out = shape
+    return W2.reshape(C_in, k, k, C_out).transpose(1, 2, 0, 3) if planar else W2.reshape(shape)
 
 
 def _whole(value, name: str, low: int, high: int, layer: str, odd: bool = False) -> int:

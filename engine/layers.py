@@ -146,7 +146,11 @@ class Dense(Layer):
 
 @register
 class Activation(Layer):
-    """A = g(Z), element-wise, for inputs of any shape; backward gives dZ = dA ⊙ g′(Z)."""
+    """A = g(Z), element-wise, for inputs of any shape; backward gives dZ = dA ⊙ g′(Z).
+
+    A training pass keeps g′(Z) for backward; for a batch of pictures the product dA ⊙ g′ is split
+    over the picture layers' threads. Both as measured in docs/cnn_notes.md.
+    """
 
     type = "Activation"
 
@@ -155,16 +159,21 @@ class Activation(Layer):
         self.name = name
         self._Z: np.ndarray | None = None
         self._A: np.ndarray | None = None
+        self._local: np.ndarray | None = None  # g′(Z) of the last training batch
 
     def forward(self, Z: np.ndarray, training: bool = False) -> np.ndarray:
-        """A = g(Z); same shape."""
+        """A = g(Z); same shape. A training pass also keeps g′(Z) for the backward pass."""
         self._Z = Z
         self._A = self.spec.g(Z)
+        # Made now, while A is still in the CPU's cache, rather than from A read back from memory
+        # after the rest of the forward pass: ReLU's g′ is one byte per value (booleans), A four.
+        self._local = self.spec.local_gradient(Z, self._A) if training else None
         return self._A
 
     def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray:
         """dZ = dA ⊙ g′(Z), with g′ written from the stored A = g(Z) where it can be; same shape."""
-        return dA * self.spec.local_gradient(self._Z, self._A)
+        local = self._local if self._local is not None else self.spec.local_gradient(self._Z, self._A)
+        return _product_by_examples(dA, local)
 
     def config(self) -> dict:
         return {"type": self.type, "name": self.name}
@@ -185,3 +194,19 @@ def _positive_int(config: dict, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{config.get('type', 'A layer')} needs a whole number {key} ≥ 1; got {value!r}.")
     return value
+
+
+def _product_by_examples(dA: np.ndarray, local: np.ndarray) -> np.ndarray:
+    """dA ⊙ local; a batch of pictures (m, H, W, C) is split by examples over the picture layers'
+    threads (``engine.conv.THREADS``), rows of features (m, u) are not."""
+    if dA.ndim != 4 or dA.shape != local.shape:
+        return dA * local
+    from .conv import _in_parts  # here, not at the top: engine.conv imports this module
+
+    out = np.empty(dA.shape, dtype=np.result_type(dA, local))
+
+    def part(start: int, stop: int, n: int) -> None:
+        np.multiply(dA[start:stop], local[start:stop], out=out[start:stop])
+
+    _in_parts(len(dA), part, out.nbytes)
+    return out

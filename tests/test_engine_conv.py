@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from engine import conv
+from engine import activations, conv
 from engine.activations import sigmoid
 from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
 from engine.gradcheck import numeric_gradient, relative_error
@@ -95,6 +95,29 @@ def test_conv2d_forward_and_gradients_match_pytorch():
 def test_conv2d_backward_matches_finite_differences(k):
     A_prev = np.random.default_rng(3).standard_normal((3, 5, 6, 2))
     _check_layer_alone(_conv(k=k), A_prev)
+
+
+# Wide pictures take the planar patch matrix (W > k·C: runs of W numbers copy faster than runs of
+# k·C), narrow ones channels last; dZ with more channels may take the other layout than A_prev.
+@pytest.mark.parametrize("shape, C", [((2, 5, 11, 2), 3), ((2, 4, 12, 1), 5), ((3, 5, 4, 2), 3)])
+def test_conv2d_forward_and_backward_are_right_in_either_patch_layout(shape, C):
+    layer = _conv(k=3, C_prev=shape[3], C=C)
+    A_prev = np.random.default_rng(19).standard_normal(shape)
+    np.testing.assert_allclose(layer.forward(A_prev), _loop_conv(A_prev, layer.W, layer.b), rtol=1e-12, atol=1e-12)
+    _check_layer_alone(layer, A_prev)
+
+
+def test_planar_and_channels_last_patches_give_the_same_step(monkeypatch):
+    rng = np.random.default_rng(20)
+    A_prev, dZ = rng.standard_normal((3, 6, 10, 2)), rng.standard_normal((3, 6, 10, 4))
+    results = []
+    for planar in (False, True):
+        monkeypatch.setattr(Conv2D, "_planar", lambda self, Wd, C: planar)
+        layer = _conv(C_prev=2, C=4)
+        Z = layer.forward(A_prev)
+        results.append((Z, layer.backward(dZ), layer.dW.copy(), layer.db.copy()))
+    for channels_last, planar in zip(*results):
+        np.testing.assert_allclose(planar, channels_last, rtol=1e-12, atol=1e-13)
 
 
 def test_conv2d_in_blocks_of_examples_gives_the_same_result(monkeypatch):
@@ -205,6 +228,36 @@ def test_maxpool_needs_even_sides():
         MaxPool2D().forward(np.zeros((1, 5, 4, 1)))
     with pytest.raises(ValueError, match="even"):
         MaxPool2D().output_shape((4, 7, 3))
+
+
+# -- ReLU after a convolution ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
+def test_activation_backward_is_the_same_split_over_threads_and_after_either_pass(monkeypatch, name):
+    # dZ = dA ⊙ g′(Z): g′ kept from a training pass, or computed from A after an inference pass
+    # (chapter 6 walks backward after ``trace``); a large batch is split over threads.
+    rng = np.random.default_rng(23)
+    Z, dA = rng.standard_normal((5, 4, 4, 3)), rng.standard_normal((5, 4, 4, 3))
+    expected = dA * activations.spec(name).derivative(Z)
+    monkeypatch.setattr(conv, "PARALLEL_BYTES", 0)
+    for threads in (1, 2):
+        monkeypatch.setattr(conv, "THREADS", threads)
+        for training in (True, False):
+            layer = Activation(name)
+            layer.forward(Z, training=training)
+            np.testing.assert_allclose(layer.backward(dA), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_relu_backward_passes_dA_exactly_where_the_unit_is_on():
+    rng = np.random.default_rng(21)
+    Z = rng.standard_normal((2, 4, 4, 3)).astype(np.float32)
+    Z[0, 0, 0] = 0.0  # ReLU′(0) = 0
+    relu = Activation("relu")
+    relu.forward(Z)
+    dA = rng.standard_normal(Z.shape).astype(np.float32)
+    dZ = relu.backward(dA)
+    assert dZ.dtype == np.float32
+    np.testing.assert_array_equal(dZ, np.where(Z > 0, dA, 0))
 
 
 # -- Flatten -----------------------------------------------------------------------------------------
@@ -377,3 +430,48 @@ def test_conv2d_config_names_filters_and_kernel_size():
 def test_bad_configs_raise_a_value_error_that_says_what_to_fix(cls, config, input_shape, message):
     with pytest.raises(ValueError, match=message):
         cls.from_config({"type": cls.type, **config}, input_shape, np.float32)
+
+
+# -- the bundled conv net --------------------------------------------------------------------------------
+
+def _reference_logits(net, X):
+    """The bundled stack written plainly in float64: each convolution as its k·k shifted products
+    Z = Σ_{a,b} A_pad[:, a:a+H, b:b+W, :]·W[a, b] + b, pooling as a max over axes; inference, so
+    dropout is the identity."""
+    A = X.astype(np.float64)
+    for layer in net.layers:
+        if isinstance(layer, Conv2D):
+            k, p = layer.k, layer.k // 2
+            m, H, Wd, _ = A.shape
+            A_pad = np.pad(A, ((0, 0), (p, p), (p, p), (0, 0)))
+            W = layer.W.astype(np.float64)
+            A = sum(A_pad[:, a:a + H, b:b + Wd, :] @ W[a, b] for a in range(k) for b in range(k)) + layer.b[0]
+        elif isinstance(layer, Activation):
+            A = np.maximum(A, 0.0) if layer.name == "relu" else layer.spec.g(A)
+        elif isinstance(layer, MaxPool2D):
+            m, H, Wd, C = A.shape
+            A = A.reshape(m, H // 2, 2, Wd // 2, 2, C).max(axis=(2, 4))
+        elif isinstance(layer, Flatten):
+            A = A.reshape(len(A), -1)
+        elif isinstance(layer, Dense):
+            A = A @ layer.W.astype(np.float64).T + layer.b[0]
+        else:
+            assert isinstance(layer, Dropout), layer
+    return A
+
+
+def test_bundled_conv_net_predicts_what_a_plain_reference_of_its_layers_predicts():
+    from engine.pets.models import load_bundled
+
+    model = load_bundled("cnn")
+    rng = np.random.default_rng(22)
+    y, x = np.mgrid[0:64, 0:64] / 63.0
+    smooth = np.stack([np.stack([0.5 + 0.5 * np.sin(3 * x + s), y, np.sqrt(x * y)], axis=-1) for s in range(3)])
+    pictures = np.concatenate([rng.random((3, 64, 64, 3)), smooth]).astype(np.float32)
+    X = model.features(pictures)
+    P_ref = sigmoid(_reference_logits(model.net, X))[:, 0]
+    if model.mirror_average:
+        P_ref = (P_ref + sigmoid(_reference_logits(model.net, X[:, :, ::-1]))[:, 0]) / 2
+    P = model.predict_proba(pictures)
+    assert np.abs(P - P_ref).max() < 1e-5
+    assert P.std() > 1e-3  # the pictures are told apart, so the comparison means something
