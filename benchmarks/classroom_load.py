@@ -54,7 +54,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.browser import free_port, streamlit_server  # noqa: E402
+from devtools.browser import free_port, stop, streamlit_server  # noqa: E402
 from devtools.streamlit_client import ClientError, StreamlitClient, require_local  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
@@ -305,11 +305,7 @@ def nginx_proxy(upstreams: list[str], tmp: Path):
             time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @contextlib.contextmanager

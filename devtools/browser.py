@@ -59,11 +59,16 @@ def streamlit_server(log_path: Path, extra_args: tuple[str, ...] = ()):
                 time.sleep(0.3)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a child process, and kill it if it has not gone within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def open_page(tab, server_url: str, url_path: str, title: str):
@@ -81,6 +86,24 @@ def wait_until_idle(tab, timeout_ms: int = 60_000) -> None:
         "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
         " return app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout_ms)
+
+
+def resize_round_trip(tab, check) -> None:
+    """Resize the window 1280×720 → 1920×1080 → 1280×720, then collapse the sidebar, calling ``check(what)``
+    after each; ``check`` returns the main chart's width, which must follow the window each time."""
+    widths = [check("1280")]
+    tab.set_viewport_size({"width": 1920, "height": 1080})
+    widths.append(check("1920"))
+    assert widths[-1] > widths[0] * 1.3, widths
+    tab.set_viewport_size({"width": 1280, "height": 720})
+    widths.append(check("back to 1280"))
+    assert abs(widths[-1] - widths[0]) < 40, widths
+    tab.get_by_test_id("stSidebar").hover()  # the collapse button shows on hover
+    tab.get_by_role("button", name="Collapse sidebar").click()
+    tab.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                          "?.getAttribute('data-collapsed') === 'true'")
+    widths.append(check("sidebar collapsed"))
+    assert widths[-1] > widths[0] * 1.15, widths
 
 
 def assert_no_exception(tab) -> None:

@@ -6,7 +6,7 @@ survive window resizes and a collapsed sidebar."""
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, live_charts, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, live_charts, open_page, resize_round_trip, wait_until_idle
 from tests.photos import jpeg
 from ui import nav
 
@@ -78,7 +78,6 @@ def chart_boxes(page) -> dict[str, dict]:
 def test_the_playground_charts_survive_resizes_and_a_collapsed_sidebar(page, server_url):
     page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page, server_url, "playground", TITLES["playground"])
-    widths = []
 
     def check(what):
         page.wait_for_timeout(1000)  # Plotly's resize, Streamlit's new frame height
@@ -90,20 +89,9 @@ def test_the_playground_charts_survive_resizes_and_a_collapsed_sidebar(page, ser
         for key in ("pg_boundary_chart", "pg_curves_chart"):
             assert key in boxes and boxes[key]["height"] > 200, (what, key, boxes.get(key))
             assert live_charts(page)[key]["draws"] >= 1, (what, key)
-        widths.append(boxes["pg_boundary_chart"]["width"])
+        return boxes["pg_boundary_chart"]["width"]
 
-    check("1280")
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    check("1920")
-    assert widths[-1] > widths[0] * 1.3
-    page.set_viewport_size({"width": 1280, "height": 720})
-    check("back to 1280")
-    assert abs(widths[-1] - widths[0]) < 40
-    page.get_by_test_id("stSidebar").hover()  # the collapse button shows on hover
-    page.get_by_role("button", name="Collapse sidebar").click()
-    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
-    check("sidebar collapsed")
-    assert widths[-1] > widths[0] * 1.15
+    resize_round_trip(page, check)
     page.get_by_role("button", name="Step (1 epoch)").click()
     wait_until_idle(page)
     check("after a step")
