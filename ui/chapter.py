@@ -38,9 +38,9 @@ def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = Non
                   if key not in keep and not key.startswith(tabs.MEMORY_PREFIX)}
     ignored = link.enter(st.session_state)
     # Beside the presentation switch: in the sidebar, or at the top right in presentation mode (no sidebar).
-    present.bar().button("Reset this page", key=f"reset_{link.page}", on_click=_reset, args=(everything, on_reset),
-                 icon=":material/restart_alt:", help="Every control and result on this page back to its start. "
-                 "Other pages keep theirs.")
+    present.bar().button("Reset this page", key=f"reset_{link.page}", on_click=_reset,
+                         args=(everything, on_reset), icon=":material/restart_alt:",
+                         help="Every control and result on this page back to its start. Other pages keep theirs.")
     st.title(title)
     link.warn(ignored)
 
