@@ -120,6 +120,26 @@ _LIVE_CHART_STATE = """() => {
 }"""
 
 
+def chart_boxes(tab) -> dict[str, dict]:
+    """Each live chart's frame (``ui.live_chart``) on the page, by chart key: its box in the window."""
+    boxes = {}
+    for frame in tab.frames[1:]:
+        try:
+            key = frame.evaluate("() => document.getElementById('chart')?.dataset.chart")
+            if key:
+                boxes[key] = frame.frame_element().bounding_box()
+        except Exception:  # noqa: BLE001 - a frame being replaced or not yet loaded; skip it
+            continue
+    return boxes
+
+
+def visible_area(box: dict, width: float, height: float) -> float:
+    """The area of ``box`` (a Playwright bounding box) inside a width × height window."""
+    w = max(0.0, min(box["x"] + box["width"], width) - max(box["x"], 0))
+    h = max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0))
+    return w * h
+
+
 def live_charts(tab) -> dict[str, dict]:
     """Every live chart on the page (``ui.live_chart``) by key: its Plotly redraw count ("draws") and
     the number of points in its first trace ("points")."""

@@ -6,7 +6,8 @@ survive window resizes and a collapsed sidebar."""
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, live_charts, open_page, resize_round_trip, wait_until_idle
+from devtools.browser import (assert_no_exception, chart_boxes, live_charts, open_page, resize_round_trip,
+                              visible_area, wait_until_idle)
 from tests.photos import jpeg
 from ui import nav
 
@@ -26,12 +27,6 @@ PAGES = {
 
 def on_screen(box, width, height) -> bool:
     return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width + 1 and box["y"] + box["height"] <= height + 1
-
-
-def visible_area(box, width, height) -> float:
-    w = max(0.0, min(box["x"] + box["width"], width) - max(box["x"], 0))
-    h = max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0))
-    return w * h
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -60,19 +55,6 @@ def test_the_main_action_and_the_main_chart_share_the_first_screen(browser, serv
             assert visible_area(box, width, height) <= largest, (element.get_attribute("class"), box, chart_box)
     assert_no_exception(page)
     context.close()
-
-
-def chart_boxes(page) -> dict[str, dict]:
-    """Each live chart's frame on the page, by chart key."""
-    boxes = {}
-    for frame in page.frames[1:]:
-        try:
-            key = frame.evaluate("() => document.getElementById('chart')?.dataset.chart")
-            if key:
-                boxes[key] = frame.frame_element().bounding_box()
-        except Exception:  # noqa: BLE001 - a frame being replaced; look at the others
-            continue
-    return boxes
 
 
 def test_the_playground_charts_survive_resizes_and_a_collapsed_sidebar(page, server_url):

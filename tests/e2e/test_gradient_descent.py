@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, open_page, players, resize_round_trip, wait_until_idle
+from devtools.browser import assert_no_exception, open_page, players, resize_round_trip, visible_area, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -101,12 +101,6 @@ def test_keys_space_right_and_r_drive_playback(page, server_url):
     assert_no_exception(page)
 
 
-def _visible_area(box, width, height) -> float:
-    w = max(0.0, min(box["x"] + box["width"], width) - max(box["x"], 0))
-    h = max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0))
-    return w * h
-
-
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
 def test_play_and_the_map_are_on_the_first_screen_and_the_map_is_the_largest_thing(page, server_url, size):
     width, height = size
@@ -120,14 +114,14 @@ def test_play_and_the_map_are_on_the_first_screen_and_the_map_is_the_largest_thi
     for box, what in ((play, "Play"), (chart, "the map")):
         assert box["x"] >= 0 and box["y"] >= 0, what
         assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, (what, box)
-    largest = _visible_area(chart, width, height)
-    others = [_visible_area(lead["views"]["cost"]["box"], width, height)]
+    largest = visible_area(chart, width, height)
+    others = [visible_area(lead["views"]["cost"]["box"], width, height)]
     for element in page.locator("[data-testid='stElementContainer']").all():
         if element.locator("iframe").count():
             continue  # the players themselves: their views are compared above
         box = element.bounding_box()
         if box:
-            others.append(_visible_area(box, width, height))
+            others.append(visible_area(box, width, height))
     assert largest > max(others), (largest, max(others))
 
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, live_charts, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, chart_boxes, live_charts, open_page, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -76,16 +76,6 @@ def test_a_link_with_query_parameters_reproduces_the_setup(page, server_url):
     assert_no_exception(page)
 
 
-def _boundary_box(page) -> dict:
-    for frame in page.frames[1:]:
-        try:
-            if frame.evaluate("() => document.getElementById('chart')?.dataset.chart") == "pg_boundary_chart":
-                return frame.frame_element().bounding_box()
-        except Exception:  # noqa: BLE001 - a frame being replaced; look at the others
-            continue
-    raise AssertionError("no decision-boundary chart on the page")
-
-
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
 def test_play_and_the_decision_boundary_are_on_the_first_screen(browser, server_url, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -93,7 +83,8 @@ def test_play_and_the_decision_boundary_are_on_the_first_screen(browser, server_
     open_page(page, server_url, "playground", TITLE)
     wait_for_chart(page, "pg_boundary_chart", lambda s: s["draws"] >= 1)
     play = page.get_by_role("button", name="Play").bounding_box()
-    chart = _boundary_box(page)
+    chart = chart_boxes(page).get("pg_boundary_chart")
+    assert chart, "no decision-boundary chart on the page"
     content = page.get_by_test_id("stMainBlockContainer").bounding_box()
     assert play["y"] + play["height"] <= height
     assert chart["y"] >= 0 and chart["y"] + chart["height"] <= height + 1
