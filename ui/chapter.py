@@ -20,8 +20,7 @@ from ui import links, present, state, tabs
 def _reset(defaults: Mapping[str, Any], also: Callable[[], None] | None) -> None:
     """Every control and result of the page back to its start (other pages keep theirs); the open tab
     stays, since it is where the lecturer is, not a setting."""
-    for key, value in defaults.items():
-        st.session_state[key] = value() if callable(value) else (list(value) if isinstance(value, list) else value)
+    state.reset(defaults)
     if also is not None:
         also()
 
@@ -33,8 +32,9 @@ def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = Non
 
     "Reset this page" sets every default again except the open tab and the keys in ``keep``, then
     calls ``on_reset``."""
-    state.init({**link.defaults, **(defaults or {})})
-    everything = {key: value for key, value in {**link.defaults, **(defaults or {})}.items()
+    page_defaults = {**link.defaults, **(defaults or {})}
+    state.init(page_defaults)
+    everything = {key: value for key, value in page_defaults.items()
                   if key not in keep and not key.startswith(tabs.MEMORY_PREFIX)}
     ignored = link.enter(st.session_state)
     # Beside the presentation switch: in the sidebar, or at the top right in presentation mode (no sidebar).
