@@ -116,7 +116,7 @@ def assert_no_exception(tab) -> None:
 _LIVE_CHART_STATE = """() => {
   const chart = document.getElementById('chart');
   return chart && chart.dataset.chart ? {key: chart.dataset.chart, draws: Number(chart.dataset.draws || 0),
-                  points: chart._fullData?.length ? chart._fullData[0].x.length : -1} : null;
+                  points: Number(chart.dataset.points ?? -1), lineSwaps: Number(chart.dataset.lineSwaps || 0)} : null;
 }"""
 
 
@@ -141,8 +141,8 @@ def visible_area(box: dict, width: float, height: float) -> float:
 
 
 def live_charts(tab) -> dict[str, dict]:
-    """Every live chart on the page (``ui.live_chart``) by key: its Plotly redraw count ("draws") and
-    the number of points in its first trace ("points")."""
+    """Every live chart on the page (``ui.live_chart``) by key: its redraw count ("draws"), the number of
+    points in the first trace on screen ("points") and how many redraws only moved its lines ("lineSwaps")."""
     charts = {}
     for frame in tab.frames[1:]:
         try:

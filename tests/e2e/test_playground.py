@@ -116,3 +116,35 @@ def test_a_markdown_link_in_the_url_is_shown_as_text_not_a_link(page, server_url
     alert = page.get_by_test_id("stAlert").filter(has_text="Ignored URL parameters")
     expect(alert).to_contain_text(value)
     assert alert.locator("a").count() == 0
+
+
+# Inside the curves chart's frame: the lines on screen after frames drawn by the fast path (ui/live_chart's
+# swapLines), then the same figure drawn by Plotly.react, both as lists of (x, y) pixels per line.
+_LINES_AND_PLOTLY_S = """async () => {
+  const read = () => [...document.querySelectorAll('.scatterlayer > .trace path.js-line')].map(
+      (path) => path.getAttribute('d').slice(1).split('L').map((p) => p.split(',').map(Number)));
+  const ours = read(), figure = drawnFigure;
+  await Plotly.react(chart, figure.data, Object.assign({}, figure.layout, {template: template}), meta.config);
+  return {ours: ours, plotly: read()};
+}"""
+
+
+def test_learning_curves_move_in_place_where_plotly_draws_them(page, server_url):
+    open_page(page, server_url, "playground", TITLE)
+    wait_for_chart(page, "pg_curves_chart", lambda s: s["draws"] >= 1)
+    page.get_by_role("button", name="Play").click()
+    moved = wait_for_chart(page, "pg_curves_chart", lambda s: s["lineSwaps"] >= 3)
+    frame = next(f for f in page.frames[1:]
+                 if f.evaluate("() => document.getElementById('chart')?.dataset.chart") == "pg_curves_chart")
+    lines = frame.evaluate(_LINES_AND_PLOTLY_S)
+    page.get_by_role("button", name="Pause").click()
+    wait_until_idle(page)
+    assert moved["draws"] > moved["lineSwaps"] >= 3
+    assert len(lines["ours"]) == len(lines["plotly"]) == 4  # train and test, cost and accuracy
+    for ours, plotly in zip(lines["ours"], lines["plotly"]):
+        # Plotly leaves out points on a straight run; the ends are the same pixels.
+        assert ours[0] == pytest.approx(plotly[0], abs=0.02) and ours[-1] == pytest.approx(plotly[-1], abs=0.02)
+        assert len(plotly) <= len(ours)
+    after = live_chart(page, "pg_curves_chart")
+    assert after["points"] > 1
+    assert_no_exception(page)
