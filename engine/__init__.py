@@ -11,7 +11,7 @@
 from . import activations, datasets, gradcheck, losses, optimizers
 from .errors import ModelFileError
 from .network import Network
-from .training import EpochRecord, fit, train_step
+from .training import BatchRecord, EpochRecord, fit, train_step
 
-__all__ = ["Network", "fit", "train_step", "EpochRecord", "ModelFileError", "activations",
+__all__ = ["Network", "fit", "train_step", "EpochRecord", "BatchRecord", "ModelFileError", "activations",
            "datasets", "gradcheck", "losses", "optimizers"]

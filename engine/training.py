@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .losses import cost_from_logits
 from .network import Network
 from .optimizers import Optimizer
 
@@ -36,6 +37,24 @@ class EpochRecord:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass
+class BatchRecord:
+    """One mini-batch step of ``fit(..., batches=True)``: step ``step`` of ``steps`` in epoch ``epoch``;
+    ``cost`` is J of that batch just before its update (the noisy cost that mini-batch descent follows,
+    with the L2 term if the network has one) and ``loss`` the cross-entropy alone, (1/m_b) Σ L(ŷ, y)."""
+
+    epoch: int
+    step: int
+    steps: int
+    cost: float
+    loss: float
+
+    @property
+    def at(self) -> float:
+        """Where the step falls on an epoch axis: epoch − 1 + step / steps (epoch 3's last step is 3.0)."""
+        return self.epoch - 1 + self.step / self.steps
+
+
 def train_step(net: Network, X: np.ndarray, y: np.ndarray, optimizer: Optimizer) -> float:
     """One optimizer step on (X, y); returns J before the step."""
     J = net.backprop(X, y).cost
@@ -45,7 +64,8 @@ def train_step(net: Network, X: np.ndarray, y: np.ndarray, optimizer: Optimizer)
 
 def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int | None = None,
         X_test=None, y_test=None, seed: int | np.random.Generator = 0,
-        diverge_factor: float = 1e3, augment: Augment | None = None) -> Iterator[EpochRecord]:
+        diverge_factor: float = 1e3, augment: Augment | None = None,
+        batches: bool = False) -> Iterator[EpochRecord | BatchRecord]:
     """Train ``net`` in place, yielding an ``EpochRecord`` after each epoch.
 
     Parameters
@@ -60,6 +80,8 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
         or J exceeds ``diverge_factor`` × (J of the first epoch, at least log 2)
     augment : optional ``augment(X_b, rng) → X_b'``, applied to every mini-batch before its step
         (data augmentation: mirror images, shifts); same shape out as in
+    batches : also yield a ``BatchRecord`` after every optimizer step, so a UI can draw (or stop)
+        in the middle of a long epoch; stopping there leaves the network after that step
 
     A diverged run yields a final record with ``diverged=True`` and a plain-English ``message``,
     then stops; the network keeps the last parameters it had.
@@ -82,12 +104,15 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
     grads = net.grads()
     J_first = None
 
+    steps_per_epoch = -(-m // batch_size)
     for epoch in range(1, epochs + 1):
         cost_sum = correct = 0.0
         norm_sums = np.zeros(len(net.weighted))
         steps = 0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for Xb, Yb in minibatches(X, Y, batch_size, rng):
+        for Xb, Yb in minibatches(X, Y, batch_size, rng):
+            # errstate per step, never around a yield: a UI resumes the generator in another thread's
+            # context, where leaving a context entered before the yield fails (it is a ContextVar).
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 if augment is not None:
                     Xb = augment(Xb, rng)
                 J, Z = net.backprop(Xb, Yb)
@@ -96,7 +121,11 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
                 cost_sum += J * len(Xb)
                 norm_sums += net.weight_grad_norms()
                 optimizer.step(params, grads)
-                steps += 1
+            steps += 1
+            if batches:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    loss = cost_from_logits(Yb, Z) if net.l2 else J
+                yield BatchRecord(epoch=epoch, step=steps, steps=steps_per_epoch, cost=float(J), loss=float(loss))
         train_cost = cost_sum / m
         if J_first is None:
             J_first = max(train_cost, np.log(2)) if np.isfinite(train_cost) else np.log(2)

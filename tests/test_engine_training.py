@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine import Network, datasets, fit, optimizers, train_step
+from engine import BatchRecord, EpochRecord, Network, datasets, fit, optimizers, train_step
 
 
 def _data(m=60, seed=0):
@@ -149,3 +149,45 @@ def test_fit_augments_every_mini_batch_before_its_step():
     records = list(fit(Network([2, 1], seed=0), X, y, optimizers.GradientDescent(0.1), epochs=3, batch_size=16,
                        augment=augment))
     assert len(records) == 3 and seen == [16, 16, 8] * 3
+
+
+def test_batch_records_come_between_the_same_epochs_and_change_nothing():
+    X, y = datasets.make("xor", m=100, seed=1)
+    plain, stepped = (Network([2, 4, 1], activation="tanh", seed=3) for _ in range(2))
+    epochs = list(fit(plain, X, y, optimizers.Adam(0.05), epochs=3, batch_size=32))
+    records = list(fit(stepped, X, y, optimizers.Adam(0.05), epochs=3, batch_size=32, batches=True))
+    batches = [r for r in records if isinstance(r, BatchRecord)]
+    # 100 rows in batches of 32: four steps an epoch, each epoch's record after its fourth step.
+    assert [type(r).__name__ for r in records[:5]] == ["BatchRecord"] * 4 + ["EpochRecord"]
+    assert [(b.epoch, b.step, b.steps) for b in batches[:4]] == [(1, 1, 4), (1, 2, 4), (1, 3, 4), (1, 4, 4)]
+    assert [b.at for b in batches[4:8]] == [1.25, 1.5, 1.75, 2.0]
+    with_batches = [r for r in records if isinstance(r, EpochRecord)]
+    assert [r.train_cost for r in with_batches] == [r.train_cost for r in epochs]
+    for W1, W2 in zip(plain.parameters(), stepped.parameters()):
+        np.testing.assert_array_equal(W1, W2)
+    # The epoch's cost is the batches' costs weighted by their sizes (32, 32, 32, 4).
+    sizes = np.array([32, 32, 32, 4])
+    assert np.dot([b.cost for b in batches[:4]], sizes) / 100 == pytest.approx(epochs[0].train_cost, rel=1e-12)
+
+
+def test_a_batch_generator_can_be_resumed_in_another_context():
+    # Streamlit runs each script run in a new thread and context; a UI resumes the run there, between
+    # two mini-batches. NumPy's errstate is a ContextVar, so it must not be held across a yield.
+    import contextvars
+
+    X, y = datasets.make("xor", m=40, seed=2)
+    run = fit(Network([2, 3, 1], seed=0), X, y, optimizers.Adam(0.05), epochs=2, batch_size=16, batches=True)
+    records = [contextvars.Context().run(next, run) for _ in range(8)]  # 3 steps + epoch, twice
+    assert [type(r).__name__ for r in records] == (["BatchRecord"] * 3 + ["EpochRecord"]) * 2
+
+
+def test_a_batch_record_gives_the_cross_entropy_apart_from_the_l2_term():
+    from engine.losses import cost as cross_entropy
+
+    X, y = datasets.make("xor", m=50, seed=4)
+    net = Network([2, 4, 1], activation="tanh", seed=1, l2=5.0)
+    before = net.predict_proba(X)
+    first = next(fit(net, X, y, optimizers.GradientDescent(0.1), epochs=1, batches=True))  # one full batch
+    assert first.loss == pytest.approx(cross_entropy(y, before), rel=1e-9)
+    assert first.cost == pytest.approx(first.loss + 5.0 / (2 * 50) * sum(
+        float(np.sum(W * W)) for W in Network([2, 4, 1], activation="tanh", seed=1).weights), rel=1e-9)

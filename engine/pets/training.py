@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import optimizers
 from ..losses import cost
-from ..training import EpochRecord, fit
+from ..training import BatchRecord, EpochRecord, fit
 from . import metrics
 from .data import PetData, holdout
 from .models import PetModel, Standardizer, today
@@ -135,11 +135,16 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
     yield model, None
 
 
-def _fit(model: PetModel, X, y, optimizer, config: TrainConfig, epochs: int) -> Iterator[EpochRecord]:
+def _fit(model: PetModel, X, y, optimizer, config: TrainConfig, epochs: int,
+         batches: bool = False) -> Iterator[EpochRecord | BatchRecord]:
     """``engine.fit`` with the config's augmentation and learning-rate schedule."""
     augment = augmenter(config.shift) if config.augment else None
     base = optimizer.learning_rate
-    for record in fit(model.net, X, y, optimizer, epochs, config.batch_size, seed=config.seed, augment=augment):
+    for record in fit(model.net, X, y, optimizer, epochs, config.batch_size, seed=config.seed, augment=augment,
+                      batches=batches):
+        if isinstance(record, BatchRecord):
+            yield record
+            continue
         if config.cosine:  # for the next epoch
             optimizer.learning_rate = base * 0.5 * (1 + math.cos(math.pi * min(record.epoch / epochs, 1)))
             optimizer.learning_rate = max(optimizer.learning_rate, base * 1e-3)
@@ -183,19 +188,24 @@ def evaluate(model: PetModel, pictures: np.ndarray, y: np.ndarray, k_mistakes: i
             "mistakes": metrics.most_confident_mistakes(y, p, k_mistakes)}
 
 
-def live(data: PetData, config: TrainConfig) -> tuple[PetModel, Iterator[EpochRecord]]:
+def live(data: PetData, config: TrainConfig,
+         batches: bool = False) -> tuple[PetModel, Iterator[EpochRecord | BatchRecord]]:
     """A model and an epoch generator for a UI: trains on all training photos, scores the test photos.
 
     Each record's ``train_cost`` and ``test_cost`` are the cross-entropy (1/m) Σ L(ŷ, y) of the
     parameters at the end of that epoch, without the L2 term, so the two curves are comparable.
-    Nothing here picks hyper-parameters on the test set: the curves are only drawn.
+    Nothing here picks hyper-parameters on the test set: the curves are only drawn. With ``batches``
+    a ``BatchRecord`` comes after every mini-batch step too, so the UI can draw and pause mid-epoch.
     """
     model, X, y = _prepare(data, config, np.arange(len(data.y_train)))
     X_test = model.features(data.images_test)
     optimizer = optimizers.make(config.optimizer, config.learning_rate)
 
-    def epochs() -> Iterator[EpochRecord]:
-        for record in _fit(model, X, y, optimizer, config, config.epochs):
+    def epochs() -> Iterator[EpochRecord | BatchRecord]:
+        for record in _fit(model, X, y, optimizer, config, config.epochs, batches):
+            if isinstance(record, BatchRecord):
+                yield record
+                continue
             if not record.diverged:
                 record.train_cost = _score(model, X, y)[0]
                 record.test_cost, record.test_accuracy = _score(model, X_test, data.y_test)
