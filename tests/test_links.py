@@ -132,9 +132,9 @@ def test_a_playing_playground_run_survives_a_visit_to_another_page_and_plays_on(
 
 def test_a_training_run_paused_on_the_convnets_page_resumes_after_a_visit_elsewhere(open_page, tiny_data,
                                                                                      monkeypatch):
-    import ui.convnets.train
+    import ui.training_run
 
-    monkeypatch.setattr(ui.convnets.train, "TICK_SECONDS", 0.0)  # one epoch per tick, so it can be paused
+    monkeypatch.setattr(ui.training_run, "TRAIN_SECONDS", 0.0)  # one record (a mini-batch or an epoch) a tick
     app = open_page("chapters/convnets.py", cnn_tab="Train a small conv net", epochs="3")
     app.button(key="cnn_train_start").click().run()
     for _ in range(10):

@@ -12,7 +12,7 @@ import ui.convnets.common
 from engine.pets.models import BUNDLED, PetModel, Standardizer, load_bundled
 from engine.pets.models import verdict as verdict_of
 from lessons import convolution as cv
-from tests.pagetools import arr, chart, open_tab, table
+from tests.pagetools import arr, chart, live_figures, open_tab, table
 
 PAGE = "chapters/convnets.py"
 TABS = ["One convolution by hand", "Why convolution", "Inside the trained conv net", "Train a small conv net"]
@@ -257,7 +257,7 @@ def live_charts(app) -> dict[str, dict]:
     charts = {}
     for element in app.get("component_instance"):
         args = json.loads(element.proto.json_args)
-        charts[args["chart"]] = json.loads(args["figure"])
+        charts[args["chart"]] = live_figures(args["figure"])[-1]  # the frame left on screen
     return charts
 
 
@@ -287,8 +287,10 @@ def test_training_on_tiny_photos_advances_epochs_and_ends_with_a_confusion_matri
     assert seen == sorted(seen) and seen[-1] == 3
     assert progress_text(app).startswith("Epoch 3 of 3")
     charts = live_charts(app)
-    curves = charts["cnn_train_curves_chart"]["data"]
-    assert len(curves[0]["x"]) == 3  # train cost per epoch
+    curves = {t["name"]: t for t in charts["cnn_train_curves_chart"]["data"] if t["yaxis"] == "y"}
+    assert len(curves["train"]["x"]) == 3  # train cost per epoch
+    # One mini-batch cost per step (20 photos, batches of 32: one step an epoch), at epochs 1, 2, 3.
+    assert curves["mini-batch"]["x"] == [1.0, 2.0, 3.0]
     assert charts["cnn_train_filters_chart"]["layout"]["images"][0]["source"].startswith("data:image/png")
     C = figure_z(app, "cnn_confusion_chart", 0)
     assert C.shape == (2, 2) and C.sum() == 10  # the 10 test photos
@@ -305,27 +307,42 @@ def test_training_on_tiny_photos_advances_epochs_and_ends_with_a_confusion_matri
 
 
 def test_pause_keeps_the_model_and_resume_goes_on(open_page, tiny_data, monkeypatch):
-    import ui.convnets.train
+    import dataclasses
 
-    monkeypatch.setattr(ui.convnets.train, "TICK_SECONDS", 0.0)  # one epoch a tick
+    import ui.convnets.train
+    import ui.training_run
+
+    monkeypatch.setattr(ui.training_run, "TRAIN_SECONDS", 0.0)  # one record a tick: a mini-batch or an epoch's end
+    real_config = ui.convnets.train.config
+    monkeypatch.setattr(ui.convnets.train, "config",  # 20 photos in batches of 8: three mini-batches an epoch
+                        lambda epochs, lr: dataclasses.replace(real_config(epochs, lr), batch_size=8))
     app = open_tab(open_page(PAGE), "cnn_tab", TABS[3])
     app.slider(key="w_cnn_train_epochs").set_value(4).run()
     app.button(key="cnn_train_start").click().run()
-    app.run()
+    for _ in range(10):  # until the first mini-batch of epoch 2
+        if len(app.session_state["cnn_run"]["batches"]) == 4:
+            break
+        app.run()
     run = app.session_state["cnn_run"]
     model, done = run["model"], len(run["history"])
-    assert done == 2
+    assert done == 1 and run["step"] == (1, 3)
+    assert progress_text(app).startswith("Epoch 2 of 4, mini-batch 1 of 3")
+    # Paused in the middle of an epoch: nothing trains until Resume.
     app.button(key="cnn_train_pause").click().run()
     assert app.session_state["cnn_running"] is False
     app.run()
     app.run()
-    assert len(app.session_state["cnn_run"]["history"]) == done  # paused: no epochs
+    assert len(app.session_state["cnn_run"]["history"]) == done and len(app.session_state["cnn_run"]["batches"]) == 4
     assert "(paused)" in progress_text(app)
     assert app.button(key="cnn_train_pause").label == "Resume"
     app.button(key="cnn_train_pause").click().run()
-    for _ in range(10):
+    for _ in range(30):
         if app.session_state["cnn_eval"] is not None:
             break
         app.run()
-    assert app.session_state["cnn_run"]["model"] is model and len(app.session_state["cnn_run"]["history"]) == 4
+    run = app.session_state["cnn_run"]
+    assert run["model"] is model and len(run["history"]) == 4 and len(run["batches"]) == 12
+    # The mini-batch costs are on the curves, at their places on the epoch axis: the last at epoch 4.
+    curves = live_charts(app)["cnn_train_curves_chart"]["data"]
+    assert curves[0]["name"].startswith("mini-batch") and curves[0]["x"][-1] == 4.0
     assert not app.exception

@@ -114,11 +114,14 @@ def test_a_diverged_run_shows_the_engine_message_not_nan(open_page, tiny_data, m
 
     real_live = ui.pets.train.live
 
-    def live_that_diverges(data, config):
-        model, epochs = real_live(data, config)
+    def live_that_diverges(data, config, batches=False):
+        model, records = real_live(data, config, batches)
 
         def gen():
-            yield next(epochs)
+            for record in records:  # the first epoch (and its mini-batches, if asked for) trains as usual
+                yield record
+                if isinstance(record, EpochRecord):
+                    break
             yield EpochRecord(epoch=2, train_cost=float("nan"), train_accuracy=0.5, grad_norms=[float("nan")],
                               diverged=True, message="Training diverged: lower the learning rate.")
         return model, gen()

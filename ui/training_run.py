@@ -1,9 +1,15 @@
 """One live training run on a page (the pets Train tab, the conv-net chapter): its session state, its
 Start / Pause–Resume / Reset buttons, reading the photos with a progress bar, training a slice of
-epochs per fragment tick, and scoring the test photos at the end.
+mini-batches per fragment tick, its live learning curves, and scoring the test photos at the end.
 
-The run lives in ``st.session_state[f"{prefix}_run"]`` as a dict: the model, its epoch generator
-(``engine.pets.training.live``), the history of records, and whether it is done.
+The run lives in ``st.session_state[f"{prefix}_run"]`` as a dict: the model, its generator of
+mini-batch and epoch records (``engine.pets.training.live(..., batches=True)``), the history of epoch
+records, the mini-batch costs, and whether it is done.
+
+Live: each tick (a fragment run every TICK_SECONDS) trains for TRAIN_SECONDS, stopping between two
+mini-batches, and notes the curves FRAMES_PER_TICK times on the way; the browser plays those frames
+TICK_SECONDS / FRAMES_PER_TICK apart (``ui.live_chart``), so the curves move 16 times a second even when
+an epoch takes several seconds, and Pause answers within a tick.
 """
 
 from __future__ import annotations
@@ -15,10 +21,17 @@ import streamlit as st
 
 from engine.pets import data as pet_data
 from engine.pets.training import evaluate
+from engine.training import BatchRecord
 
 from ui import style
+from ui.live_chart import live_chart
 from ui.pets import figures as pets_figures
 from ui.pets.common import dataset
+from ui.playground import figures as pg_figures
+
+TICK_SECONDS = 0.5      # a fragment run while training
+TRAIN_SECONDS = 0.38    # of which training: the rest draws, and the page stays quick to answer
+FRAMES_PER_TICK = 8     # → 16 curve updates a second
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,7 @@ class TrainingRun:
         """Start training · Pause / Resume · Reset, in one row."""
         running, run = self.running, self.run
         paused = self.unfinished(run) and not running
-        b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+        b1, b2, b3, _ = st.columns([1.5, 1.2, 1.1, 2.2])  # "Start training" whole at 1280 px
         b1.button("Start training", key=start_key, on_click=self.start, type="primary", disabled=running,
                   icon=":material/play_arrow:")
         b2.button("Resume" if paused else "Pause", key=pause_key, on_click=self.pause_or_resume,
@@ -93,33 +106,71 @@ class TrainingRun:
 
     def begin(self, model, gen, epochs: int, root: str, size: int, colour: str, summary: str) -> None:
         st.session_state[f"{self.prefix}_run"] = {
-            "model": model, "gen": gen, "history": [], "epochs": epochs, "root": root, "size": size,
-            "colour": colour, "summary": summary, "error": "", "done": False, "seconds": 0.0}
+            "model": model, "gen": gen, "history": [], "batches": [], "step": (0, 0), "epochs": epochs,
+            "root": root, "size": size, "colour": colour, "summary": summary, "error": "", "done": False,
+            "seconds": 0.0}
 
     @staticmethod
-    def advance(run: dict, seconds: float) -> None:
-        """Train for about ``seconds`` (at least one epoch), stopping at the end of an epoch."""
+    def advance(run: dict, seconds: float, frames: int = 1) -> list[tuple[int, int]]:
+        """Train for about ``seconds`` (at least one mini-batch), stopping between two mini-batches.
+
+        Returns the run's state at ``frames`` moments spread over those seconds, each as (epochs done,
+        mini-batches done): what each frame of the live curves shows."""
         start = time.perf_counter()
+        marks: list[tuple[int, int]] = []
         while not run["done"]:
             record = next(run["gen"], None)
-            if record is None or record.diverged:
+            if isinstance(record, BatchRecord):
+                run["batches"].append((record.at, record.loss))  # without L2, as the epochs' curves
+                run["step"] = (record.step, record.steps)
+            elif record is None or record.diverged:
                 run["done"] = True
                 run["error"] = record.message if record is not None else ""
             else:
                 run["history"].append(record)
                 run["done"] = len(run["history"]) >= run["epochs"]
-            if time.perf_counter() - start >= seconds:
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds * (len(marks) + 1) / frames:
+                marks.append((len(run["history"]), len(run["batches"])))
+            if elapsed >= seconds:
                 break
         run["seconds"] += time.perf_counter() - start
+        now = (len(run["history"]), len(run["batches"]))
+        if not marks or marks[-1] != now:
+            marks.append(now)
+        return marks
+
+    @staticmethod
+    def epochs_done(run: dict) -> float:
+        """How far the run is, in epochs: 3.25 is a quarter into epoch 4."""
+        return max(float(len(run["history"])), run["batches"][-1][0] if run.get("batches") else 0.0)
 
     def progress(self, run: dict) -> None:
-        """The progress bar (epochs done, seconds an epoch, paused) and any divergence message."""
-        done = len(run["history"])
-        per_epoch = f", {run['seconds'] / done:.1f} s an epoch" if done else ""
+        """The progress bar (epoch and mini-batch, seconds an epoch, paused) and any divergence message."""
+        done, epochs = self.epochs_done(run), run["epochs"]
+        step, steps = run.get("step", (0, 0))
+        where = (f"Epoch {len(run['history']) + 1} of {epochs}, mini-batch {step} of {steps}"
+                 if 0 < step < steps and not run["done"] else f"Epoch {len(run['history'])} of {epochs}")
+        per_epoch = f", {run['seconds'] / done:.1f} s an epoch" if done >= 0.05 else ""
         paused = " (paused)" if not self.running and not run["done"] else ""
-        st.progress(done / run["epochs"], text=f"Epoch {done} of {run['epochs']}{per_epoch}{paused}")
+        st.progress(min(done / epochs, 1.0), text=f"{where}{per_epoch}{paused}")
         if run["error"]:
             st.error(run["error"], icon=":material/warning:")
+
+    def tick(self, run: dict) -> list[tuple[int, int]]:
+        """One fragment run's training (while running): the frames to draw, see ``advance``."""
+        if not self.running:
+            return [(len(run["history"]), len(run["batches"]))]
+        return self.advance(run, TRAIN_SECONDS, FRAMES_PER_TICK)
+
+    @staticmethod
+    def curves(run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:
+        """The live learning curves, one frame per mark: cost J (mini-batches, and train and test at each
+        epoch's end) and accuracy, on an epoch axis as long as the run."""
+        figures = [pg_figures.learning_curves(run["history"][:h], height=height, batches=run["batches"][:b],
+                                              epochs=run["epochs"]) for h, b in marks]
+        live_chart(figures, key=key, every=TICK_SECONDS / len(figures) if len(figures) > 1 else None,
+                   label="Learning curves: cost J per mini-batch and per epoch, and accuracy per epoch")
 
     def finish(self, run: dict) -> dict | None:
         """Stop, score the model on the test photos and keep it as the session's model."""

@@ -1,4 +1,4 @@
-"""Convolution chapter, tab 4: train a small conv net live on the configured photo set, one epoch a tick."""
+"""Convolution chapter, tab 4: train a small conv net live on the configured photo set, a few mini-batches a tick."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ from lessons import convolution
 
 from ui.convnets import figures
 from ui.live_chart import live_chart
-from ui.playground import figures as pg_figures
-from ui.training_run import TrainingRun
+from ui.training_run import TICK_SECONDS, TrainingRun
 
 SIZE, COLOUR = 32, "rgb"
 FILTERS = (8, 16, 32)          # three blocks: 32×32 → 16×16 → 8×8 → 4×4
 EPOCHS = (1, 40)
 LEARNING_RATES = [3e-4, 1e-3, 3e-3]
-TICK_SECONDS = 0.5             # work per fragment tick; an epoch of 2,000 photos takes about 1–2 s here
 
 HOW_TO = f"""
 **No photo set is configured**, so training is off (the other tabs work without one).
@@ -72,40 +70,36 @@ def _prepare_run(root: str) -> None:
     ss = st.session_state
     data, bar = RUN.photos(root, SIZE, COLOUR)
     cfg = config(ss.w_cnn_train_epochs, ss.w_cnn_train_lr)
-    model, gen = live(data, cfg)
+    model, gen = live(data, cfg, batches=True)
     bar.empty()
     RUN.begin(model, gen, cfg.epochs, root, SIZE, COLOUR, data.summary())
 
 
 def _live_panel() -> None:
-    """Draw the run so far, then (while running) train the next epoch: drawing first keeps the charts
-    fresh on screen while the epoch runs, instead of faded as stale until it ends."""
+    """Train a tick's mini-batches (while running), then draw them: the curves as several frames."""
     run = RUN.run
     if not run or "gen" not in run:
         return
-    _draw(run)
-    if RUN.running:
-        RUN.advance(run, TICK_SECONDS)
-        if run["done"]:
-            RUN.finish(run)
-            st.rerun()
+    marks = RUN.tick(run)
+    if run["done"] and RUN.running:
+        RUN.finish(run)
+        st.rerun()
+    _draw(run, marks)
 
 
-def _draw(run: dict) -> None:
+def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
     history = run["history"]
     st.caption(run["summary"] + f" · {run['model'].net.n_parameters:,} parameters")
     RUN.progress(run)
-    if not history:
-        return
-    last = history[-1]
-    m1, m2, m3 = st.columns(3)
-    m1.metric("training cost J", f"{last.train_cost:.3f}")
-    m2.metric("training accuracy (during the epoch)", f"{last.train_accuracy:.1%}")
-    m3.metric("test accuracy", f"{last.test_accuracy:.1%}")
+    if history:
+        last = history[-1]
+        m1, m2, m3 = st.columns(3)
+        m1.metric("training cost J", f"{last.train_cost:.3f}")
+        m2.metric("training accuracy (during the epoch)", f"{last.train_accuracy:.1%}")
+        m3.metric("test accuracy", f"{last.test_accuracy:.1%}")
     left, right = st.columns([1.3, 1], gap="large")
     with left:
-        live_chart(pg_figures.learning_curves(history, height=520), key="cnn_train_curves_chart",
-                   label="Learning curves: cost J and accuracy per epoch, train and test")
+        RUN.curves(run, marks, key="cnn_train_curves_chart", height=520)
     with right:
         F = convolution.first_layer_filters(run["model"].net)
         live_chart(figures.filters_figure(F, title="Layer 1's filters W[1], as they learn",

@@ -7,12 +7,10 @@ import streamlit as st
 from engine.pets import data as pet_data
 from engine.pets.training import PRESETS, TrainConfig, live
 
-from ui import figures, style
 from ui.pets.common import dataset, enlarge
-from ui.training_run import TrainingRun
+from ui.training_run import TICK_SECONDS, TrainingRun
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
-TICK_SECONDS = 0.7  # work per fragment tick, so the page stays responsive between ticks
 
 HOW_TO = f"""
 **No photo set is configured**, so training is off (predicting with the bundled models still works).
@@ -53,7 +51,7 @@ def train_tab() -> None:
     if run and run.get("pending"):
         _prepare_run(str(root))
     # Tick only while training, so an idle page makes no work.
-    st.fragment(_live_panel, run_every=0.5 if st.session_state.pets_running else None)()
+    st.fragment(_live_panel, run_every=TICK_SECONDS if st.session_state.pets_running else None)()
     if st.session_state.pets_eval is not None:
         _results(str(root))
 
@@ -67,7 +65,7 @@ def _prepare_run(root: str) -> None:
     config = TrainConfig(kind=kind, hidden=(ss.w_pets_train_hidden,), learning_rate=ss.w_pets_train_lr,
                          l2=PRESETS[kind].l2, epochs=ss.w_pets_train_epochs, batch_size=PRESETS[kind].batch_size,
                          flip=False)
-    model, gen = live(data, config)
+    model, gen = live(data, config, batches=True)
     bar.empty()
     RUN.begin(model, gen, config.epochs, root, size, colour, data.summary())
 
@@ -76,11 +74,10 @@ def _live_panel() -> None:
     run = RUN.run
     if not run or "gen" not in run:
         return
-    if RUN.running:
-        RUN.advance(run, TICK_SECONDS)
-        if run["done"]:
-            _finish(run)
-            st.rerun()
+    marks = RUN.tick(run)
+    if run["done"] and RUN.running:
+        _finish(run)
+        st.rerun()
     history = run["history"]
     st.caption(run["summary"])
     RUN.progress(run)
@@ -89,10 +86,9 @@ def _live_panel() -> None:
         m1, m2 = st.columns(2)
         m1.metric("training accuracy", f"{last.train_accuracy:.1%}")
         m2.metric("test accuracy", f"{last.test_accuracy:.1%}")
-        st.plotly_chart(figures.cost_curve({"train": [r.train_cost for r in history],
-                                            "test": [r.test_cost for r in history]},
-                                           title="Cross-entropy cost J per epoch (without the L2 term)"),
-                        config=style.CHART_CONFIG, key="pets_cost_chart")
+    st.markdown("**Cross-entropy cost J** (without the L2 term) of each mini-batch as it trains, and of all "
+                "training and test photos at the end of each epoch; **accuracy** at the end of each epoch.")
+    RUN.curves(run, marks, key="pets_cost_chart", height=460)
 
 
 def _finish(run: dict) -> None:

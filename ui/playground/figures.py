@@ -126,9 +126,30 @@ def _epoch_axis_end(epochs: int) -> int:
     return end
 
 
-def learning_curves(records, height: int = 620) -> dict:
-    """Train and test cost J (top) and accuracy (bottom) per epoch, on one shared epoch axis."""
+def _thin_pairs(pairs) -> tuple[np.ndarray, np.ndarray]:
+    """(x, v) of ``pairs`` [(x, v), …] with at most MAX_CURVE_POINTS points, always keeping the last one."""
+    if not len(pairs):
+        return np.zeros(0), np.zeros(0)
+    x, v = np.asarray(pairs, dtype=float).T
+    if len(x) > MAX_CURVE_POINTS:
+        idx = np.unique(np.r_[np.linspace(0, len(x) - 1, MAX_CURVE_POINTS).astype(int), len(x) - 1])
+        x, v = x[idx], v[idx]
+    return x, v
+
+
+def learning_curves(records, height: int = 620, batches=None, epochs: int | None = None) -> dict:
+    """Train and test cost J (top) and accuracy (bottom) per epoch, on one shared epoch axis.
+
+    ``batches`` [(epoch − 1 + step/steps, J of that mini-batch), …] adds the mini-batch costs under the
+    epoch curves, so a long epoch is seen moving; ``epochs`` (the run's length) fixes the epoch axis."""
     traces = []
+    if batches is not None:
+        x, v = _thin_pairs(batches)
+        traces.append(dict(type="scatter", x=np.round(x, 4), y=np.round(v, 5), mode="lines",
+                           name="mini-batch", xaxis="x", yaxis="y",
+                           hovertemplate="a mini-batch, before its step<br>epoch %{x:.2f}<br>cost %{y:.3f}"
+                                         "<extra></extra>",
+                           line=dict(width=1.5, color="#8C8C8C")))
     for row, which in ((1, "cost"), (2, "accuracy")):
         for i, kind in enumerate(("train", "test")):
             x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
@@ -139,7 +160,7 @@ def learning_curves(records, height: int = 620) -> dict:
                                xaxis="x" if row == 1 else "x2", yaxis="y" if row == 1 else "y2",
                                hovertemplate=f"{kind}<br>epoch %{{x}}<br>{which} %{{y:.3f}}<extra></extra>",
                                line=dict(width=3.5, color=style.RUNS[i], dash="solid" if i == 0 else "dash")))
-    epochs = [0, _epoch_axis_end(len(records))]
+    epochs = [0, epochs if epochs else _epoch_axis_end(len(records))]
     layout = dict(xaxis=dict(anchor="y", range=epochs, showticklabels=False),
                   yaxis=dict(domain=[0.56, 1.0], title=dict(text="cost J"), rangemode="tozero"),
                   xaxis2=dict(anchor="y2", matches="x", range=epochs, title=dict(text="epoch")),
