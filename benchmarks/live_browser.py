@@ -10,7 +10,12 @@ listener notes the moment of each click. Nothing is sampled over the DevTools co
   animation frame that shows its effect (Step: the counter moved; preset: the new setup drawn;
   Pause: the last frame in which the counter still moved after the click, 0 if none did).
 
-    python benchmarks/live_browser.py [--page gradient-descent|playground] [--repeat 3] [--seconds 8]
+    python benchmarks/live_browser.py [--page gradient-descent|playground|pets-train|convnets-train]
+                                      [--repeat 3] [--seconds 8] [--data DIR]
+
+The training tabs (pets-train, convnets-train) train on a photo folder (--data, else
+$NEURONLAB_PETS_DATA, else ../shared/data/cats_and_dogs_filtered): Start, the learning curves scrolled
+into view and counted, then Pause and Resume clicks.
 
 --repeat runs everything in that many fresh tabs: per-second rates are the median of the runs,
 latencies are pooled over all clicks (median and worst). Headless Chromium draws without a GPU and
@@ -84,6 +89,22 @@ PLAYGROUND_PROBE = """() => {
 }"""
 
 
+# The training tabs (ui/training_run.py): the counter is where the progress bar says the run is
+# ("Epoch 4 of 15, mini-batch 12 of 63"), without its timing or "(paused)", which change on their own.
+TRAINING_PROBE = """() => {
+  const bars = document.querySelectorAll("[data-stale='false'] [data-testid='stProgress']");
+  const text = bars.length ? bars[bars.length - 1].innerText : null;
+  const where = text ? text.split(/, [0-9.]+ s an epoch| \\(paused\\)/)[0] : null;
+  const out = {count: where, scene: null, draws: {}};
+  for (const f of document.querySelectorAll('iframe')) {
+    let chart = null;
+    try { chart = f.contentDocument?.getElementById('chart'); } catch (e) { continue; }
+    if (chart && chart.dataset.chart) out.draws[chart.dataset.chart] = Number(chart.dataset.draws || 0);
+  }
+  return out;
+}"""
+
+
 @dataclass
 class PageBench:
     url: str
@@ -98,6 +119,7 @@ class PageBench:
     below_charts: list[str] = field(default_factory=list)
     targets: str = ""
     viewport: tuple[int, int] = (1280, 720)
+    training: bool = False        # a training tab: Start, Pause/Resume, the curves scrolled into view
 
 
 PAGES = {
@@ -111,7 +133,17 @@ PAGES = {
         url="playground?epochs=5000", probe=PLAYGROUND_PROBE, play="Play", pause="Pause", step="Step (1 epoch)",
         reset="Reset", first_screen=["pg_boundary_chart", "pg_curves_chart"],
         targets="targets: ≥ 15 redraws/s; clicks ≤ 300 ms median, ≤ 800 ms worst"),
+    # The training tabs need a photo folder: --data, else $NEURONLAB_PETS_DATA, else ../shared/data.
+    "pets-train": PageBench(
+        url="pets?pets_tab=Train", probe=TRAINING_PROBE, play="Start training", pause="Pause", step="Resume",
+        reset="Reset", first_screen=["pets_cost_chart"], training=True,
+        targets="targets: ≥ 15 redraws/s; clicks ≤ 300 ms median, ≤ 800 ms worst"),
+    "convnets-train": PageBench(
+        url="convnets?cnn_tab=Train+a+small+conv+net", probe=TRAINING_PROBE, play="Start training",
+        pause="Pause", step="Resume", reset="Reset", first_screen=["cnn_train_curves_chart"], training=True,
+        targets="targets: ≥ 15 redraws/s; clicks ≤ 300 ms median, ≤ 800 ms worst"),
 }
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cats_and_dogs_filtered"
 
 
 def log(tab) -> list:
@@ -173,7 +205,59 @@ def last_change(entries: list, t: float) -> float:
     return out
 
 
+SCROLL_TO_CHART = """(key) => {
+  for (const f of document.querySelectorAll('iframe')) {
+    try {
+      if (f.contentDocument?.getElementById('chart')?.dataset.chart === key) {
+        f.scrollIntoView({block: 'center'});
+        return true;
+      }
+    } catch (e) { /* not one of ours */ }
+  }
+  return false;
+}"""
+
+
+def measure_training(browser, url: str, bench: PageBench, args) -> dict:
+    """A training tab: Start, then the curves (scrolled into view) per second; Pause and Resume clicks
+    (Resume reported as "Step": the click until the run is seen moving again)."""
+    tab = browser.new_page(viewport={"width": args.width, "height": args.height})
+    tab.goto(f"{url}/{bench.url}")
+    tab.get_by_role("button", name=bench.play).first.wait_for()
+    wait_until_idle(tab, 120_000)
+    tab.evaluate(WATCH, bench.probe)
+    result: dict = {"latency": {"Step": [], "Pause": [], "preset": []}, "drift": []}
+    chart = bench.first_screen[0]
+    click(tab, bench.play)
+    # Reading and decoding the photos comes first (once per server; then cached on disk).
+    tab.wait_for_function(f"() => [...document.querySelectorAll('iframe')].some((f) => {{ try {{ return "
+                          f"f.contentDocument?.getElementById('chart')?.dataset.chart === '{chart}'; }} "
+                          "catch (e) { return false; } })", timeout=300_000)
+    tab.evaluate(SCROLL_TO_CHART, chart)
+    tab.wait_for_timeout(1000)
+    tab.evaluate(SCROLL_TO_CHART, chart)  # again, in case the rows above it grew meanwhile
+    t0 = tab.evaluate("performance.now()")
+    tab.wait_for_timeout(int(args.seconds * 1000))
+    t1 = tab.evaluate("performance.now()")
+    result["play"] = rates(log(tab), t0, t1)
+    result["play_span"] = [count_at(log(tab), t0), count_at(log(tab), t1)]
+    for _ in range(args.clicks):
+        t = click(tab, bench.pause)
+        tab.wait_for_timeout(1500)
+        wait_until_idle(tab)
+        result["latency"]["Pause"].append(last_change(log(tab), t))
+        t = click(tab, bench.step)  # Resume
+        tab.wait_for_timeout(1500)
+        result["latency"]["Step"].append(first_change(log(tab), t, lambda s: s.get("count")))
+    click(tab, bench.reset)
+    wait_until_idle(tab)
+    tab.close()
+    return result
+
+
 def measure(browser, url: str, bench: PageBench, args) -> dict:
+    if bench.training:
+        return measure_training(browser, url, bench, args)
     tab = browser.new_page(viewport={"width": args.width, "height": args.height})
     tab.goto(f"{url}/{bench.url}")
     tab.get_by_role("button", name=bench.play).first.wait_for()
@@ -253,8 +337,14 @@ def main() -> None:
     parser.add_argument("--width", type=int, help="window width (default 1280; the playground 1600)")
     parser.add_argument("--height", type=int, help="window height (default 720; the playground 1000)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
+    parser.add_argument("--data", type=Path, help="the photo folder for the training tabs")
     args = parser.parse_args()
     bench = PAGES[args.page]
+    if bench.training:
+        data = args.data or Path(os.environ.get("NEURONLAB_PETS_DATA") or DEFAULT_DATA)
+        if not data.is_dir():
+            parser.error(f"--page {args.page} trains on photos: give --data DIR (no folder at {data})")
+        os.environ["NEURONLAB_PETS_DATA"] = str(data.resolve())
     args.width, args.height = args.width or bench.viewport[0], args.height or bench.viewport[1]
 
     from playwright.sync_api import sync_playwright
@@ -290,7 +380,8 @@ def main() -> None:
     for what in ("Step", "Pause", "preset"):
         values = [v for r in runs for v in r["latency"][what]]
         if values:
-            print(f"  {what:<38}{fmt_ms(values)}")
+            name = "Resume" if bench.training and what == "Step" else what
+            print(f"  {name:<38}{fmt_ms(values)}")
     drift = [d for r in runs for d in r["drift"]]
     if drift:
         print(f"  Pause stopped at the step on screen at the click in {sum(d == 0 for d in drift)}/{len(drift)} "
