@@ -19,6 +19,8 @@ sending it) is a dropped frame. Errors are
 exceptions drawn on the page, timeouts, HTTP and websocket failures. The server's CPU % (of one core) and RSS are
 sampled from /proc twice a second; its pid is found from the port it listens on, or given with
 --server-pid (repeat it for several replicas). Localhost only; at most 200 students and 600 s of Play.
+With --start-server the servers run as deployed (``deploy/Dockerfile``: no file watcher; --watch-files
+keeps the development default).
 
     python benchmarks/classroom_load.py --students 30 --seconds 60 --start-server
     python benchmarks/classroom_load.py --students 60 --seconds 60 --start-server --replicas 3   # behind nginx
@@ -308,13 +310,19 @@ def nginx_proxy(upstreams: list[str], tmp: Path):
         stop(proc)
 
 
+# The servers run as deploy/Dockerfile runs them: no file watcher. With the development default, Streamlit's
+# event loop walks every imported module's path after each script run (~8 % of a loaded server's CPU).
+AS_DEPLOYED = ("--server.fileWatcherType", "none")
+
+
 @contextlib.contextmanager
-def local_servers(replicas: int, tmp: Path):
+def local_servers(replicas: int, tmp: Path, watch_files: bool = False):
     """``streamlit run app.py`` once, or ``replicas`` times behind nginx; yields (URL, server pids)."""
     if not 1 <= replicas <= MAX_REPLICAS:
         raise ValueError(f"--replicas must be 1…{MAX_REPLICAS}")
+    extra = () if watch_files else AS_DEPLOYED
     with contextlib.ExitStack() as stack:
-        urls = [stack.enter_context(streamlit_server(tmp / f"server{i}.log")) for i in range(replicas)]
+        urls = [stack.enter_context(streamlit_server(tmp / f"server{i}.log", extra)) for i in range(replicas)]
         pids = [pid for url in urls if (pid := listening_pid(urlparse(url).port))]
         if replicas == 1:
             yield urls[0], pids
@@ -460,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--start-server", action="store_true", help="start `streamlit run app.py` for the run")
     parser.add_argument("--replicas", type=int, default=1,
                         help=f"with --start-server: that many servers behind nginx (deploy/nginx), 1…{MAX_REPLICAS}")
+    parser.add_argument("--watch-files", action="store_true",
+                        help="with --start-server: keep Streamlit's file watcher on (the development default)")
     parser.add_argument("--server-pid", type=int, action="append", default=[],
                         help="pid(s) whose CPU and RSS to sample (default: the process listening on the URL's port)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any one answer")
@@ -475,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.start_server:
         if args.replicas > 1 and not Path(NGINX).exists():
             parser.error(f"--replicas needs nginx at {NGINX} (apt-get install nginx)")
-        with tempfile.TemporaryDirectory() as tmp, local_servers(args.replicas, Path(tmp)) as (url, pids):
+        with tempfile.TemporaryDirectory() as tmp, local_servers(args.replicas, Path(tmp), args.watch_files) as (url, pids):
             summary = measure(url, pids)
     else:
         try:

@@ -217,13 +217,14 @@ class StreamlitClient:
         """For ``seconds``, do what the frontend does while fragments have ``run_every``: send each
         one's fragment rerun on its own fixed timer (not waiting for the last to finish) and read the
         answers. Returns the runs that finished meanwhile, in order. Stops early when the server
-        cancels every timer (a full run that announces none)."""
+        cancels every timer (a full run that announces none): a full run that is still going (one the
+        app started with ``st.rerun()``) has cleared them and may announce them again."""
         now = previous = time.perf_counter()
         end = now + seconds
         due = {fragment_id: now + interval for fragment_id, interval in self.auto_reruns.items()}
         self._runs.clear()
-        while due and time.perf_counter() < end:
-            next_tick = min(min(due.values()), end)
+        while (due or self._current is not None) and time.perf_counter() < end:
+            next_tick = min(min(due.values(), default=time.perf_counter() + 0.05), end)
             while time.perf_counter() < next_tick:
                 self._receive(next_tick, wait_for_timeout=False)
             now = time.perf_counter()
