@@ -39,6 +39,7 @@ def playground() -> None:
     if st.session_state["pg_note"]:
         st.info(st.session_state["pg_note"], icon=":material/info:")
     every = pg_views.frame_seconds()  # shared by every session on this server
+    st.session_state["pg_live_timer"] = every
     st.fragment(run_every=every if running else None)(pg_views.live_view)()
     st.caption("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision "
                "boundary; dots are training points, outlined diamonds test points. The address bar holds every "

@@ -9,12 +9,50 @@ with a "Reset this page" button (in the sidebar), and the URL written back at th
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import links, present, state, tabs
+
+
+# The page runs in progress on this server (session id → start), so that timer-driven fragment runs can let
+# a student's click or page visit go first (``ui/playground/views.py``). A run cut short (a rerun, a closed
+# tab) never reaches ``end``: its entry counts for PAGE_RUN_STALE_S at most.
+PAGE_RUN_STALE_S = 3.0
+_page_runs: dict[str, float] = {}
+_page_runs_changed = threading.Condition()
+
+
+def _mark_page_run(running: bool) -> None:
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with _page_runs_changed:
+        now = time.monotonic()
+        for stale in [s for s, start in _page_runs.items() if now - start > PAGE_RUN_STALE_S]:
+            del _page_runs[stale]
+        if running:
+            _page_runs[ctx.session_id] = now
+        elif _page_runs.pop(ctx.session_id, None) is not None:
+            _page_runs_changed.notify_all()
+
+
+def _others_running(session_id: str | None) -> int:
+    now = time.monotonic()
+    return sum(1 for s, start in _page_runs.items() if s != session_id and now - start < PAGE_RUN_STALE_S)
+
+
+def page_runs_elsewhere(session_id: str | None, wait: float = 0.0) -> int:
+    """How many other sessions are running a page now, after waiting up to ``wait`` seconds for one to end."""
+    with _page_runs_changed:
+        if wait > 0 and _others_running(session_id):
+            _page_runs_changed.wait(wait)
+        return _others_running(session_id)
 
 
 def _reset(defaults: Mapping[str, Any], also: Callable[[], None] | None) -> None:
@@ -32,6 +70,7 @@ def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = Non
 
     "Reset this page" sets every default again except the open tab and the keys in ``keep``, then
     calls ``on_reset``."""
+    _mark_page_run(True)
     page_defaults = {**link.defaults, **(defaults or {})}
     state.init(page_defaults)
     everything = {key: value for key, value in page_defaults.items()
@@ -48,3 +87,4 @@ def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = Non
 def end(link: links.Link) -> None:
     """Write every control's current value to the URL (one update; the history entry is replaced)."""
     link.write(st.session_state)
+    _mark_page_run(False)

@@ -13,6 +13,7 @@ from threadpoolctl import ThreadpoolController
 
 from lessons import features, grid
 
+from ui import chapter
 from ui.playground import figures as pg_figures
 from ui.playground import session as pg_session
 from ui.live_chart import live_chart
@@ -36,21 +37,51 @@ _open_sessions: dict[str, float] = {}
 _open_lock = threading.Lock()
 
 
-def frame_seconds(session_id: str | None = None) -> float:
+def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float:
     """The live view's timer: FRAME_SECONDS, or n / SERVER_RUNS_PER_SECOND when n sessions have drawn the
     playground in the last minute (counting only sessions that play let the first to press Play starve
-    the rest)."""
+    the rest). ``touch=False`` reads it without counting this session as seen now."""
     if session_id is None:
         ctx = get_script_run_ctx()
         session_id = ctx.session_id if ctx is not None else None
     now = time.monotonic()
     with _open_lock:
-        if session_id is not None:
+        if session_id is not None and touch:
             _open_sessions[session_id] = now
         for stale in [s for s, seen in _open_sessions.items() if now - seen > OPEN_WINDOW_S]:
             del _open_sessions[stale]
         n = max(1, len(_open_sessions))
     return max(FRAME_SECONDS, n / SERVER_RUNS_PER_SECOND)
+
+
+# A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
+# page visit), at most YIELD_S: with a class on one server the click is then answered first, instead of
+# taking turns with every playing session's training and drawing (docs/classroom_notes.md).
+YIELD_S = 1.0
+# When the class has grown so that the shared timer is RETIME_FACTOR times the one this session's live
+# view was started with, one page run restarts the timer at the shared rate.
+RETIME_FACTOR = 2.0
+
+
+def _fragment_run():
+    """The run's context if this is a fragment's own run (its timer), else None (a page run)."""
+    ctx = get_script_run_ctx()
+    return ctx if ctx is not None and ctx.fragment_ids_this_run else None
+
+
+def yield_to_page_runs(limit: float = YIELD_S) -> float:
+    """In a fragment run, wait (without the GIL) while other sessions run a page, up to ``limit`` seconds;
+    returns the seconds waited. A page run never waits: it is the interactive one."""
+    ctx = _fragment_run()
+    if ctx is None:
+        return 0.0
+    start = time.monotonic()
+    while (left := start + limit - time.monotonic()) > 0 and chapter.page_runs_elsewhere(ctx.session_id,
+                                                                                         wait=min(left, 0.05)):
+        ctx.yield_check()  # this student's own click: Streamlit stops this run here and runs the page
+    return time.monotonic() - start
+
+
 BOUNDARY_RESOLUTION = 60   # grid points per side of the decision-boundary heatmap
 UNIT_RESOLUTION = 20       # … and of each unit's small heatmap in the network graph
 
@@ -98,8 +129,15 @@ def stats_html(run) -> str:
 def live_view() -> None:
     """Everything that changes while training; reruns on its own every FRAME_SECONDS when running."""
     ss = st.session_state
+    yield_to_page_runs()
     run = ss["pg_run"]
     running = ss["pg_running"]
+    shared = frame_seconds(touch=False)
+    if running and _fragment_run() and shared > RETIME_FACTOR * (ss["pg_live_timer"] or FRAME_SECONDS):
+        st.rerun()  # the class has grown: a page run restarts this timer at the shared rate
+    # On a shared server each session's timer is longer than FRAME_SECONDS: its run then trains as much
+    # but draws only the last frame (the four frames would play in a quarter second, then stand still).
+    every_slice = shared <= FRAME_SECONDS
     lo, hi = grid.bounds(run.X_train, run.X_test)
     xs, ys, G = grid.plane(lo, hi, BOUNDARY_RESOLUTION)
 
@@ -116,7 +154,8 @@ def live_view() -> None:
             pg_session.advance(run, ss["w_pg_speed"])
             if run.finished or run.diverged_message:
                 break
-            frames.append(frame())
+            if every_slice:
+                frames.append(frame())
             if time.perf_counter() - start > RUN_BUDGET_S:
                 break
         if run.finished:
@@ -141,6 +180,7 @@ def live_view() -> None:
 def detail_view() -> None:
     """The network graph and per-layer diagnostics: redrawn once a second while training."""
     ss = st.session_state
+    yield_to_page_runs()
     run = ss["pg_run"]
     lo, hi = grid.bounds(run.X_train, run.X_test)
     st.subheader("The network: every unit's output over the input plane")
