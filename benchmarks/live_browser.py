@@ -10,7 +10,7 @@ listener notes the moment of each click. Nothing is sampled over the DevTools co
   animation frame that shows its effect (Step: the counter moved; preset: the new setup drawn;
   Pause: the last frame in which the counter still moved after the click, 0 if none did).
 
-    python benchmarks/live_browser.py [--page gradient-descent|playground|pets-train|convnets-train]
+    python benchmarks/live_browser.py [--page gradient-descent|playground|home|pets-train|convnets-train]
                                       [--repeat 3] [--seconds 8] [--data DIR]
 
 The training tabs (pets-train, convnets-train) train on a photo folder (--data, else
@@ -105,6 +105,13 @@ TRAINING_PROBE = """() => {
 }"""
 
 
+# The home page has no Play: a slider step redraws the fitted curve and the cost curve (st.plotly_chart).
+HOME_PROBE = """() => {
+  const lines = [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')];
+  return {count: lines.map((p) => p.getAttribute('d')).join('|') || null, scene: null, draws: {}};
+}"""
+
+
 @dataclass
 class PageBench:
     url: str
@@ -120,6 +127,7 @@ class PageBench:
     targets: str = ""
     viewport: tuple[int, int] = (1280, 720)
     training: bool = False        # a training tab: Start, Pause/Resume, the curves scrolled into view
+    slider: str | None = None     # a page without Play: the slider stepped with → (click → both charts redrawn)
 
 
 PAGES = {
@@ -133,6 +141,9 @@ PAGES = {
         url="playground?epochs=5000", probe=PLAYGROUND_PROBE, play="Play", pause="Pause", step="Step (1 epoch)",
         reset="Reset", first_screen=["pg_boundary_chart", "pg_curves_chart"],
         targets="targets: ≥ 15 redraws/s; clicks ≤ 300 ms median, ≤ 800 ms worst"),
+    "home": PageBench(
+        url="", probe=HOME_PROBE, play="", pause="", step="", reset="", slider="Gradient-descent steps",
+        targets="targets: clicks ≤ 300 ms median, ≤ 800 ms worst"),
     # The training tabs need a photo folder: --data, else $NEURONLAB_PETS_DATA, else ../shared/data.
     "pets-train": PageBench(
         url="pets?pets_tab=Train", probe=TRAINING_PROBE, play="Start training", pause="Pause", step="Resume",
@@ -255,9 +266,33 @@ def measure_training(browser, url: str, bench: PageBench, args) -> dict:
     return result
 
 
+def measure_slider(browser, url: str, bench: PageBench, args) -> dict:
+    """A page without Play: --clicks steps of its slider (→ key), each timed until the charts show it
+    (reported as "Step")."""
+    tab = browser.new_page(viewport={"width": args.width, "height": args.height})
+    tab.goto(f"{url}/{bench.url}")
+    slider = tab.get_by_role("slider", name=bench.slider)
+    slider.wait_for()
+    wait_until_idle(tab, 120_000)
+    tab.wait_for_timeout(2000)
+    tab.evaluate(WATCH, bench.probe)
+    result: dict = {"latency": {"Step": [], "Pause": [], "preset": []}, "drift": [], "play": {}, "play_span": ["", ""]}
+    for _ in range(args.clicks):
+        slider.focus()
+        t = tab.evaluate("performance.now()")
+        slider.press("ArrowRight")
+        tab.wait_for_timeout(1200)
+        wait_until_idle(tab)
+        result["latency"]["Step"].append(first_change(log(tab), t, lambda s: s.get("count")))
+    tab.close()
+    return result
+
+
 def measure(browser, url: str, bench: PageBench, args) -> dict:
     if bench.training:
         return measure_training(browser, url, bench, args)
+    if bench.slider:
+        return measure_slider(browser, url, bench, args)
     tab = browser.new_page(viewport={"width": args.width, "height": args.height})
     tab.goto(f"{url}/{bench.url}")
     tab.get_by_role("button", name=bench.play).first.wait_for()
@@ -368,9 +403,10 @@ def main() -> None:
         return f"{min(values):.1f}–{max(values):.1f}" if values else ""
 
     print(f"page {args.page} at {args.width}×{args.height}, defaults; {args.repeat} runs; {bench.targets}")
-    print(f"\nPlay for {args.seconds:g} s (median of runs; range)           per second")
-    print(f"  visible counter ({runs[0]['play_span'][0]} → {runs[0]['play_span'][1]} in run 1)"
-          f"{'':>9}{median_rate('play', 'count')}   {spread('play', 'count')}")
+    if not bench.slider:
+        print(f"\nPlay for {args.seconds:g} s (median of runs; range)           per second")
+        print(f"  visible counter ({runs[0]['play_span'][0]} → {runs[0]['play_span'][1]} in run 1)"
+              f"{'':>9}{median_rate('play', 'count')}   {spread('play', 'count')}")
     for name in bench.first_screen:
         print(f"  chart {name:<28} (on screen)    {median_rate('play', name)}   {spread('play', name)}")
     if bench.below:
@@ -381,6 +417,7 @@ def main() -> None:
         values = [v for r in runs for v in r["latency"][what]]
         if values:
             name = "Resume" if bench.training and what == "Step" else what
+            name = f"{bench.slider} →" if bench.slider and what == "Step" else name
             print(f"  {name:<38}{fmt_ms(values)}")
     drift = [d for r in runs for d in r["drift"]]
     if drift:
