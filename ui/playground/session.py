@@ -16,7 +16,7 @@ from ui.playground import controls as pg_controls
 
 STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_saturation": list,
                   "pg_import_message": None, "pg_depth_width": None,
-                  "pg_live_timer": None}
+                  "pg_live_timer": None, "pg_detail_figures": None}
 
 # Training per frame stops after this long, whatever "epochs per frame" says, so a big network trains
 # fewer epochs a frame instead of redrawing less often. The live view shows four frames per run

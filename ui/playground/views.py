@@ -60,7 +60,7 @@ def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float
 YIELD_S = 1.0
 # When the class has grown so that the shared timer is RETIME_FACTOR times the one this session's live
 # view was started with, one page run restarts the timer at the shared rate.
-RETIME_FACTOR = 2.0
+RETIME_FACTOR = 1.5
 
 
 def _fragment_run():
@@ -178,20 +178,28 @@ def live_view() -> None:
 
 @single_threaded_blas
 def detail_view() -> None:
-    """The network graph and per-layer diagnostics: redrawn once a second while training."""
+    """The network graph and per-layer diagnostics: redrawn once a second while training. A timer's run
+    that still finds other students' page runs going after its wait sends the figures it drew last (the
+    chart stays as it was; building the graph is most of this view's cost)."""
     ss = st.session_state
     yield_to_page_runs()
+    ctx = _fragment_run()
+    busy = ctx is not None and chapter.page_runs_elsewhere(ctx.session_id) > 0
     run = ss["pg_run"]
-    lo, hi = grid.bounds(run.X_train, run.X_test)
     st.subheader("The network: every unit's output over the input plane")
     st.caption("Blue = high (dog side), orange = low (cat side). Edges: blue w > 0, orange w < 0, thicker = "
                "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values.")
-    _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
-    live_chart(pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
-                                        list(run.net.weights), list(run.net.biases),
-                                        features.input_labels(run.setup.features), run.net.activation_names,
-                                        live=ss["pg_running"]),
-               key="pg_graph_chart", label="The network drawn as a graph of unit heatmaps and weighted edges")
+    if not busy or ss["pg_detail_figures"] is None:
+        lo, hi = grid.bounds(run.X_train, run.X_test)
+        _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
+        ss["pg_detail_figures"] = (
+            pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
+                                     list(run.net.weights), list(run.net.biases),
+                                     features.input_labels(run.setup.features), run.net.activation_names,
+                                     live=ss["pg_running"]),
+            pg_figures.diagnostics(run.records, ss["pg_saturation"]))
+    graph, diagnostics = ss["pg_detail_figures"]
+    live_chart(graph, key="pg_graph_chart", label="The network drawn as a graph of unit heatmaps and weighted edges")
     st.subheader("Per-layer diagnostics")
-    live_chart(pg_figures.diagnostics(run.records, ss["pg_saturation"]), key="pg_diagnostics_chart",
+    live_chart(diagnostics, key="pg_diagnostics_chart",
                label="Per-layer gradient norm and share of saturated units per epoch")
