@@ -6,11 +6,24 @@ trap the Back button on that page. This guard, installed once in the main docume
 path is the current path into a replace: a settings change rewrites the current entry, a move to
 another page still adds one. Back and Forward then move between pages, each entry holding the settings
 the page had when it was left.
+
+A page change has a race the guard must also settle. After a click on a page link Streamlit pushes the
+new page's path only once React has drawn the new run's navigation (a ``setState`` callback), but it
+writes each query-string change at once, with the address bar's path at that moment. When the server is
+warm the new page's first writes (``ui.links`` dropping the old page's parameters, then writing its own)
+arrive before that callback: they carry the *old* path, so a plain guard replaced the page being left
+with the new page's settings, and Streamlit's own push came after. So the guard notes the path of a page
+link Streamlit took (a click it prevented), and turns the first same-path write after it into the push of
+that path; Streamlit then finds the address already on the new page and pushes nothing more.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+
+# A click's page change is trusted this long: the race needs the new run's writes to arrive before
+# React has drawn it, which is the first moments of the run; a stale note must not move a later write.
+PENDING_MS = 10_000
 
 GUARD = """
 <style>
@@ -21,19 +34,45 @@ GUARD = """
   const history = window.history;
   if (history.__neuronLabGuard) return;
   const push = history.pushState.bind(history);
-  history.pushState = (state, title, url) => {
+  const replace = history.replaceState.bind(history);
+  let pending = null;  // {path, until}: the page a link click is moving to, before Streamlit pushed it
+
+  const samePath = (url) => {
     try {
-      if (url !== undefined && url !== null
-          && new URL(url, window.location.href).pathname === window.location.pathname) {
-        return history.replaceState(state, title, url);
-      }
-    } catch (error) { /* an address URL() cannot parse: let the browser decide */ }
+      return url !== undefined && url !== null
+          && new URL(url, window.location.href).pathname === window.location.pathname;
+    } catch (error) { return false; }  // an address URL() cannot parse: let the browser decide
+  };
+  const moving = () => pending !== null && performance.now() < pending.until;
+  const moveTo = (state, title, url) => {
+    const target = new URL(url, window.location.href);
+    const path = pending.path;
+    pending = null;
+    return push(state, title, path + target.search + target.hash);
+  };
+
+  history.pushState = (state, title, url) => {
+    if (samePath(url)) return moving() ? moveTo(state, title, url) : replace(state, title, url);
+    pending = null;
     return push(state, title, url);
   };
+  history.replaceState = (state, title, url) =>
+    samePath(url) && moving() ? moveTo(state, title, url) : replace(state, title, url);
+
+  // After React's handler: a page link Streamlit took (it prevented the browser's own navigation).
+  window.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!link || !event.defaultPrevented || link.target === '_blank') return;
+    const to = new URL(link.href, window.location.href);
+    if (to.origin === window.location.origin && to.pathname !== window.location.pathname) {
+      pending = {path: to.pathname, until: performance.now() + %(pending_ms)d};
+    }
+  });
+  window.addEventListener('popstate', () => { pending = null; });
   history.__neuronLabGuard = true;
 })();
 </script>
-"""
+""" % {"pending_ms": PENDING_MS}
 
 
 def guard() -> None:
