@@ -20,7 +20,8 @@ exceptions drawn on the page, timeouts, HTTP and websocket failures. The server'
 sampled from /proc twice a second; its pid is found from the port it listens on, or given with
 --server-pid (repeat it for several replicas). Localhost only; at most 200 students and 600 s of Play.
 With --start-server the servers run as deployed (``deploy/Dockerfile``: no file watcher; --watch-files
-keeps the development default).
+keeps the development default). Before the class, one visit to every page warms the server (imports,
+models), as a lecturer's check does; --cold skips it.
 
     python benchmarks/classroom_load.py --students 30 --seconds 60 --start-server
     python benchmarks/classroom_load.py --students 60 --seconds 60 --start-server --replicas 3   # behind nginx
@@ -155,6 +156,23 @@ def simulate(url: str, index: int, play_seconds: float, stop_at: float, timeout:
         except Exception:  # noqa: BLE001 - closing a broken connection: nothing left to measure
             pass
     return student
+
+
+def warm_up(url: str, timeout: float = 60.0) -> float:
+    """One visit to every page of the scenario, upload included, before the class arrives (as a lecturer
+    checking the app does): each page's first run imports its modules and loads its models once per
+    process, which a class would otherwise pay for in its first seconds. Returns the seconds it took."""
+    start = time.perf_counter()
+    client = StreamlitClient(url, timeout=timeout)
+    try:
+        client.connect()
+        for page in ("", "playground", "pets"):
+            client.open_page(page)
+        client.upload(UPLOADER_KEY, "warm_up.jpg", photo(MAX_STUDENTS), "image/jpeg",
+                      until=lambda run: any(P_DOG.search(b) for b in run.markdown))
+    finally:
+        client.close()
+    return time.perf_counter() - start
 
 
 def watch(client: StreamlitClient, student: Student, seconds: float, since: float) -> None:
@@ -317,7 +335,8 @@ AS_DEPLOYED = ("--server.fileWatcherType", "none")
 
 @contextlib.contextmanager
 def local_servers(replicas: int, tmp: Path, watch_files: bool = False):
-    """``streamlit run app.py`` once, or ``replicas`` times behind nginx; yields (URL, server pids)."""
+    """``streamlit run app.py`` once, or ``replicas`` times behind nginx; yields (URL, server pids, the
+    servers' own URLs)."""
     if not 1 <= replicas <= MAX_REPLICAS:
         raise ValueError(f"--replicas must be 1…{MAX_REPLICAS}")
     extra = () if watch_files else AS_DEPLOYED
@@ -325,9 +344,9 @@ def local_servers(replicas: int, tmp: Path, watch_files: bool = False):
         urls = [stack.enter_context(streamlit_server(tmp / f"server{i}.log", extra)) for i in range(replicas)]
         pids = [pid for url in urls if (pid := listening_pid(urlparse(url).port))]
         if replicas == 1:
-            yield urls[0], pids
+            yield urls[0], pids, urls
         else:
-            yield stack.enter_context(nginx_proxy(urls, tmp / "nginx")), pids
+            yield stack.enter_context(nginx_proxy(urls, tmp / "nginx")), pids, urls
 
 
 # -- the class --------------------------------------------------------------------------------------
@@ -424,7 +443,9 @@ def report(summary: dict) -> str:
              f"arrivals over {summary['ramp']:g} s, {summary['url']} ({summary['wall_seconds']} s in all)",
              f"load average before {summary['load_average_before'][0]}, after {summary['load_average_after'][0]} "
              f"(1 min); {summary['cpu_count']} CPU cores; the load generator used "
-             f"{summary['generator_cpu_percent']} % of one core", "",
+             f"{summary['generator_cpu_percent']} % of one core; "
+             + ("no warm-up visit" if summary.get("warm_up_seconds") is None
+                else f"warmed by one visit ({summary['warm_up_seconds']} s)"), "",
              f"{'action':<11}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"]
     for name, a in summary["actions"].items():
         lines.append(f"{name:<11}{a['count']:>7}{a['p50_ms']:>9}{a['p95_ms']:>9}{a['max_ms']:>9}")
@@ -468,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--start-server", action="store_true", help="start `streamlit run app.py` for the run")
     parser.add_argument("--replicas", type=int, default=1,
                         help=f"with --start-server: that many servers behind nginx (deploy/nginx), 1…{MAX_REPLICAS}")
+    parser.add_argument("--cold", action="store_true",
+                        help="no warm-up visit before the class (the first students then pay for the imports)")
     parser.add_argument("--watch-files", action="store_true",
                         help="with --start-server: keep Streamlit's file watcher on (the development default)")
     parser.add_argument("--server-pid", type=int, action="append", default=[],
@@ -478,15 +501,19 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.students <= MAX_STUDENTS or not 0 < args.seconds <= MAX_SECONDS or args.ramp < 0:
         parser.error(f"--students 1…{MAX_STUDENTS}, --seconds in (0, {MAX_SECONDS}], --ramp ≥ 0")
 
-    def measure(url: str, pids: list[int]) -> dict:
+    def measure(url: str, pids: list[int], servers: list[str] = ()) -> dict:
         pids = args.server_pid or pids or [pid for pid in [listening_pid(urlparse(url).port or 80)] if pid]
-        return run_class(url, args.students, args.seconds, args.ramp, pids, args.timeout)
+        warmed = None if args.cold else round(sum(warm_up(u, args.timeout) for u in (servers or [url])), 1)
+        summary = run_class(url, args.students, args.seconds, args.ramp, pids, args.timeout)
+        summary["warm_up_seconds"] = warmed
+        return summary
 
     if args.start_server:
         if args.replicas > 1 and not Path(NGINX).exists():
             parser.error(f"--replicas needs nginx at {NGINX} (apt-get install nginx)")
-        with tempfile.TemporaryDirectory() as tmp, local_servers(args.replicas, Path(tmp), args.watch_files) as (url, pids):
-            summary = measure(url, pids)
+        with tempfile.TemporaryDirectory() as tmp, \
+                local_servers(args.replicas, Path(tmp), args.watch_files) as (url, pids, servers):
+            summary = measure(url, pids, servers)
     else:
         try:
             summary = measure(require_local(args.url), [])
