@@ -7,7 +7,9 @@ inside its own container, so pass a larger --height (e.g. 2600) to capture a lon
 --click NAME presses the button with that name first (repeatable, in order); --upload N puts N
 drawn pets (generated here: no photo from a data set appears in our screenshots) into the page's
 first file uploader; --play S presses Play, waits S seconds and presses Pause unless the run already
-stopped (the playground), e.g.
+stopped (the playground); --train S presses Start training, scrolls the live chart --chart KEY into the
+middle of the window and takes the picture S seconds later, mid-run (the training tabs; the photo
+folder comes from $NEURONLAB_PETS_DATA), e.g.
 
     python scripts/screenshot.py playground docs/screenshots/playground_xor.png \
         --click "One hidden layer solves XOR" --play 5
@@ -45,6 +47,20 @@ def drawn_pet(folder: Path, k: int) -> Path:
     return path
 
 
+# Scrolls the live chart (ui.live_chart) with the given key into the middle of the window; false until it exists.
+SCROLL_TO_CHART = """(key) => {
+  for (const f of document.querySelectorAll('iframe')) {
+    try {
+      if (f.contentDocument?.getElementById('chart')?.dataset.chart === key) {
+        f.scrollIntoView({block: 'center'});
+        return true;
+      }
+    } catch (e) { /* a frame that is not ours */ }
+  }
+  return false;
+}"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url_path")
@@ -56,6 +72,8 @@ def main() -> None:
     parser.add_argument("--click", action="append", default=[], help="press the button with this name first")
     parser.add_argument("--play", type=float, default=0.0, help="press Play, wait this long, press Pause")
     parser.add_argument("--upload", type=int, default=0, help="upload this many drawn pets")
+    parser.add_argument("--train", type=float, default=0.0, help="press Start training, shoot this long after")
+    parser.add_argument("--chart", help="with --train: the live chart's key to scroll into view")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -80,6 +98,16 @@ def main() -> None:
             if pause.count() and pause.first.is_enabled():  # a short run may already have reached its limit
                 pause.first.click()
             wait_until_idle(page, 120_000)
+        if args.train:
+            page.get_by_role("button", name="Start training").first.click()
+            page.wait_for_function(SCROLL_TO_CHART, arg=args.chart, timeout=300_000, polling=500)
+            page.mouse.move(args.width - 2, args.height - 2)
+            page.wait_for_timeout(int(args.train * 1000))
+            page.evaluate(SCROLL_TO_CHART, args.chart)
+            page.screenshot(path=args.out, full_page=args.full)
+            browser.close()
+            print(args.out)
+            return
         page.mouse.move(args.width - 2, args.height - 2)  # no tooltip left up over a button
         page.wait_for_timeout(int(args.wait * 1000))
         page.screenshot(path=args.out, full_page=args.full)

@@ -326,10 +326,10 @@ def test_pause_keeps_the_model_and_resume_goes_on(open_page, tiny_data, monkeypa
     run = app.session_state["cnn_run"]
     model, done = run["model"], len(run["history"])
     assert done == 1 and run["step"] == (1, 3)
-    assert progress_text(app).startswith("Epoch 2 of 4, mini-batch 1 of 3")
-    # Paused in the middle of an epoch: nothing trains until Resume.
+    # Paused in the middle of an epoch: the page shows where, and nothing trains until Resume.
     app.button(key="cnn_train_pause").click().run()
     assert app.session_state["cnn_running"] is False
+    assert progress_text(app).startswith("Epoch 2 of 4, mini-batch 1 of 3")
     app.run()
     app.run()
     assert len(app.session_state["cnn_run"]["history"]) == done and len(app.session_state["cnn_run"]["batches"]) == 4

@@ -6,10 +6,10 @@ The run lives in ``st.session_state[f"{prefix}_run"]`` as a dict: the model, its
 mini-batch and epoch records (``engine.pets.training.live(..., batches=True)``), the history of epoch
 records, the mini-batch costs, and whether it is done.
 
-Live: each tick (a fragment run every TICK_SECONDS) trains for TRAIN_SECONDS, stopping between two
-mini-batches, and notes the curves FRAMES_PER_TICK times on the way; the browser plays those frames
-TICK_SECONDS / FRAMES_PER_TICK apart (``ui.live_chart``), so the curves move 16 times a second even when
-an epoch takes several seconds, and Pause answers within a tick.
+Live: each tick (a fragment run every TICK_SECONDS) draws what the previous tick trained, then trains
+for TRAIN_SECONDS, stopping between two mini-batches, and notes the curves FRAMES_PER_TICK times on the
+way; the browser plays those frames TICK_SECONDS / FRAMES_PER_TICK apart (``ui.live_chart``), so the
+curves move 16 times a second even when an epoch takes several seconds, and Pause answers within a tick.
 """
 
 from __future__ import annotations
@@ -157,11 +157,17 @@ class TrainingRun:
         if run["error"]:
             st.error(run["error"], icon=":material/warning:")
 
-    def tick(self, run: dict) -> list[tuple[int, int]]:
-        """One fragment run's training (while running): the frames to draw, see ``advance``."""
-        if not self.running:
-            return [(len(run["history"]), len(run["batches"]))]
-        return self.advance(run, TRAIN_SECONDS, FRAMES_PER_TICK)
+    def frames(self, run: dict) -> list[tuple[int, int]]:
+        """What to draw at the start of a fragment run: while running, the frames the previous tick
+        trained (see ``advance``); else one frame of the run as it is. A run draws first and trains
+        after, so its charts are fresh on screen while it trains instead of fading as stale."""
+        now = [(len(run["history"]), len(run["batches"]))]
+        return (run.get("marks") or now) if self.running else now
+
+    def tick(self, run: dict) -> None:
+        """One fragment run's training (while running), noting the frames for the next run to draw."""
+        if self.running:
+            run["marks"] = self.advance(run, TRAIN_SECONDS, FRAMES_PER_TICK)
 
     @staticmethod
     def curves(run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:

@@ -76,19 +76,19 @@ def _prepare_run(root: str) -> None:
 
 
 def _live_panel() -> None:
-    """Train a tick's mini-batches (while running), then draw them: the curves as several frames."""
+    """Draw what the last tick trained (the curves as several frames), then train the next tick."""
     run = RUN.run
     if not run or "gen" not in run:
         return
-    marks = RUN.tick(run)
+    _draw(run, RUN.frames(run))
+    RUN.tick(run)
     if run["done"] and RUN.running:
         RUN.finish(run)
         st.rerun()
-    _draw(run, marks)
 
 
 def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
-    history = run["history"]
+    history = run["history"][:marks[-1][0]]
     st.caption(run["summary"] + f" · {run['model'].net.n_parameters:,} parameters")
     RUN.progress(run)
     if history:

@@ -74,11 +74,15 @@ def _live_panel() -> None:
     run = RUN.run
     if not run or "gen" not in run:
         return
-    marks = RUN.tick(run)
+    _draw(run, RUN.frames(run))
+    RUN.tick(run)
     if run["done"] and RUN.running:
         _finish(run)
         st.rerun()
-    history = run["history"]
+
+
+def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
+    history = run["history"][:marks[-1][0]]
     st.caption(run["summary"])
     RUN.progress(run)
     if history:
