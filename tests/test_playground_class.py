@@ -122,3 +122,12 @@ def test_a_detail_view_run_that_finds_others_busy_sends_the_figures_it_drew_last
     sent = []
     pg_views.detail_view.__wrapped__()
     assert sent == list(drawn)
+
+
+def test_a_rerun_from_a_fragment_sends_the_page_whole(monkeypatch):
+    ctx = SimpleNamespace(cached_message_hashes=frozenset({"chart-sent-three-runs-ago"}))
+    monkeypatch.setattr(pg_views, "get_script_run_ctx", lambda: ctx)
+    monkeypatch.setattr(pg_views.st, "rerun", lambda: seen.append(ctx.cached_message_hashes))
+    seen = []
+    pg_views.rerun_page()
+    assert seen == [frozenset()]  # no reference to a message the browser may have dropped

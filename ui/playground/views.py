@@ -59,7 +59,8 @@ def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float
 # taking turns with every playing session's training and drawing (docs/classroom_notes.md).
 YIELD_S = 1.0
 # When the class has grown so that the shared timer is RETIME_FACTOR times the one this session's live
-# view was started with, one page run restarts the timer at the shared rate.
+# view was started with, one page run restarts the timer at the shared rate, at a moment when no other
+# session's page run is going (during arrivals, a wave of these restarts slowed the others' clicks).
 RETIME_FACTOR = 1.5
 
 
@@ -67,6 +68,17 @@ def _fragment_run():
     """The run's context if this is a fragment's own run (its timer), else None (a page run)."""
     ctx = get_script_run_ctx()
     return ctx if ctx is not None and ctx.fragment_ids_this_run else None
+
+
+def rerun_page() -> None:
+    """``st.rerun()`` from a fragment run, with the page sent whole. The rerun would reuse the message-cache
+    hashes that came with this fragment run's request, and the browser drops a cached message after a few
+    runs; a reference to one it has dropped is an error there ("Cached ForwardMsg MISS"; the load generator
+    hit it at load average 17)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.cached_message_hashes = frozenset()
+    st.rerun()
 
 
 def yield_to_page_runs(limit: float = YIELD_S) -> float:
@@ -133,8 +145,10 @@ def live_view() -> None:
     run = ss["pg_run"]
     running = ss["pg_running"]
     shared = frame_seconds(touch=False)
-    if running and _fragment_run() and shared > RETIME_FACTOR * (ss["pg_live_timer"] or FRAME_SECONDS):
-        st.rerun()  # the class has grown: a page run restarts this timer at the shared rate
+    ctx = _fragment_run()
+    if (running and ctx is not None and shared > RETIME_FACTOR * (ss["pg_live_timer"] or FRAME_SECONDS)
+            and not chapter.page_runs_elsewhere(ctx.session_id)):
+        rerun_page()  # the class has grown: a page run restarts this timer (not while others click: it can wait)
     # On a shared server each session's timer is longer than FRAME_SECONDS: its run then trains as much
     # but draws only the last frame (the four frames would play in a quarter second, then stand still).
     every_slice = shared <= FRAME_SECONDS
@@ -160,7 +174,7 @@ def live_view() -> None:
                 break
         if run.finished:
             ss["pg_running"] = False
-            st.rerun()  # a whole-page run stops the timer and re-enables ▶ Play
+            rerun_page()  # a whole-page run stops the timer and re-enables ▶ Play
     frames = frames or [frame()]
     every = FRAME_SECONDS / FRAMES_PER_RUN if len(frames) > 1 else None
     left, right = st.columns([1.25, 1])
