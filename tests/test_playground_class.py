@@ -25,7 +25,7 @@ def quiet_server(monkeypatch):
 def fake_run(monkeypatch, session_id: str, fragment: bool, yield_check=lambda: None):
     """Make ``session_id`` the current script run: a fragment's own run or a page run."""
     ctx = SimpleNamespace(session_id=session_id, fragment_ids_this_run=["live"] if fragment else [],
-                          yield_check=yield_check)
+                          yield_check=yield_check, cached_message_hashes=frozenset({"sent-earlier"}))
     monkeypatch.setattr(pg_views, "get_script_run_ctx", lambda: ctx)
     monkeypatch.setattr(chapter, "get_script_run_ctx", lambda: ctx)
 
@@ -53,6 +53,7 @@ def test_a_live_view_run_waits_at_most_its_limit(monkeypatch):
     fake_run(monkeypatch, "me", fragment=True)
     assert pg_views.yield_to_page_runs(limit=0.1) >= 0.1
     assert chapter.page_runs_elsewhere("me") == 1  # still running: this run went ahead anyway
+    assert pg_views.get_script_run_ctx().cached_message_hashes == frozenset()  # and sends its messages whole
 
 
 def test_a_page_run_and_a_sessions_own_page_run_never_wait(monkeypatch):

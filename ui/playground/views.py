@@ -91,6 +91,10 @@ def yield_to_page_runs(limit: float = YIELD_S) -> float:
     while (left := start + limit - time.monotonic()) > 0 and chapter.page_runs_elsewhere(ctx.session_id,
                                                                                          wait=min(left, 0.05)):
         ctx.yield_check()  # this student's own click: Streamlit stops this run here and runs the page
+    # The browser's cache hashes came with the timer's request, which may have waited behind this session's
+    # last run (and this wait); the browser has aged its cache since, so this run sends its messages whole
+    # rather than as references to ones it may have dropped ("Cached ForwardMsg MISS", seen under load).
+    ctx.cached_message_hashes = frozenset()
     return time.monotonic() - start
 
 
