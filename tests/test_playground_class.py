@@ -132,3 +132,17 @@ def test_a_rerun_from_a_fragment_sends_the_page_whole(monkeypatch):
     seen = []
     pg_views.rerun_page()
     assert seen == [frozenset()]  # no reference to a message the browser may have dropped
+
+
+def test_a_closed_tab_stops_sharing_the_live_view_budget_at_once(monkeypatch):
+    # A lecturer who reloads the page leaves a closed session behind: it must not slow the new tab's view
+    # for the minute a session otherwise counts (OPEN_WINDOW_S).
+    open_tabs = {"a", "b", "c"}
+    runtime = SimpleNamespace(is_active_session=lambda session_id: session_id in open_tabs)
+    monkeypatch.setattr(pg_views.Runtime, "exists", staticmethod(lambda: True))
+    monkeypatch.setattr(pg_views.Runtime, "instance", staticmethod(lambda: runtime))
+    for session_id in ("a", "b", "c"):
+        pg_views.frame_seconds(session_id)
+    assert pg_views.frame_seconds("c") == pytest.approx(3 / pg_views.SERVER_RUNS_PER_SECOND)
+    open_tabs -= {"a", "b"}  # two tabs closed: only "c" is left on the playground
+    assert pg_views.frame_seconds("c") == pg_views.FRAME_SECONDS

@@ -9,6 +9,7 @@ import time
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime import Runtime
 from threadpoolctl import ThreadpoolController
 
 from lessons import features, grid
@@ -40,7 +41,8 @@ _open_lock = threading.Lock()
 def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float:
     """The live view's timer: FRAME_SECONDS, or n / SERVER_RUNS_PER_SECOND when n sessions have drawn the
     playground in the last minute (counting only sessions that play let the first to press Play starve
-    the rest). ``touch=False`` reads it without counting this session as seen now."""
+    the rest); a session whose tab has closed no longer counts. ``touch=False`` reads it without counting
+    this session as seen now."""
     if session_id is None:
         ctx = get_script_run_ctx()
         session_id = ctx.session_id if ctx is not None else None
@@ -48,10 +50,18 @@ def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float
     with _open_lock:
         if session_id is not None and touch:
             _open_sessions[session_id] = now
-        for stale in [s for s, seen in _open_sessions.items() if now - seen > OPEN_WINDOW_S]:
+        for stale in [s for s, seen in _open_sessions.items() if now - seen > OPEN_WINDOW_S or not _connected(s)]:
             del _open_sessions[stale]
         n = max(1, len(_open_sessions))
     return max(FRAME_SECONDS, n / SERVER_RUNS_PER_SECOND)
+
+
+def _connected(session_id: str) -> bool:
+    """Whether a browser tab still holds this session: a closed tab (a lecturer's reload, a student who
+    left) stops counting at once instead of slowing everyone else's live view for a minute."""
+    if not Runtime.exists():  # AppTest and plain scripts: no server, so every session counts
+        return True
+    return Runtime.instance().is_active_session(session_id)
 
 
 # A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
