@@ -31,7 +31,7 @@ from ui.playground import figures as pg_figures
 
 TICK_SECONDS = 0.5      # a fragment run while training
 TRAIN_SECONDS = 0.38    # of which training: the rest draws, and the page stays quick to answer
-FRAMES_PER_TICK = 8     # → 16 curve updates a second
+FRAMES_PER_TICK = 10    # → 20 curve updates a second (fewer in a tick that ends an epoch)
 
 
 @dataclass(frozen=True)
