@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.browser import launch, streamlit_server, wait_until_idle  # noqa: E402
+from devtools.browser import launch, scroll_to_chart, streamlit_server, wait_until_idle  # noqa: E402
 
 # Installs the watcher: window.__log holds [time, state] whenever the probe's answer changes, and
 # window.__clicks the time of every pointerdown. The probe is a page-specific function returning
@@ -77,32 +77,31 @@ GD_PROBE = """() => {
   return out;
 }"""
 
-PLAYGROUND_PROBE = """() => {
-  const epochs = document.querySelectorAll("[data-stale='false'] [data-stat='epoch']");
-  const out = {count: epochs.length ? epochs[epochs.length - 1].textContent : null, scene: null, draws: {}};
+def live_chart_probe(count_js: str) -> str:
+    """A probe whose counter is the JavaScript expression ``count_js`` and whose draws are every live
+    chart's redraw count (``ui.live_chart``, read in each chart's frame)."""
+    return """() => {
+  const out = {count: (() => { %s })(), scene: null, draws: {}};
   for (const f of document.querySelectorAll('iframe')) {
     let chart = null;
     try { chart = f.contentDocument?.getElementById('chart'); } catch (e) { continue; }
     if (chart && chart.dataset.chart) out.draws[chart.dataset.chart] = Number(chart.dataset.draws || 0);
   }
   return out;
-}"""
+}""" % count_js
 
+
+# The playground: the epoch in the numbers row (the live copy: a fragment run may briefly leave the old one).
+PLAYGROUND_PROBE = live_chart_probe("""
+  const epochs = document.querySelectorAll("[data-stale='false'] [data-stat='epoch']");
+  return epochs.length ? epochs[epochs.length - 1].textContent : null;""")
 
 # The training tabs (ui/training_run.py): the counter is where the progress bar says the run is
 # ("Epoch 4 of 15, mini-batch 12 of 63"), without its timing or "(paused)", which change on their own.
-TRAINING_PROBE = """() => {
+TRAINING_PROBE = live_chart_probe("""
   const bars = document.querySelectorAll("[data-stale='false'] [data-testid='stProgress']");
   const text = bars.length ? bars[bars.length - 1].innerText : null;
-  const where = text ? text.split(/, [0-9.]+ s an epoch| \\(paused\\)/)[0] : null;
-  const out = {count: where, scene: null, draws: {}};
-  for (const f of document.querySelectorAll('iframe')) {
-    let chart = null;
-    try { chart = f.contentDocument?.getElementById('chart'); } catch (e) { continue; }
-    if (chart && chart.dataset.chart) out.draws[chart.dataset.chart] = Number(chart.dataset.draws || 0);
-  }
-  return out;
-}"""
+  return text ? text.split(/, [0-9.]+ s an epoch| \\(paused\\)/)[0] : null;""")
 
 
 # The home page has no Play: a slider step redraws the fitted curve and the cost curve (st.plotly_chart).
@@ -217,19 +216,6 @@ def last_change(entries: list, t: float) -> float:
     return out
 
 
-SCROLL_TO_CHART = """(key) => {
-  for (const f of document.querySelectorAll('iframe')) {
-    try {
-      if (f.contentDocument?.getElementById('chart')?.dataset.chart === key) {
-        f.scrollIntoView({block: 'center'});
-        return true;
-      }
-    } catch (e) { /* not one of ours */ }
-  }
-  return false;
-}"""
-
-
 def measure_training(browser, url: str, bench: PageBench, args) -> dict:
     """A training tab: Start, then the curves (scrolled into view) per second; Pause and Resume clicks
     (Resume reported as "Step": the click until the run is seen moving again)."""
@@ -245,9 +231,9 @@ def measure_training(browser, url: str, bench: PageBench, args) -> dict:
     tab.wait_for_function(f"() => [...document.querySelectorAll('iframe')].some((f) => {{ try {{ return "
                           f"f.contentDocument?.getElementById('chart')?.dataset.chart === '{chart}'; }} "
                           "catch (e) { return false; } })", timeout=300_000)
-    tab.evaluate(SCROLL_TO_CHART, chart)
+    scroll_to_chart(tab, chart)
     tab.wait_for_timeout(1000)
-    tab.evaluate(SCROLL_TO_CHART, chart)  # again, in case the rows above it grew meanwhile
+    scroll_to_chart(tab, chart)  # again, in case the rows above it grew meanwhile
     t0 = tab.evaluate("performance.now()")
     tab.wait_for_timeout(int(args.seconds * 1000))
     t1 = tab.evaluate("performance.now()")

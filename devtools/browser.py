@@ -120,6 +120,26 @@ _LIVE_CHART_STATE = """() => {
 }"""
 
 
+# Scrolls the live chart (ui.live_chart) with the given key into the middle of the window; false until it exists.
+SCROLL_TO_CHART = """(key) => {
+  for (const f of document.querySelectorAll('iframe')) {
+    try {
+      if (f.contentDocument?.getElementById('chart')?.dataset.chart === key) {
+        f.scrollIntoView({block: 'center'});
+        return true;
+      }
+    } catch (e) { /* a frame that is not ours */ }
+  }
+  return false;
+}"""
+
+
+def scroll_to_chart(tab, key: str) -> bool:
+    """Scroll the live chart ``key`` into the middle of the window (its frame may be replaced meanwhile, so
+    this runs in the page, not on an element handle); False when there is no such chart yet."""
+    return tab.evaluate(SCROLL_TO_CHART, key)
+
+
 def chart_boxes(tab) -> dict[str, dict]:
     """Each live chart's frame (``ui.live_chart``) on the page, by chart key: its box in the window."""
     boxes = {}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devtools.browser import launch, streamlit_server, wait_until_idle  # noqa: E402
+from devtools.browser import SCROLL_TO_CHART, launch, scroll_to_chart, streamlit_server, wait_until_idle  # noqa: E402
 
 
 # (background, animal) colours of the drawn pets
@@ -45,20 +45,6 @@ def drawn_pet(folder: Path, k: int) -> Path:
     path = folder / f"drawn_pet_{k + 1}.jpg"
     picture.save(path, quality=92)
     return path
-
-
-# Scrolls the live chart (ui.live_chart) with the given key into the middle of the window; false until it exists.
-SCROLL_TO_CHART = """(key) => {
-  for (const f of document.querySelectorAll('iframe')) {
-    try {
-      if (f.contentDocument?.getElementById('chart')?.dataset.chart === key) {
-        f.scrollIntoView({block: 'center'});
-        return true;
-      }
-    } catch (e) { /* a frame that is not ours */ }
-  }
-  return false;
-}"""
 
 
 def main() -> None:
@@ -100,10 +86,10 @@ def main() -> None:
             wait_until_idle(page, 120_000)
         if args.train:
             page.get_by_role("button", name="Start training").first.click()
-            page.wait_for_function(SCROLL_TO_CHART, arg=args.chart, timeout=300_000, polling=500)
+            page.wait_for_function(SCROLL_TO_CHART, arg=args.chart, timeout=300_000, polling=500)  # drawn
             page.mouse.move(args.width - 2, args.height - 2)
             page.wait_for_timeout(int(args.train * 1000))
-            page.evaluate(SCROLL_TO_CHART, args.chart)
+            scroll_to_chart(page, args.chart)
             page.screenshot(path=args.out, full_page=args.full)
             browser.close()
             print(args.out)
