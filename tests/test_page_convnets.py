@@ -336,6 +336,10 @@ def test_pause_keeps_the_model_and_resume_goes_on(open_page, tiny_data, monkeypa
     assert "(paused)" in progress_text(app)
     assert app.button(key="cnn_train_pause").label == "Resume"
     app.button(key="cnn_train_pause").click().run()
+    # Resume never replays frames from before the Pause: every frame sent holds all four mini-batches.
+    frames = live_figures(next(json.loads(e.proto.json_args)["figure"] for e in app.get("component_instance")
+                               if json.loads(e.proto.json_args)["chart"] == "cnn_train_curves_chart"))
+    assert all(len(f["data"][0]["x"]) >= 4 for f in frames)
     for _ in range(30):
         if app.session_state["cnn_eval"] is not None:
             break

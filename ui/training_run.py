@@ -159,10 +159,12 @@ class TrainingRun:
 
     def frames(self, run: dict) -> list[tuple[int, int]]:
         """What to draw at the start of a fragment run: while running, the frames the previous tick
-        trained (see ``advance``); else one frame of the run as it is. A run draws first and trains
-        after, so its charts are fresh on screen while it trains instead of fading as stale."""
+        trained (see ``advance``), each drawn once; else one frame of the run as it is. A run draws
+        first and trains after, so its charts are fresh on screen while it trains instead of fading as
+        stale. Frames left from before a Pause are dropped, so Resume never plays the curves backwards."""
         now = [(len(run["history"]), len(run["batches"]))]
-        return (run.get("marks") or now) if self.running else now
+        marks = run.pop("marks", None)
+        return (marks or now) if self.running else now
 
     def tick(self, run: dict) -> None:
         """One fragment run's training (while running), noting the frames for the next run to draw."""
