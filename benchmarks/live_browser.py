@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.browser import launch, scroll_to_chart, streamlit_server, wait_until_idle  # noqa: E402
+from devtools.browser import SCROLL_TO_CHART, launch, scroll_to_chart, streamlit_server, wait_until_idle  # noqa: E402
 
 # Installs the watcher: window.__log holds [time, state] whenever the probe's answer changes, and
 # window.__clicks the time of every pointerdown. The probe is a page-specific function returning
@@ -228,9 +228,7 @@ def measure_training(browser, url: str, bench: PageBench, args) -> dict:
     chart = bench.first_screen[0]
     click(tab, bench.play)
     # Reading and decoding the photos comes first (once per server; then cached on disk).
-    tab.wait_for_function(f"() => [...document.querySelectorAll('iframe')].some((f) => {{ try {{ return "
-                          f"f.contentDocument?.getElementById('chart')?.dataset.chart === '{chart}'; }} "
-                          "catch (e) { return false; } })", timeout=300_000)
+    tab.wait_for_function(SCROLL_TO_CHART, arg=chart, timeout=300_000, polling=500)
     scroll_to_chart(tab, chart)
     tab.wait_for_timeout(1000)
     scroll_to_chart(tab, chart)  # again, in case the rows above it grew meanwhile

@@ -121,10 +121,9 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
                 cost_sum += J * len(Xb)
                 norm_sums += net.weight_grad_norms()
                 optimizer.step(params, grads)
+                loss = (cost_from_logits(Yb, Z) if net.l2 else J) if batches else None
             steps += 1
             if batches:
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    loss = cost_from_logits(Yb, Z) if net.l2 else J
                 yield BatchRecord(epoch=epoch, step=steps, steps=steps_per_epoch, cost=float(J), loss=float(loss))
         train_cost = cost_sum / m
         if J_first is None:

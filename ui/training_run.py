@@ -15,6 +15,7 @@ curves move 16 times a second even when an epoch takes several seconds, and Paus
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -143,12 +144,12 @@ class TrainingRun:
     @staticmethod
     def epochs_done(run: dict) -> float:
         """How far the run is, in epochs: 3.25 is a quarter into epoch 4."""
-        return max(float(len(run["history"])), run["batches"][-1][0] if run.get("batches") else 0.0)
+        return max(float(len(run["history"])), run["batches"][-1][0] if run["batches"] else 0.0)
 
     def progress(self, run: dict) -> None:
         """The progress bar (epoch and mini-batch, seconds an epoch, paused) and any divergence message."""
         done, epochs = self.epochs_done(run), run["epochs"]
-        step, steps = run.get("step", (0, 0))
+        step, steps = run["step"]
         where = (f"Epoch {len(run['history']) + 1} of {epochs}, mini-batch {step} of {steps}"
                  if 0 < step < steps and not run["done"] else f"Epoch {len(run['history'])} of {epochs}")
         per_epoch = f", {run['seconds'] / done:.1f} s an epoch" if done >= 0.05 else ""
@@ -170,6 +171,19 @@ class TrainingRun:
         """One fragment run's training (while running), noting the frames for the next run to draw."""
         if self.running:
             run["marks"] = self.advance(run, TRAIN_SECONDS, FRAMES_PER_TICK)
+
+    def live_panel(self, draw: Callable[[dict, list[tuple[int, int]]], None],
+                   finish: Callable[[dict], object]) -> None:
+        """A page's live panel (its fragment): ``draw(run, frames)`` what the last tick trained, then train
+        this tick; at the run's end ``finish(run)`` and rerun the page, which stops the timer."""
+        run = self.run
+        if not run or "gen" not in run:
+            return
+        draw(run, self.frames(run))
+        self.tick(run)
+        if run["done"] and self.running:
+            finish(run)
+            st.rerun()
 
     @staticmethod
     def curves(run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:

@@ -58,7 +58,7 @@ def render() -> None:
     if run and run.get("pending"):
         _prepare_run(str(root))
     # Tick only while training, so an idle page makes no work.
-    st.fragment(_live_panel, run_every=TICK_SECONDS if st.session_state.cnn_running else None)()
+    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.cnn_running else None)(_draw, RUN.finish)
     if RUN.evaluation is not None:
         RUN.results()
         st.markdown("The model is now in the **Inside the trained conv net** tab as *trained in this session*: "
@@ -75,20 +75,9 @@ def _prepare_run(root: str) -> None:
     RUN.begin(model, gen, cfg.epochs, root, SIZE, COLOUR, data.summary())
 
 
-def _live_panel() -> None:
-    """Draw what the last tick trained (the curves as several frames), then train the next tick."""
-    run = RUN.run
-    if not run or "gen" not in run:
-        return
-    _draw(run, RUN.frames(run))
-    RUN.tick(run)
-    if run["done"] and RUN.running:
-        RUN.finish(run)
-        st.rerun()
-
-
 def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
-    history = run["history"][:marks[-1][0]]
+    """What the last tick trained: progress, the last epoch's numbers, the curves as ``marks`` frames."""
+    history = run["history"]
     st.caption(run["summary"] + f" · {run['model'].net.n_parameters:,} parameters")
     RUN.progress(run)
     if history:

@@ -51,7 +51,7 @@ def train_tab() -> None:
     if run and run.get("pending"):
         _prepare_run(str(root))
     # Tick only while training, so an idle page makes no work.
-    st.fragment(_live_panel, run_every=TICK_SECONDS if st.session_state.pets_running else None)()
+    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.pets_running else None)(_draw, _finish)
     if st.session_state.pets_eval is not None:
         _results(str(root))
 
@@ -70,19 +70,8 @@ def _prepare_run(root: str) -> None:
     RUN.begin(model, gen, config.epochs, root, size, colour, data.summary())
 
 
-def _live_panel() -> None:
-    run = RUN.run
-    if not run or "gen" not in run:
-        return
-    _draw(run, RUN.frames(run))
-    RUN.tick(run)
-    if run["done"] and RUN.running:
-        _finish(run)
-        st.rerun()
-
-
 def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
-    history = run["history"][:marks[-1][0]]
+    history = run["history"]
     st.caption(run["summary"])
     RUN.progress(run)
     if history:

@@ -44,14 +44,18 @@ def _figure(traces: list[dict], height: int, title: str | None, layout: dict | N
     return {"data": traces, "layout": {**base, **(extra or {})}}
 
 
+def _thin_xy(x: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, v) with at most MAX_CURVE_POINTS points, evenly spread, always keeping the last one."""
+    if len(v) <= MAX_CURVE_POINTS:
+        return x, v
+    idx = np.unique(np.r_[np.linspace(0, len(v) - 1, MAX_CURVE_POINTS).astype(int), len(v) - 1])
+    return x[idx], v[idx]
+
+
 def _thin(values) -> tuple[np.ndarray, np.ndarray]:
-    """(epochs, values) with at most MAX_CURVE_POINTS points, always keeping the last one."""
+    """(epochs 1, 2, …, values) with at most MAX_CURVE_POINTS points, always keeping the last one."""
     values = np.asarray(values, dtype=float)
-    epochs = np.arange(1, len(values) + 1)
-    if len(values) <= MAX_CURVE_POINTS:
-        return epochs, values
-    idx = np.unique(np.r_[np.linspace(0, len(values) - 1, MAX_CURVE_POINTS).astype(int), len(values) - 1])
-    return epochs[idx], values[idx]
+    return _thin_xy(np.arange(1, len(values) + 1), values)
 
 
 def _digest(*arrays: np.ndarray) -> str:
@@ -126,17 +130,6 @@ def _epoch_axis_end(epochs: int) -> int:
     return end
 
 
-def _thin_pairs(pairs) -> tuple[np.ndarray, np.ndarray]:
-    """(x, v) of ``pairs`` [(x, v), …] with at most MAX_CURVE_POINTS points, always keeping the last one."""
-    if not len(pairs):
-        return np.zeros(0), np.zeros(0)
-    x, v = np.asarray(pairs, dtype=float).T
-    if len(x) > MAX_CURVE_POINTS:
-        idx = np.unique(np.r_[np.linspace(0, len(x) - 1, MAX_CURVE_POINTS).astype(int), len(x) - 1])
-        x, v = x[idx], v[idx]
-    return x, v
-
-
 def learning_curves(records, height: int = 620, batches=None, epochs: int | None = None) -> dict:
     """Train and test cost J (top) and accuracy (bottom) per epoch, on one shared epoch axis.
 
@@ -144,7 +137,7 @@ def learning_curves(records, height: int = 620, batches=None, epochs: int | None
     epoch curves, so a long epoch is seen moving; ``epochs`` (the run's length) fixes the epoch axis."""
     traces = []
     if batches is not None:
-        x, v = _thin_pairs(batches)
+        x, v = _thin_xy(*np.asarray(batches, dtype=float).reshape(-1, 2).T)
         traces.append(dict(type="scatter", x=np.round(x, 4), y=np.round(v, 5), mode="lines",
                            name="mini-batch", xaxis="x", yaxis="y",
                            hovertemplate="a mini-batch, before its step<br>epoch %{x:.2f}<br>cost %{y:.3f}"
