@@ -72,11 +72,20 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def open_page(tab, server_url: str, url_path: str, title: str):
-    """Go to a page and wait until its title is drawn and the script has finished running."""
+    """Go to a page and wait until its title is drawn and the session is settled: the browser's history
+    guard has reported in (``ui.history``), and the run that then writes the page's settings to the URL
+    has finished."""
     tab.goto(f"{server_url}/{url_path}")
     tab.get_by_role("heading", name=title).first.wait_for()
+    wait_for_history_guard(tab)
     wait_until_idle(tab)
     return tab
+
+
+def wait_for_history_guard(tab, timeout_ms: int = 30_000) -> None:
+    """Wait until a run of this session has known the history guard was in place (``ui.history.ready``),
+    so the page writes its settings to the URL from then on."""
+    tab.wait_for_function("() => window.__neuronLabHistoryReady === true", timeout=timeout_ms)
 
 
 def wait_until_idle(tab, timeout_ms: int = 60_000) -> None:

@@ -46,6 +46,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.sync.client import connect as ws_connect
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+HISTORY_REPORT_KEY = "history_guard_report"  # ui.history.REPORT_KEY (tests/test_classroom_load.py checks)
 FINISHED = ForwardMsg.ScriptFinishedStatus.Name
 # Which WidgetState field the frontend fills for each element type (streamlit/elements/widgets/*.py,
 # ``value_type=``). A slider's value is a list, even for one thumb.
@@ -150,7 +151,9 @@ class StreamlitClient:
         navigation (as a click on a page link), each time with ``query`` as the query string.
         Answered by the first complete full run of that page."""
         if not self.session_id:
-            return self._rerun(lambda run: run.full, query=query, page_name=url_path)
+            first = self._rerun(lambda run: run.full, query=query, page_name=url_path)
+            self._report_history_guard()
+            return first
         if url_path not in self.pages:
             raise ClientError(f"no page at /{url_path}; the app has {sorted(self.pages)}")
         target = self.pages[url_path]
@@ -242,6 +245,15 @@ class StreamlitClient:
         return runs
 
     # -- reruns -------------------------------------------------------------------------------------
+
+    def _report_history_guard(self) -> None:
+        """What the browser's history component does once the guard is in place (``ui/history.py``):
+        report it with a component value, which reruns the page; pages write their settings to the URL
+        from that run on."""
+        if HISTORY_REPORT_KEY in self.widget_ids:
+            element_id, _ = self._widget(HISTORY_REPORT_KEY)
+            self._states[element_id] = WidgetState(id=element_id, json_value="true")
+            self._rerun(None)
 
     def _widget(self, key: str) -> tuple[str, str]:
         if key not in self.widget_ids:

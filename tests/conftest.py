@@ -10,12 +10,24 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def whole_app(guarded: bool = True):
+    """An AppTest of the whole app (app.py + navigation), not yet run. ``guarded``: as in a browser whose
+    history guard has reported in (``ui.history.ready``), so the pages write their settings to the URL;
+    AppTest runs no component, so the report never comes by itself."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import history
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if guarded:
+        app.session_state[history.READY_KEY] = True
+    return app
+
+
 @pytest.fixture
 def app():
     """An AppTest of the whole app (app.py + navigation), not yet run."""
-    from streamlit.testing.v1 import AppTest
-
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return whole_app()
 
 
 @pytest.fixture
@@ -38,10 +50,8 @@ def open_page(app):
 def open_link():
     """``open_link("chapters/x.py", **query)``: a new session (a fresh browser) opening that page with
     those URL parameters; returns the AppTest, exceptions included, for the test to check."""
-    from streamlit.testing.v1 import AppTest
-
     def _open(file: str, **query):
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        app = whole_app()
         if file == "chapters/home.py":  # the default page: the first run is the link's
             app.query_params.update(query)
             return app.run()

@@ -71,3 +71,10 @@ def test_only_local_servers_are_loaded(url):
 def test_a_class_is_bounded_in_size_and_time(students, seconds):
     with pytest.raises(ValueError):
         classroom_load.run_class("http://127.0.0.1:9", students, seconds)
+
+
+def test_the_client_reports_the_history_guard_under_the_key_the_app_reads():
+    from devtools import streamlit_client
+    from ui import history
+
+    assert streamlit_client.HISTORY_REPORT_KEY == history.REPORT_KEY

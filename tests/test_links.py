@@ -66,6 +66,24 @@ def test_unknown_parameters_are_dropped_and_another_pages_settings_do_not_leak(o
     assert app.session_state["w_gd_steps"] == 100 and params(app)["steps"] == "100"
 
 
+def test_nothing_is_written_to_the_url_until_the_browser_reports_the_history_guard():
+    """Before the guard is in place a write would push a second history entry for the first page, so the
+    page keeps the link's address (and says what it ignored) until the report's rerun, then writes it."""
+    from tests.conftest import whole_app
+    from ui import history
+
+    app = whole_app(guarded=False)
+    app.query_params.update({"steps": "120", "bogus": "1", "lr": "inf"})
+    app.run()
+    assert not app.exception, app.exception
+    assert app.session_state["w_home_epochs"] == 120 and "lr=inf" in app.warning[0].value
+    assert params(app) == {"steps": "120", "bogus": "1", "lr": "inf"}  # untouched
+    app.session_state[history.READY_KEY] = True  # what the report's rerun sets
+    app.run()
+    assert "bogus" not in params(app) and params(app)["steps"] == "120" and params(app)["lr"] != "inf"
+    assert params(app) == app.session_state[links.WRITTEN_KEY]
+
+
 def test_the_open_tab_is_in_the_link_and_survives_a_visit_to_another_page(open_page):
     app = open_page("chapters/neuron.py", neuron_tab="The sigmoid and other activations")
     assert app.session_state["neuron_tab"] == "The sigmoid and other activations"

@@ -53,6 +53,8 @@ def live_frames(app) -> dict[str, list[dict]]:
     charts = {}
     for element in app.get("component_instance"):
         args = json.loads(element.proto.json_args)
+        if "chart" not in args:  # another component (ui.history's report)
+            continue
         figures = live_figures(args["figure"])
         for figure in figures:
             figure["layout"]["template"] = json.loads(args["template"])

@@ -15,19 +15,35 @@ arrive before that callback: they carry the *old* path, so a plain guard replace
 with the new page's settings, and Streamlit's own push came after. So the guard notes the path of a page
 link Streamlit took (a click it prevented), and turns the first same-path write after it into the push of
 that path; Streamlit then finds the address already on the new page and pushes nothing more.
+
+The guard is an ``st.html`` element, whose code the browser loads on demand: it is in place a moment
+(~1.5 s on our machine) after the session's first page is drawn, while that page's first run has already
+written its settings. So nothing is written to the URL until the guard says it is there: a small
+component (``history_frontend/index.html``) waits for it and reports once per session, which reruns the
+page, and ``ready()`` is what ``ui.links`` and ``ui.present`` check before they write. A page opened from
+a link keeps the link's address until then, which is the same setup.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+import streamlit.components.v1 as components
+
+from ui.live_chart import served_directory
 
 # A click's page change is trusted this long: the race needs the new run's writes to arrive before
 # React has drawn it, which is the first moments of the run; a stale note must not move a later write.
 PENDING_MS = 10_000
+# The report (a widget) and what it sets: True once this session's browser has the guard in place.
+REPORT_KEY = "history_guard_report"
+READY_KEY = "history_guard_ready"
 
 GUARD = """
 <style>
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > #neuron-lab-history-guard) { display: none; }
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > #neuron-lab-history-guard),
+.st-key-%(ready_key)s { display: none; }
 </style>
 <script id="neuron-lab-history-guard">
 (() => {
@@ -72,10 +88,24 @@ GUARD = """
   history.__neuronLabGuard = true;
 })();
 </script>
-""" % {"pending_ms": PENDING_MS}
+""" % {"pending_ms": PENDING_MS, "ready_key": REPORT_KEY}
+
+
+_report = components.declare_component("history_guard", path=str(served_directory(
+    "neuronlab-history-", {"index.html": Path(__file__).with_name("history_frontend") / "index.html"})))
 
 
 def guard() -> None:
-    """Install the guard (idempotent: the script returns at once when it is already in place). Its own
-    element is hidden, so the page gets no gap above the title."""
+    """Install the guard (idempotent: the script returns at once when it is already in place) and, until
+    this session's browser has reported it in place, the component that waits for it. Both elements are
+    hidden, so the page gets no gap above the title."""
     st.html(GUARD, unsafe_allow_javascript=True)
+    if st.session_state.get(REPORT_KEY) is True:  # the report's value, sent with this run
+        st.session_state[READY_KEY] = True
+    _report(ready=ready(), key=REPORT_KEY, default=False)
+
+
+def ready() -> bool:
+    """Whether the page may write to the URL: this session's browser has the guard in place (it has
+    reported). AppTest has no browser; its sessions set READY_KEY themselves (tests/conftest.py)."""
+    return st.session_state.get(READY_KEY) is True

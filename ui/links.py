@@ -7,9 +7,10 @@ A page declares its controls once (session-state key, URL name, default, the val
 - when the page is *entered* (a new session, a reload, a link, Back or Forward, or a click in the
   navigation), every valid parameter of the URL is copied into its widget; values the page does not
   offer (unknown, out of range, non-finite, badly formed) are collected so the page can say which it
-  ignored (``Link.warn``, as plain text, never as Markdown or HTML); parameters no control of this page
-  knows are dropped from the address;
-- at the end of every run, each control's current value is written back to the URL in one update. Streamlit's
+  ignored (``Link.warn``, as plain text, never as Markdown or HTML);
+- at the end of every run, each control's current value is written back to the URL in one update, and
+  parameters no control of this page knows are dropped (from the session's first report of the history
+  guard on, ``ui.history.ready``). Streamlit's
   frontend pushes a history entry for each change of the query string; ``ui.history`` turns those into
   replacements, so the browser keeps one entry per page visit, holding the settings the page had.
 
@@ -26,10 +27,13 @@ from typing import Any
 
 import streamlit as st
 
+from ui import history
+
 # Parameters every page shares: presentation mode (``ui.present``).
 SHARED_PARAMS = ("present",)
 PAGE_KEY = "_links_page"         # the page that ran last in this session: a different one means "entered"
 WRITTEN_KEY = "_links_written"   # {param: text} that page last wrote to the URL
+IGNORED_KEY = "_links_ignored"   # what the link that page was entered with had to ignore
 
 
 @dataclass(frozen=True)
@@ -114,19 +118,22 @@ class Link:
         return {c.key: (list(c.default) if c.many else c.default) for c in self.controls}
 
     def enter(self, ss) -> list[str]:
-        """Read the URL if the page has just been entered (returns what was ignored; empty otherwise).
+        """Read the URL if the page has just been entered. Returns what the link the page was entered
+        with had to ignore, in every run until the page is left (the first runs of a session follow each
+        other quickly, see ``ui.history``: a warning shown in one run only would flash by).
 
         A click in the navigation keeps the previous page's query string in the address; the parameters
         that page wrote are its own, not a link to this one, so they are dropped unread."""
         if ss.get(PAGE_KEY) == self.page:
-            return []
+            return ss.get(IGNORED_KEY, [])
         ss[PAGE_KEY] = self.page
         left_behind = ss.pop(WRITTEN_KEY, {})
-        return self.read(ss, skip={p for p, text in left_behind.items() if st.query_params.get(p) == text})
+        ss[IGNORED_KEY] = self.read(ss, skip={p for p, text in left_behind.items() if st.query_params.get(p) == text})
+        return ss[IGNORED_KEY]
 
     def read(self, ss, skip: set[str] = frozenset()) -> list[str]:
-        """Copy every valid URL parameter (except those in ``skip``) into its control; drop the parameters
-        nobody here knows, and those skipped. Returns what was ignored."""
+        """Copy every valid URL parameter (except those in ``skip``) into its control. Returns what was
+        ignored; ``write`` drops the parameters nobody here knows from the URL."""
         params = st.query_params
         ignored = []
         for c in self.controls:
@@ -136,21 +143,27 @@ class Link:
                     ss[c.key] = c.parse(text)
                 except (ValueError, TypeError, OverflowError):
                     ignored.append(f"{c.param}={text}")
-        known = {c.param for c in self.controls} | set(SHARED_PARAMS)
-        for param in [p for p in params if p not in known or p in skip]:
+        return ignored
+
+    def write(self, ss) -> None:
+        """Mirror every control into the URL in one update, touching only parameters whose text changed,
+        and drop the parameters nobody here knows (a link's typos, the page left behind). Nothing is
+        written before the browser's history guard is in place (``ui.history.ready``): until then the
+        address stays the link the page was opened with."""
+        written = {c.param: c.encode(ss[c.key]) for c in self.controls}
+        ss[WRITTEN_KEY] = written
+        if not history.ready():
+            return
+        params = st.query_params
+        known = set(written) | set(SHARED_PARAMS)
+        for param in [p for p in params if p not in known]:
             try:
                 del params[param]
             except Exception:  # noqa: BLE001 - bound to a widget of another page: Streamlit owns it
                 pass
-        return ignored
-
-    def write(self, ss) -> None:
-        """Mirror every control into the URL in one update, touching only parameters whose text changed."""
-        written = {c.param: c.encode(ss[c.key]) for c in self.controls}
-        changed = {param: text for param, text in written.items() if st.query_params.get(param) != text}
+        changed = {param: text for param, text in written.items() if params.get(param) != text}
         if changed:
-            st.query_params.update(changed)
-        ss[WRITTEN_KEY] = written
+            params.update(changed)
 
     @staticmethod
     def warn(ignored: Iterable[str]) -> None:

@@ -11,6 +11,8 @@ import contextvars
 
 import streamlit as st
 
+from ui import history
+
 KEY = "present"
 PARAM = "present"
 # Where this run's switch sits (the sidebar, or the top-right bar in presentation mode), so the page can
@@ -72,8 +74,8 @@ def switch() -> None:
                   "A link with ?present=1 opens in this mode.")
     st.html(BASE_CSS)
     if st.session_state[KEY]:
-        if st.query_params.get(PARAM) != "1":
+        if st.query_params.get(PARAM) != "1" and history.ready():
             st.query_params[PARAM] = "1"
         st.html(CSS)
-    elif PARAM in st.query_params:
+    elif PARAM in st.query_params and history.ready():
         del st.query_params[PARAM]

@@ -66,13 +66,6 @@ class History:
         return len(self.now()[0])
 
 
-def open_guarded(page, server_url: str, url_path: str, query_string: str = "") -> None:
-    """Open a page and wait until the history guard (``ui.history``) is in place: it is installed by the
-    first run's HTML element, whose code the browser loads a moment after the page is drawn."""
-    open_page(page, server_url, url_path + query_string, TITLES[url_path])
-    page.wait_for_function("() => window.history.__neuronLabGuard === true")
-
-
 def slider(page, key: str):
     return page.locator(f".st-key-{key} input[type='range']")
 
@@ -91,8 +84,60 @@ def written(page, param: str, value: str) -> None:
     wait_until_idle(page)
 
 
+def app_entries(history: History, server_url: str) -> list[str]:
+    """The entries of this tab's history that are the app's (a new tab starts on about:blank)."""
+    return [u for u in history.now()[0] if u.startswith(server_url)]
+
+
+@pytest.mark.parametrize("url_path", ["", "gradient-descent", "playground"], ids=lambda p: p or "home")
+def test_a_page_opened_from_a_link_is_one_history_entry(browser, server_url, url_path):
+    """The first page of a session writes its settings to the URL only once the guard is in place, so
+    opening it adds one entry, not one for the link and one for the settings."""
+    param, value = CHANGES[url_path]
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = context.new_page()
+    history = History(tab)
+    open_page(tab, server_url, f"{url_path}?{param}={value}&bogus=1", TITLES[url_path])
+    tab.wait_for_url(lambda url: "bogus" not in query_of(url))  # the page has written the address
+    wait_until_idle(tab)
+    entries = app_entries(history, server_url)
+    assert len(entries) == 1 and query_of(entries[0])[param] == value and len(query_of(entries[0])) > 1
+    assert_no_exception(tab)
+    context.close()
+
+
+def test_a_click_before_the_guard_is_in_place_still_adds_one_entry_per_visit(browser, server_url):
+    """The guard's code (Streamlit's on-demand Html element) is held back, so the student's click on
+    another page lands before it is there: still one entry per page, each with its own settings."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = context.new_page()
+    held = []
+    tab.route("**/static/js/Html.*.js", lambda route: held.append(route))
+    history = History(tab)
+    tab.goto(f"{server_url}/playground?layers=3")
+    tab.get_by_role("heading", name=TITLES["playground"]).first.wait_for()
+    wait_until_idle(tab)
+    assert held and tab.evaluate("() => window.history.__neuronLabGuard") is None
+    visit_by_link(tab, "gradient-descent")
+    tab.wait_for_timeout(1000)  # the new page's run, before the guard: nothing written
+    for route in held:
+        route.continue_()
+    tab.unroute("**/static/js/Html.*.js")
+    tab.wait_for_function("() => window.__neuronLabHistoryReady === true")
+    tab.wait_for_url(lambda url: query_of(url).get("steps") == "100" and "layers" not in query_of(url))
+    wait_until_idle(tab)
+    entries = app_entries(history, server_url)
+    assert [urlparse(u).path for u in entries] == ["/playground", "/gradient-descent"], entries
+    assert query_of(entries[0]) == {"layers": "3"}
+    tab.go_back()
+    lands_on(tab, "playground", "layers", "3")
+    expect(slider(tab, "w_pg_layers")).to_have_value("3")
+    assert_no_exception(tab)
+    context.close()
+
+
 def test_a_settings_change_adds_no_history_entry(page, server_url):
-    open_guarded(page, server_url, "playground", "?layers=3")
+    open_page(page, server_url, "playground?layers=3", TITLES["playground"])
     history = History(page)
     start = len(history.now()[0])
     # Settings written to the URL replace the entry: a Step, which rewrites the URL, adds nothing.
@@ -105,7 +150,7 @@ def test_a_settings_change_adds_no_history_entry(page, server_url):
 
 
 def test_each_visit_is_one_history_entry_and_back_and_forward_land_on_its_settings(page, server_url):
-    open_guarded(page, server_url, "playground")
+    open_page(page, server_url, "playground", TITLES["playground"])
     history = History(page)
     start = len(history.now()[0])
     nudge(page, "w_pg_layers")  # 2 → 3
