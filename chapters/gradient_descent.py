@@ -84,7 +84,7 @@ with left:
 with right:
     st.markdown("**Run A's ŷ = σ(w·x + b) on the data, and the cost surface J(w, b) in 3-D** (drag to turn it)")
     player(settings, controls.playback(), key="gd_follower", role="follower", keys=controls.KEY_ACTIONS,
-           heights={"fit": 300, "bowl": 520}, throttle_ms={"bowl": 200},
+           heights={"fit": 300, "bowl": 520}, throttle_ms={"bowl": 100},
            label="The data with run A's fitted curve, and the cost surface J(w, b) in 3-D with the paths on it")
 with st.expander("Why is J a bowl? Why does the learning rate matter?"):
     st.markdown(

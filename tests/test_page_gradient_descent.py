@@ -208,6 +208,24 @@ def test_the_views_follow_the_engine_at_every_step():
     assert np.allclose(fit["y"], 1 / (1 + np.exp(-(path.w[7] * x + path.b[7]))))
 
 
+def test_the_bowl_is_drawn_once_and_only_its_paths_are_redrawn():
+    """The 3-D view is two stacked scenes: the surface with its axes (the base, drawn once per setup) and
+    the paths alone on a transparent scene with the same ranges and proportions (the live layer)."""
+    from ui.gradient_descent.scene import scene_for
+
+    spec = gd_figures.player_spec(scene_for(gd_controls.read_settings(gd_controls.CONTROLS)))
+    base, live = spec["views"]["bowl"]["base"], spec["views"]["bowl"]["live"]
+    assert [t["type"] for t in base["data"]] == ["surface"] and not base["data"][0].get("meta")
+    assert live["data"] and all(t["type"] == "scatter3d" and t["meta"]["live"] for t in live["data"])
+    assert live["layout"]["paper_bgcolor"] == live["layout"]["scene"]["bgcolor"] == "rgba(0,0,0,0)"
+    assert live["layout"]["uirevision"] is None  # its camera is the base's (player.js)
+    for axis in ("xaxis", "yaxis", "zaxis"):
+        a, b = live["layout"]["scene"][axis], base["layout"]["scene"][axis]
+        assert a["range"] == b["range"] and not a["showticklabels"] and not a["showgrid"] and not a["showbackground"]
+    for key in ("aspectmode", "aspectratio", "camera"):
+        assert live["layout"]["scene"][key] == base["layout"]["scene"][key]
+
+
 # ------------------------------------------------------------------------- the player's reports
 
 

@@ -165,3 +165,51 @@ def test_diverges_preset_shows_the_message_and_no_exception(page, server_url):
     assert (end["step"], end["last"]) == ("36", "36")
     assert "nan" not in (end["w"] + end["b"] + end["J"]).lower()
     assert_no_exception(page)
+
+
+_BOWL = """() => {
+  const view = P.views.find((v) => v.name === 'bowl');
+  const scene = (layer) => layer.el._fullLayout.scene;
+  const [base, live] = view.layers;
+  return {kinds: view.layers.map((l) => l.kind), draws: view.draws,
+          base: base.el._fullData.map((t) => t.type), live: live.el._fullData.map((t) => t.type),
+          path: live.el._fullData[0].x.filter((x) => Number.isFinite(x)).length,
+          eyes: [scene(base).camera.eye, scene(live).camera.eye], through: getComputedStyle(live.el).pointerEvents};
+}"""
+
+
+def test_the_bowl_paths_move_while_playing_and_follow_the_bowl_when_it_is_turned(page, server_url):
+    _open(page, server_url)
+    follower = next(f for f in page.frames[1:]
+                    if f.evaluate("() => typeof P !== 'undefined' && P.role === 'follower'"))
+    page.get_by_role("button", name="Play").click()
+    wait_for(page, lambda p: p["leader"]["frame"] >= 5)
+    bowl = follower.locator('[data-view="bowl"]')
+    bowl.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    playing = follower.evaluate(_BOWL)
+    assert playing["kinds"] == ["base", "live"] and playing["base"] == ["surface"]
+    assert set(playing["live"]) == {"scatter3d"} and playing["path"] > 5 and playing["through"] == "none"
+    assert playing["draws"] > 5
+    assert playing["eyes"][0] == pytest.approx(playing["eyes"][1])
+    box = bowl.bounding_box()  # turn the bowl as a student does, while it plays: drag across it
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 150, y + 40, steps=10)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+    turned = follower.evaluate(_BOWL)
+    assert turned["eyes"][0] != pytest.approx(playing["eyes"][0], abs=0.05)  # the bowl turned
+    assert turned["eyes"][1] == pytest.approx(turned["eyes"][0], abs=1e-6)   # and its paths with it
+    # Once the run has stopped, a turn still takes the paths along (nothing else redraws them then).
+    wait_for(page, lambda p: not p["leader"]["running"], timeout_s=30)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 120, y - 30, steps=10)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+    stopped = follower.evaluate(_BOWL)
+    assert stopped["eyes"][0] != pytest.approx(turned["eyes"][0], abs=0.05)
+    assert stopped["eyes"][1] == pytest.approx(stopped["eyes"][0], abs=1e-6)
+    assert_no_exception(page)

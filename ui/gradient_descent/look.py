@@ -75,6 +75,18 @@ def live_layout(layout: dict) -> dict:
                                shapes=[], annotations=[], xaxis=bare, yaxis=bare))
 
 
+def live_scene_layout(layout: dict) -> dict:
+    """The 3-D live layer's layout: the base's scene (ranges, aspect, camera), transparent, with no axes,
+    grid or walls. Only the paths are drawn again each frame; the camera follows the base's
+    (``player.js``), so this layer keeps no camera of its own (no ``uirevision``)."""
+    bare = dict(showgrid=False, zeroline=False, showline=False, showticklabels=False, showbackground=False,
+                showspikes=False, ticks="", title=dict(text=""))
+    scene = layout["scene"]
+    return merge(layout, dict(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", showlegend=False,
+                               uirevision=None, scene=dict(bgcolor="rgba(0,0,0,0)", dragmode=False,
+                                                           **{a: bare for a in ("xaxis", "yaxis", "zaxis") if a in scene})))
+
+
 def b64(a: np.ndarray) -> dict:
     """A float32 array in Plotly's typed-array form: 4 bytes a value for the big static arrays."""
     a = np.ascontiguousarray(a, dtype=np.float32)

@@ -156,8 +156,6 @@ function plotConfig(kind) {
   if (kind === "base") return { staticPlot: true, responsive: true };
   if (kind === "live") return { displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false };
   // WebGL at the screen's own pixel ratio: Plotly's default of 2 quadruples the pixels a software
-  // renderer fills, and the 3-D view drew about half as often.
-  // WebGL at the screen's own pixel ratio: Plotly's default of 2 quadruples the pixels a software
   // renderer fills (headless Chromium, a lecture-hall PC without a GPU driver).
   const ratio = Math.min(2, window.devicePixelRatio || 1);
   return Object.assign({}, P.args.config, { responsive: true, plotGlPixelRatio: ratio });
@@ -189,7 +187,12 @@ function buildViews() {
         const div = document.createElement("div");
         div.className = "layer " + kind;
         view.el.appendChild(div);
-        return { el: div, kind: kind, config: plotConfig(kind) };
+        // A 3-D base is the chart a student turns; its paths' layer lets the pointer through to it.
+        const gl = Boolean(layers[kind].layout.scene);
+        if (gl && kind === "live") div.style.pointerEvents = "none";
+        const config = gl ? Object.assign(plotConfig("single"), kind === "live" ? { displayModeBar: false } : {})
+                          : plotConfig(kind);
+        return { el: div, kind: kind, config: config };
       });
       view.kinds = kinds.join();
     }
@@ -236,10 +239,36 @@ function shownPos() {
   return s > 1e-6 ? k + s * s * (3 - 2 * s) : k;
 }
 
-async function drawLayer(layer, pos) {
+async function drawLayer(layer, pos, view) {
   const data = layer.live ? layer.fig.data.map((t) => (t.meta && t.meta.live ? liveTrace(t, pos) : t)) : layer.fig.data;
+  const scene = layer.fig.layout.scene;
+  if (scene && layer.kind === "live") scene.camera = cameraOf(view);
   await Plotly.react(layer.el, data, layer.fig.layout, layer.config);
+  if (scene && layer.kind === "base" && !layer.following) followCamera(layer, view);
   layer.drawn = true;
+}
+
+// A 3-D view is two stacked scenes, as a 2-D view is two stacked charts: the bowl with its axes (the base,
+// drawn once per setup: ~75 ms a frame in a software renderer) and the paths alone on a transparent scene
+// above it (~10 ms). The base takes the student's turns and hovers; the paths follow its camera.
+function cameraOf(view) {
+  if (view.camera) return view.camera;
+  const base = view.layers.find((layer) => layer.kind === "base");
+  const scene = base && base.el._fullLayout && base.el._fullLayout.scene;
+  return scene && scene.camera ? JSON.parse(JSON.stringify(scene.camera)) : undefined;
+}
+
+function followCamera(base, view) {
+  const follow = (event) => {
+    const camera = event && event["scene.camera"];
+    if (!camera) return;
+    view.camera = JSON.parse(JSON.stringify(camera));
+    view.drawnPos = undefined;  // the paths' layer redraws at the next frame, playing or not
+    P.dirty = true;
+  };
+  base.el.on("plotly_relayouting", follow);
+  base.el.on("plotly_relayout", follow);
+  base.following = true;
 }
 
 // While playing, frames are spaced so that drawing takes at most ~60 % of the main thread and never
@@ -260,7 +289,7 @@ async function draw() {
       if (view.draws > 0 && now() - view.lastDraw < wait) { P.dirty = true; continue; }
       view.lastDraw = now();
       for (const layer of view.layers) {
-        if (layer.live || !layer.drawn) await drawLayer(layer, pos);
+        if (layer.live || !layer.drawn) await drawLayer(layer, pos, view);
       }
       view.drawnPos = pos;
       view.draws += 1;
