@@ -17,7 +17,8 @@ Three settings: all cores with BLAS on all of them (the default), all cores with
 
     python benchmarks/cnn_throughput.py            # about a minute on 2 cores
     python benchmarks/cnn_throughput.py --quick    # fewer repeats, for a smoke test
-    python benchmarks/cnn_throughput.py --layers   # the engine's forward and backward per layer
+    python benchmarks/cnn_throughput.py --layers   # the engine's forward and backward per step of the stack
+    python benchmarks/cnn_throughput.py --layers --unfused   # … per layer, Conv2D, ReLU, MaxPool2D apart
 
 PyTorch is optional (not a dependency): its rows appear when `import torch` works.
 """
@@ -211,34 +212,37 @@ def check_same_network(net: Network, X, Y) -> tuple[float, float]:
     return net.cost(X, Y), torch_stepper(net, X, Y, channels_last=False)().item()
 
 
-def layer_times(blas_threads: int, layer_threads: int, steps: int) -> list[tuple[str, float, float]]:
+def layer_times(blas_threads: int, layer_threads: int, steps: int,
+                fused: bool = True) -> list[tuple[str, float, float]]:
     """(layer, forward ms, backward ms) of the engine's step, each the fastest over ``steps`` steps.
 
-    The same walk as ``Network.backprop``: forward in training mode, then backward from
+    The same walk as ``Network.backprop``: forward in training mode, each Conv2D → ReLU → MaxPool2D
+    as one fused step (``engine.conv.fuse``) unless ``fused`` is False, then backward from
     dZ[L] = A[L] − Y, the first layer skipping dA_prev.
     """
     X, Y = make_data()
     net = engine_network()
-    forward, backward = np.full(len(net.layers), np.inf), np.full(len(net.layers), np.inf)
+    layers = conv.fuse(net.layers) if fused else net.layers
+    forward, backward = np.full(len(layers), np.inf), np.full(len(layers), np.inf)
     conv.THREADS = layer_threads
     with threadpool_limits(blas_threads):
         for _ in range(steps + 2):  # two to warm up: work arrays, thread pool
             A = net.check_inputs(X)
-            for i, layer in enumerate(net.layers):
+            for i, layer in enumerate(layers):
                 t0 = time.perf_counter()
                 A = layer.forward(A, True)
                 forward[i] = min(forward[i], time.perf_counter() - t0)
             d = sigmoid(A) - Y
-            for i in range(len(net.layers) - 1, -1, -1):
+            for i in range(len(layers) - 1, -1, -1):
                 t0 = time.perf_counter()
-                d = net.layers[i].backward(d, need_dA_prev=i > 0)
+                d = layers[i].backward(d, need_dA_prev=i > 0)
                 backward[i] = min(backward[i], time.perf_counter() - t0)
     conv.THREADS = None
-    return [(repr(layer), f * 1e3, b * 1e3) for layer, f, b in zip(net.layers, forward, backward)]
+    return [(repr(layer), f * 1e3, b * 1e3) for layer, f, b in zip(layers, forward, backward)]
 
 
-def print_layer_times(steps: int) -> None:
-    rows = [(label, layer_times(blas, threads, steps)) for label, blas, threads in settings() if blas == 1]
+def print_layer_times(steps: int, fused: bool) -> None:
+    rows = [(label, layer_times(blas, threads, steps, fused)) for label, blas, threads in settings() if blas == 1]
     print(f"engine, ms per layer (fastest of {steps} steps): "
           + "; ".join(f"{label}: forward | backward" for label, _ in rows) + "\n")
     print("| layer | " + " | ".join(f"{label} forward | {label} backward" for label, _ in rows) + " |")
@@ -304,6 +308,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--steps", type=int, default=3, help="steps per timed repeat")
     parser.add_argument("--layers", action="store_true", help="time each layer of the engine's step instead")
+    parser.add_argument("--unfused", action="store_true",
+                        help="with --layers: time Conv2D, ReLU and MaxPool2D one by one, not as fused steps")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_of:
@@ -314,7 +320,7 @@ def main() -> None:
     print(machine_line())
     print(f"load average before timing: {_load_average()}")
     if args.layers:
-        print_layer_times(repeats)
+        print_layer_times(repeats, fused=not args.unfused)
         print(f"load average after timing: {_load_average()}")
         return
     cpu_start = _cpu_seconds()

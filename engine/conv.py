@@ -11,7 +11,8 @@ k·k times the size of the pictures, so it is built a few examples at a time, sm
 in the CPU's cache until the product reads it, and copied in the longest runs the layout allows
 (channels first for pictures with few channels, such as RGB); the work arrays are kept between
 batches, because allocating (and first touching) tens of megabytes per batch costs as much as the
-arithmetic. A large batch is split over THREADS threads. docs/cnn_notes.md has the measurements.
+arithmetic. A large batch is split over THREADS threads. A training pass runs each Conv2D → ReLU →
+MaxPool2D as one step (``ConvReluPool``, made by ``fuse``). docs/cnn_notes.md has the measurements.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 from threadpoolctl import ThreadpoolController
 
-from .layers import Layer, register
+from .layers import Activation, Layer, register
 
 #: Largest kernel side and channel count a model file may ask for (beyond these, a typo).
 MAX_KERNEL = 15
@@ -90,6 +91,15 @@ class Conv2D(Layer):
 
     def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
         """Z = cols·W₂ + b; (m, H, W, C_prev) → (m, H, W, C)."""
+        m, H, Wd, _ = self._check_input(A_prev)
+        Z = np.empty((m, H, Wd, self.W.shape[3]), dtype=np.result_type(A_prev.dtype, self.W.dtype))
+        self._forward_blocks(A_prev, lambda i, j, n: Z[i:j])
+        return Z
+
+    def _forward_blocks(self, A_prev: np.ndarray, block_out, then=None, block_bytes: int | None = None) -> None:
+        """Z = cols·W₂ + b a block of examples at a time: the rows i:j of Z (on thread n) are written
+        into ``block_out(i, j, n)``, an array (j − i, H, W, C); ``then(i, j, n, Z_block)``, if given,
+        runs next, while the block is still in the CPU's cache."""
         m, H, Wd, C_prev = self._check_input(A_prev)
         C = self.W.shape[3]
         planar = self._planar(Wd, C_prev)
@@ -97,19 +107,20 @@ class Conv2D(Layer):
         Wb = self._buffer("Wb", (self._fan_in + 1, C), pad.dtype)
         Wb[:-1] = _patch_rows(self.W, planar)
         Wb[-1] = self.b[0]
-        Z = np.empty((m, H, Wd, C), dtype=pad.dtype)
-        step = _examples_per_block(H * Wd * (self._fan_in + 1) * pad.itemsize)
+        step = _examples_per_block(H * Wd * (self._fan_in + 1) * pad.itemsize, block_bytes)
 
         def part(start: int, stop: int, n: int) -> None:
             for i in range(start, stop, step):
                 j = min(i + step, stop)
                 self._fill(pad[i:j], A_prev[i:j], planar)  # kept whole: backward rebuilds the patches
                 cols = self._cols(pad[i:j], f"cols{n}", step, bias=True, planar=planar)
-                np.matmul(cols, Wb, out=Z[i:j].reshape(-1, C))
+                Z = block_out(i, j, n)
+                np.matmul(cols, Wb, out=Z.reshape(-1, C))
+                if then is not None:
+                    then(i, j, n, Z)
 
         _in_parts(m, part, A_prev.nbytes)
         self._m, self._planar_input = m, planar
-        return Z
 
     def backward(self, dZ: np.ndarray, need_dA_prev: bool = True) -> np.ndarray | None:
         """dW = (1/m) colsᵀ·dZ (reshaped to (k, k, C_prev, C)), db = (1/m) Σ_{i,y,x} dZ; returns dA_prev.
@@ -284,28 +295,39 @@ class MaxPool2D(Layer):
         m, H, Wd, C = A_prev.shape
         _even_sides(H, Wd)
         h, w = H // 2, Wd // 2
-        windows = A_prev.reshape(m, h, 2, w, 2, C)
-        top, bottom = windows[:, :, 0], windows[:, :, 1]  # (m, h, w, 2, C): both columns of the window
-        down = _reuse(self._work, "down", top.shape, bool)
-        right = _reuse(self._work, "right", (m, h, w, C), bool)
+        down, right = self._masks(A_prev.shape)
         A = np.empty((m, h, w, C), dtype=A_prev.dtype)
         step = _examples_per_block(H * Wd * C * A_prev.itemsize)
 
         def part(start: int, stop: int, n: int) -> None:
-            rows = _reuse(self._work, f"rows{n}", (step,) + top.shape[1:], A_prev.dtype)
             for i in range(start, stop, step):
                 j = min(i + step, stop)
-                r = rows[:j - i]
-                # Which row held each column's maximum, then which column won; a tie goes up, then left.
-                # The first two passes read whole picture rows; the last two runs of C numbers.
-                np.greater(bottom[i:j], top[i:j], out=down[i:j])
-                np.maximum(top[i:j], bottom[i:j], out=r)
-                np.greater(r[..., 1, :], r[..., 0, :], out=right[i:j])
-                np.maximum(r[..., 0, :], r[..., 1, :], out=A[i:j])
+                self._pool_block(A_prev[i:j], down[i:j], right[i:j], A[i:j], n)
 
         _in_parts(m, part, A_prev.nbytes)
         self._shape = A_prev.shape
         return A
+
+    def _masks(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The work arrays ``down`` (m, H/2, W/2, 2, C) and ``right`` (m, H/2, W/2, C) for pictures of
+        ``shape`` (m, H, W, C): which row, then which column, held each window's maximum."""
+        m, H, Wd, C = shape
+        return (_reuse(self._work, "down", (m, H // 2, Wd // 2, 2, C), bool),
+                _reuse(self._work, "right", (m, H // 2, Wd // 2, C), bool))
+
+    def _pool_block(self, A_prev: np.ndarray, down: np.ndarray, right: np.ndarray, A: np.ndarray,
+                    n: int) -> None:
+        """A = max over each 2×2 window of the block A_prev (n_b, H, W, C), with its masks (thread n)."""
+        b, H, Wd, C = A_prev.shape
+        windows = A_prev.reshape(b, H // 2, 2, Wd // 2, 2, C)
+        top, bottom = windows[:, :, 0], windows[:, :, 1]  # (b, h, w, 2, C): both columns of the window
+        r = _reuse(self._work, f"rows{n}", top.shape, A_prev.dtype)
+        # Which row held each column's maximum, then which column won; a tie goes up, then left.
+        # The first two passes read whole picture rows; the last two runs of C numbers.
+        np.greater(bottom, top, out=down)
+        np.maximum(top, bottom, out=r)
+        np.greater(r[..., 1, :], r[..., 0, :], out=right)
+        np.maximum(r[..., 0, :], r[..., 1, :], out=A)
 
     def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray:
         """dA_prev = dA at the maximum of each window, 0 at the other three; (m, H/2, W/2, C) → (m, H, W, C)."""
@@ -318,17 +340,27 @@ class MaxPool2D(Layer):
         step = _examples_per_block(4 * h * w * C * dA.itemsize)
 
         def part(start: int, stop: int, n: int) -> None:
-            by_column = _reuse(self._work, f"by_column{n}", (step, h, w, 2, C), dA.dtype)
             for i in range(start, stop, step):
                 j = min(i + step, stop)
-                g, out = by_column[:j - i], dA_prev[i:j]
-                np.multiply(dA[i:j], right[i:j], out=g[..., 1, :])
-                np.subtract(dA[i:j], g[..., 1, :], out=g[..., 0, :])  # dA − dA·1 is exactly 0
-                np.multiply(g, down[i:j], out=out[:, :, 1])
-                np.subtract(g, out[:, :, 1], out=out[:, :, 0])
+                self._unpool_block(dA[i:j], down[i:j], right[i:j], dA_prev[i:j], n)
 
         _in_parts(m, part, dA_prev.nbytes)
         return dA_prev.reshape(self._shape)
+
+    def _unpool_block(self, dA: np.ndarray, down: np.ndarray, right: np.ndarray, dA_prev: np.ndarray,
+                      n: int, on: np.ndarray | None = None) -> None:
+        """dA_prev (n_b, h, 2, w, 2, C) = each dA (n_b, h, w, C) at its window's maximum, 0 elsewhere;
+        times ``on`` (booleans shaped like dA) if given (thread n)."""
+        g = _reuse(self._work, f"by_column{n}", dA.shape[:3] + (2, dA.shape[3]), dA.dtype)
+        if on is None:
+            np.multiply(dA, right, out=g[..., 1, :])
+            np.subtract(dA, g[..., 1, :], out=g[..., 0, :])  # dA − dA·1 is exactly 0
+        else:
+            np.multiply(dA, on, out=g[..., 0, :])
+            np.multiply(g[..., 0, :], right, out=g[..., 1, :])
+            np.subtract(g[..., 0, :], g[..., 1, :], out=g[..., 0, :])
+        np.multiply(g, down, out=dA_prev[:, :, 1])
+        np.subtract(g, dA_prev[:, :, 1], out=dA_prev[:, :, 0])
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         H, Wd, C = _picture_shape(input_shape, "MaxPool2D")
@@ -340,6 +372,98 @@ class MaxPool2D(Layer):
         layer = cls()
         layer.output_shape(input_shape)
         return layer
+
+
+class ConvReluPool:
+    """Conv2D → Activation("relu") → MaxPool2D as one pass over each block of examples (training).
+
+    A = maxpool(ReLU(Z)) = ReLU(maxpool(Z)), as ReLU never changes which value is largest, so ReLU
+    runs on the pooled block (a quarter of Z) while the block of Z from the product is still in the
+    CPU's cache, and Z itself is never written to memory. Backward: the gradient reaches only each
+    window's maximum, where ReLU′ = 1 exactly when A > 0, so dZ = dA ⊙ (A > 0) at the maximum,
+    0 elsewhere: the same numbers as the three layers' backward passes one after the other.
+    Shapes: A_prev (m, H, W, C_prev) → A (m, H/2, W/2, C); backward dA → dA_prev, filling dW, db.
+
+    Made by ``fuse`` for a training pass (``Network.backprop``); the three layers stay the ones in
+    the stack, with their parameters and gradients. After this forward pass, the ReLU and pooling
+    layers' own ``backward`` refuse to run: their state belongs to this pass.
+    """
+
+    def __init__(self, conv: Conv2D, relu: Activation, pool: MaxPool2D):
+        self.conv, self.relu, self.pool = conv, relu, pool
+        self.param_names = conv.param_names
+        self._shape: tuple[int, ...] | None = None  # Z's shape in the last forward pass
+
+    def forward(self, A_prev: np.ndarray, training: bool = True) -> np.ndarray:
+        """A = ReLU(maxpool(cols·W₂ + b)); (m, H, W, C_prev) → (m, H/2, W/2, C)."""
+        conv, pool = self.conv, self.pool
+        m, H, Wd, _ = conv._check_input(A_prev)
+        _even_sides(H, Wd)
+        C, dtype = conv.W.shape[3], np.result_type(A_prev.dtype, conv.W.dtype)
+        shape = (m, H, Wd, C)
+        down, right = pool._masks(shape)
+        on = _reuse(pool._work, "on", right.shape, bool)
+        A = np.empty(right.shape, dtype=dtype)
+
+        def block_out(i: int, j: int, n: int) -> np.ndarray:
+            return _reuse(pool._work, f"Z{n}", (j - i, H, Wd, C), dtype)
+
+        def then(i: int, j: int, n: int, Z: np.ndarray) -> None:
+            pool._pool_block(Z, down[i:j], right[i:j], A[i:j], n)
+            np.maximum(A[i:j], 0, out=A[i:j])
+            np.greater(A[i:j], 0, out=on[i:j])
+
+        # Blocks twice the size: the pooling passes then take a few examples at a time, not one
+        # (a training step about 5 ms faster on two cores, the same on one; docs/cnn_notes.md).
+        conv._forward_blocks(A_prev, block_out, then, 2 * BLOCK_BYTES)
+        self.relu._Z = self.relu._A = self.relu._local = None
+        pool._shape, self._shape = None, shape
+        return A
+
+    def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray | None:
+        """dZ = dA ⊙ (A > 0) at each window's maximum, 0 elsewhere, then Conv2D's backward from dZ;
+        (m, H/2, W/2, C) → dA_prev (m, H, W, C_prev), or None without ``need_dA_prev``."""
+        if self._shape is None or dA.shape != self.pool._work["on"][:self._shape[0]].shape:
+            raise ValueError(f"{self!r}.backward needs the forward pass of the same batch first.")
+        pool = self.pool
+        m, h, w, C = dA.shape
+        down, right, on = pool._work["down"], pool._work["right"], pool._work["on"]
+
+        dZ = np.empty((m, h, 2, w, 2, C), dtype=dA.dtype)
+        step = _examples_per_block(4 * h * w * C * dA.itemsize)
+
+        def part(start: int, stop: int, n: int) -> None:
+            for i in range(start, stop, step):
+                j = min(i + step, stop)
+                pool._unpool_block(dA[i:j], down[i:j], right[i:j], dZ[i:j], n, on=on[i:j])
+
+        _in_parts(m, part, dZ.nbytes)
+        return self.conv.backward(dZ.reshape(self._shape), need_dA_prev)
+
+    def parameters(self) -> list[np.ndarray]:
+        return self.conv.parameters()
+
+    def grads(self) -> list[np.ndarray]:
+        return self.conv.grads()
+
+    def __repr__(self) -> str:
+        return f"ConvReluPool({self.conv!r})"
+
+
+def fuse(layers: list[Layer]) -> list:
+    """The stack for a training pass: each Conv2D → Activation("relu") → MaxPool2D as one
+    ``ConvReluPool``, every other layer as it is."""
+    steps, i = [], 0
+    while i < len(layers):
+        trio = layers[i:i + 3]
+        if (len(trio) == 3 and type(trio[0]) is Conv2D and type(trio[1]) is Activation
+                and trio[1].name == "relu" and type(trio[2]) is MaxPool2D):
+            steps.append(ConvReluPool(*trio))
+            i += 3
+        else:
+            steps.append(layers[i])
+            i += 1
+    return steps
 
 
 @register
@@ -463,10 +587,11 @@ def _reuse(store: dict, role: str, shape: tuple[int, ...], dtype, fill=None) -> 
     return array[:shape[0]]
 
 
-def _examples_per_block(example_bytes: int) -> int:
-    """How many examples of ``example_bytes`` of work each fit in BLOCK_BYTES (at least 1): a block
-    small enough to stay in the CPU's cache from the pass that writes it to the one that reads it."""
-    return max(1, BLOCK_BYTES // example_bytes)
+def _examples_per_block(example_bytes: int, block_bytes: int | None = None) -> int:
+    """How many examples of ``example_bytes`` of work each fit in ``block_bytes`` (BLOCK_BYTES if
+    None; at least 1): a block small enough to stay in the CPU's cache from the pass that writes it
+    to the one that reads it."""
+    return max(1, (BLOCK_BYTES if block_bytes is None else block_bytes) // example_bytes)
 
 
 def _patch_rows(F: np.ndarray, planar: bool) -> np.ndarray:

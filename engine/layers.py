@@ -172,6 +172,8 @@ class Activation(Layer):
 
     def backward(self, dA: np.ndarray, need_dA_prev: bool = True) -> np.ndarray:
         """dZ = dA ⊙ g′(Z), with g′ written from the stored A = g(Z) where it can be; same shape."""
+        if self._A is None:
+            raise ValueError(f"{self!r}.backward needs its own forward pass of the same batch first.")
         local = self._local if self._local is not None else self.spec.local_gradient(self._Z, self._A)
         return _product_by_examples(dA, local)
 

@@ -22,6 +22,7 @@ from threadpoolctl import ThreadpoolController
 
 from . import activations, modelfile
 from .errors import ModelFileError
+from .conv import fuse
 from .layers import LAYER_TYPES, Activation, Dense, Layer
 from .losses import cost_and_sigmoid_from_logits, cost_from_logits
 
@@ -237,10 +238,16 @@ class Network:
         X = self.check_inputs(X)
         Y = self.check_labels(y, len(X))
         m = len(X)
-        Z = self.logits(X, training=True)
+        # Conv2D → ReLU → MaxPool2D run as one pass per block of examples (engine.conv.fuse): the
+        # same numbers, with less memory traffic (docs/cnn_notes.md).
+        steps = fuse(self.layers)
+        Z = X
+        with self._blas():
+            for step in steps:
+                Z = step.forward(Z, True)
         J, A = cost_and_sigmoid_from_logits(Y, Z)
         J += self._l2_term(m)
-        self.backward(A - Y)
+        self._walk_back(steps, A - Y)
         if self.l2:
             factor = self.dtype.type(self.l2 / m)
             for layer in self.weighted:
@@ -256,13 +263,15 @@ class Network:
         With it, returns d[k] for k = 0 … len(layers), the gradient at the input of layer k:
         d[0] with respect to X, d[-1] = dZ.
         """
-        n = len(self.layers)
-        first = 0 if to_input else next(i for i, layer in enumerate(self.layers) if layer.param_names)
+        return self._walk_back(self.layers, dZ, to_input)
+
+    def _walk_back(self, steps: list, dZ: np.ndarray, to_input: bool = False) -> list[np.ndarray] | None:
+        first = 0 if to_input else next(i for i, step in enumerate(steps) if step.param_names)
         kept = [dZ] if to_input else None
         d = dZ
         with self._blas():
-            for i in range(n - 1, first - 1, -1):
-                d = self.layers[i].backward(d, need_dA_prev=to_input or i > first)
+            for i in range(len(steps) - 1, first - 1, -1):
+                d = steps[i].backward(d, need_dA_prev=to_input or i > first)
                 if kept is not None:
                     kept.append(d)
         return kept[::-1] if kept is not None else None

@@ -348,6 +348,97 @@ def test_small_picture_network_backward_matches_finite_differences():
             assert relative_error(analytic, numeric_gradient(J, getattr(layer, name))) < RTOL, (layer, name)
 
 
+def _relu_pool_stack(seed=30, C_prev=2, C=3, dtype=np.float64):
+    return [_conv(k=3, C_prev=C_prev, C=C, seed=seed, dtype=dtype), Activation("relu"), MaxPool2D()]
+
+
+@pytest.mark.parametrize("shape", [(3, 6, 8, 2), (2, 4, 12, 1)])  # channels last, and planar patches
+def test_fused_conv_relu_pool_backward_matches_finite_differences(shape):
+    # J = (1/m) Σ(A ⊙ R), as in _check_layer_alone; the parameters are the convolution's.
+    rng = np.random.default_rng(31)
+    A_prev, R = rng.standard_normal(shape), rng.standard_normal((shape[0], shape[1] // 2, shape[2] // 2, 3))
+    layers = _relu_pool_stack(C_prev=shape[3])
+    group = conv.ConvReluPool(*layers)
+
+    def J():
+        return float(np.sum(group.forward(A_prev) * R)) / shape[0]
+
+    group.forward(A_prev)
+    dA_prev = group.backward(R.copy())
+    for p, analytic in zip(group.parameters(), group.grads()):
+        assert relative_error(analytic.copy(), numeric_gradient(J, p)) < RTOL
+    assert relative_error(dA_prev / shape[0], numeric_gradient(J, A_prev)) < RTOL
+
+
+def test_fused_conv_relu_pool_is_the_three_layers_exactly_even_with_ties(monkeypatch):
+    # ReLU(max) = max(ReLU): the same A; the gradient reaches the window's maximum where A > 0.
+    # Zero pictures and a negative bias make whole windows tie at ReLU's 0.
+    monkeypatch.setattr(conv, "BLOCK_BYTES", 1)
+    monkeypatch.setattr(conv, "PARALLEL_BYTES", 0)
+    rng = np.random.default_rng(32)
+    A_prev = rng.standard_normal((5, 6, 6, 2))
+    A_prev[1:3] = 0.0
+    dA = rng.standard_normal((5, 3, 3, 3))
+    for threads in (1, 2):
+        monkeypatch.setattr(conv, "THREADS", threads)
+        apart, fused = _relu_pool_stack(), _relu_pool_stack()
+        apart[0].b[0, 0] = fused[0].b[0, 0] = -0.5
+        A = A_prev
+        for layer in apart:
+            A = layer.forward(A, training=True)
+        d = dA
+        for layer in reversed(apart):
+            d = layer.backward(d)
+        group = conv.ConvReluPool(*fused)
+        np.testing.assert_array_equal(group.forward(A_prev), A)
+        np.testing.assert_array_equal(group.backward(dA), d)
+        np.testing.assert_array_equal(fused[0].dW, apart[0].dW)
+        np.testing.assert_array_equal(fused[0].db, apart[0].db)
+
+
+def test_fuse_groups_only_conv_relu_pool_and_keeps_the_other_layers():
+    rng = np.random.default_rng(33)
+    c1, c2 = _conv(C_prev=2, C=3), _conv(C_prev=3, C=2)
+    layers = [c1, Activation("relu"), MaxPool2D(), c2, Activation("tanh"), MaxPool2D(), Flatten(),
+              Dense.initialized(2, 1, 1.0, rng, np.float64)]
+    steps = conv.fuse(layers)
+    assert isinstance(steps[0], conv.ConvReluPool) and steps[0].conv is c1
+    assert steps[1:] == layers[3:]
+
+
+def test_relu_and_pool_backward_refuse_after_a_fused_forward():
+    layers = _relu_pool_stack()
+    conv.ConvReluPool(*layers).forward(np.ones((2, 4, 4, 2)))
+    with pytest.raises(ValueError, match="forward pass"):
+        layers[1].backward(np.ones((2, 4, 4, 3)))
+    with pytest.raises(ValueError, match="forward pass"):
+        layers[2].backward(np.ones((2, 2, 2, 3)))
+
+
+def test_network_training_step_is_the_same_with_fused_layers_and_trace_still_sees_every_layer():
+    from engine import Network
+
+    rng = np.random.default_rng(34)
+    layers = (_relu_pool_stack(C_prev=3, C=4) + [Flatten(), Dense.initialized(16 * 4, 3, 1.0, rng, np.float64),
+                                                 Activation("relu"), Dense.initialized(3, 1, 1.0, rng, np.float64)])
+    net = Network.from_layers(layers, (8, 8, 3))
+    X, y = rng.standard_normal((4, 8, 8, 3)), np.array([1.0, 0.0, 1.0, 0.0])
+    J = net.backprop(X, y).cost
+    fused = [g.copy() for g in net.grads()]
+    A = net.check_inputs(X)
+    for layer in net.layers:  # the layers one by one, as before the fusion
+        A = layer.forward(A, training=True)
+    net.backward(sigmoid(A) - y.reshape(-1, 1))
+    for a, b in zip(fused, net.grads()):
+        np.testing.assert_array_equal(a, b)
+    assert J == net.cost(X, y)
+    kinds = [type(layer) for layer, _ in net.trace(X)]
+    assert kinds == [type(layer) for layer in layers]
+    dW, db = net.gradients(X, y)
+    for analytic, p in ((dW[0], layers[0].W), (db[0], layers[0].b)):
+        assert relative_error(analytic, numeric_gradient(lambda: net.cost(X, y), p)) < RTOL
+
+
 def test_float32_pictures_stay_float32_through_every_layer():
     rng = np.random.default_rng(16)
     layers = [Conv2D.initialized(3, 3, 4, 1.0, rng, np.float32), Activation("relu"), MaxPool2D(), Flatten(),
