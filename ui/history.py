@@ -43,7 +43,7 @@ READY_KEY = "history_guard_ready"
 GUARD = """
 <style>
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > #neuron-lab-history-guard),
-.st-key-%(ready_key)s { display: none; }
+.st-key-%(report_key)s { display: none; }
 </style>
 <script id="neuron-lab-history-guard">
 (() => {
@@ -88,7 +88,7 @@ GUARD = """
   history.__neuronLabGuard = true;
 })();
 </script>
-""" % {"pending_ms": PENDING_MS, "ready_key": REPORT_KEY}
+""" % {"pending_ms": PENDING_MS, "report_key": REPORT_KEY}
 
 
 _report = components.declare_component("history_guard", path=str(served_directory(
