@@ -87,15 +87,10 @@ def main() -> None:
         if args.train:
             page.get_by_role("button", name="Start training").first.click()
             page.wait_for_function(SCROLL_TO_CHART, arg=args.chart, timeout=300_000, polling=500)  # drawn
-            page.mouse.move(args.width - 2, args.height - 2)
-            page.wait_for_timeout(int(args.train * 1000))
-            scroll_to_chart(page, args.chart)
-            page.screenshot(path=args.out, full_page=args.full)
-            browser.close()
-            print(args.out)
-            return
         page.mouse.move(args.width - 2, args.height - 2)  # no tooltip left up over a button
-        page.wait_for_timeout(int(args.wait * 1000))
+        page.wait_for_timeout(int((args.train or args.wait) * 1000))
+        if args.train:  # mid-run: the rows above the chart may have grown while it trained
+            scroll_to_chart(page, args.chart)
         page.screenshot(path=args.out, full_page=args.full)
         browser.close()
     print(args.out)

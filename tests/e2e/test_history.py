@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, open_page, wait_until_idle
+from devtools.browser import assert_no_exception, open_page, wait_for_history_guard, wait_until_idle
 from tests.photos import jpeg
 from ui import nav
 
@@ -123,7 +123,7 @@ def test_a_click_before_the_guard_is_in_place_still_adds_one_entry_per_visit(bro
     for route in held:
         route.continue_()
     tab.unroute("**/static/js/Html.*.js")
-    tab.wait_for_function("() => window.__neuronLabHistoryReady === true")
+    wait_for_history_guard(tab)
     tab.wait_for_url(lambda url: query_of(url).get("steps") == "100" and "layers" not in query_of(url))
     wait_until_idle(tab)
     entries = app_entries(history, server_url)
