@@ -169,13 +169,26 @@ def test_diverges_preset_shows_the_message_and_no_exception(page, server_url):
 
 _BOWL = """() => {
   const view = P.views.find((v) => v.name === 'bowl');
-  const scene = (layer) => layer.el._fullLayout.scene;
+  // The camera the student sees: the scene's own, not the layout's copy (saved only on some mouseups).
+  const eye = (layer) => layer.el._fullLayout.scene._scene.getCamera().eye;
   const [base, live] = view.layers;
   return {kinds: view.layers.map((l) => l.kind), draws: view.draws,
           base: base.el._fullData.map((t) => t.type), live: live.el._fullData.map((t) => t.type),
           path: live.el._fullData[0].x.filter((x) => Number.isFinite(x)).length,
-          eyes: [scene(base).camera.eye, scene(live).camera.eye], through: getComputedStyle(live.el).pointerEvents};
+          eyes: [eye(base), eye(live)], through: getComputedStyle(live.el).pointerEvents};
 }"""
+
+
+def _turned(follower, before, timeout_s: float = 10):
+    """The bowl's state once its camera has left ``before``'s and the paths have caught up (the paths
+    redraw at the player's next frame, later on a loaded machine); the last state seen if never."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        now = follower.evaluate(_BOWL)
+        moved = now["eyes"][0] != pytest.approx(before["eyes"][0], abs=0.05)
+        if (moved and now["eyes"][1] == pytest.approx(now["eyes"][0], abs=1e-6)) or time.monotonic() > deadline:
+            return now
+        follower.page.wait_for_timeout(100)
 
 
 def test_the_bowl_paths_move_while_playing_and_follow_the_bowl_when_it_is_turned(page, server_url):
@@ -198,8 +211,7 @@ def test_the_bowl_paths_move_while_playing_and_follow_the_bowl_when_it_is_turned
     page.mouse.down()
     page.mouse.move(x + 150, y + 40, steps=10)
     page.mouse.up()
-    page.wait_for_timeout(800)
-    turned = follower.evaluate(_BOWL)
+    turned = _turned(follower, playing)
     assert turned["eyes"][0] != pytest.approx(playing["eyes"][0], abs=0.05)  # the bowl turned
     assert turned["eyes"][1] == pytest.approx(turned["eyes"][0], abs=1e-6)   # and its paths with it
     # Once the run has stopped, a turn still takes the paths along (nothing else redraws them then).
@@ -208,8 +220,7 @@ def test_the_bowl_paths_move_while_playing_and_follow_the_bowl_when_it_is_turned
     page.mouse.down()
     page.mouse.move(x - 120, y - 30, steps=10)
     page.mouse.up()
-    page.wait_for_timeout(800)
-    stopped = follower.evaluate(_BOWL)
+    stopped = _turned(follower, turned)
     assert stopped["eyes"][0] != pytest.approx(turned["eyes"][0], abs=0.05)
     assert stopped["eyes"][1] == pytest.approx(stopped["eyes"][0], abs=1e-6)
     assert_no_exception(page)
