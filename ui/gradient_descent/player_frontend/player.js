@@ -252,9 +252,13 @@ async function drawLayer(layer, pos, view) {
 // drawn once per setup: ~75 ms a frame in a software renderer) and the paths alone on a transparent scene
 // above it (~10 ms). The base takes the student's turns and hovers; the paths follow its camera.
 function cameraOf(view) {
-  if (view.camera) return view.camera;
   const base = view.layers.find((layer) => layer.kind === "base");
   const scene = base && base.el._fullLayout && base.el._fullLayout.scene;
+  // The camera the student sees is the base scene's own; the layout's copy and the events' may lag it
+  // (Plotly saves the layout's only on some mouseups), so the paths take the scene's when it is there.
+  const seen = scene && scene._scene && typeof scene._scene.getCamera === "function" && scene._scene.getCamera();
+  if (seen && seen.eye) return JSON.parse(JSON.stringify(seen));
+  if (view.camera) return view.camera;
   return scene && scene.camera ? JSON.parse(JSON.stringify(scene.camera)) : undefined;
 }
 
