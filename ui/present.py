@@ -70,8 +70,9 @@ def switch() -> None:
              if st.session_state[KEY] else st.sidebar)
     BAR.set(where)
     with where:
-        st.toggle("Presentation mode", key=KEY, help="Large type, no sidebar: for a projector. "
-                  "A link with ?present=1 opens in this mode.")
+        # persist_state: a widget's key is per page, and without it a page switch can drop the value.
+        st.toggle("Presentation mode", key=KEY, persist_state="session",
+                  help="Large type, no sidebar: for a projector. A link with ?present=1 opens in this mode.")
     st.html(BASE_CSS)
     if st.session_state[KEY]:
         if st.query_params.get(PARAM) != "1" and history.ready():
