@@ -70,7 +70,8 @@ def switch() -> None:
              if st.session_state[KEY] else st.sidebar)
     BAR.set(where)
     with where:
-        # persist_state: a widget's key is per page, and without it a page switch can drop the value.
+        # persist_state: Streamlit gives a widget a different id on each page, so without it a page switch
+        # can drop the value.
         st.toggle("Presentation mode", key=KEY, persist_state="session",
                   help="Large type, no sidebar: for a projector. A link with ?present=1 opens in this mode.")
     st.html(BASE_CSS)
