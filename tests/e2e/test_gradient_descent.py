@@ -22,19 +22,19 @@ def _open(page, server_url):
     return wait_for(page, lambda p: "leader" in p and "follower" in p and p["leader"]["views"]["map"]["drawn"])
 
 
-def wait_for(page, test, timeout_s: float = 30):
-    """Poll the players until ``test(players)`` holds; returns the players."""
+def wait_for(page, test, timeout_s: float = 30, read=players):
+    """Poll ``read(page)`` (the players, unless told) until ``test`` of it holds; returns what it read."""
     deadline = time.monotonic() + timeout_s
     seen = {}
     while time.monotonic() < deadline:
-        seen = players(page)
+        seen = read(page)
         try:
             if test(seen):
                 return seen
         except KeyError:
             pass
         page.wait_for_timeout(50)
-    raise AssertionError(f"the players never reached the expected state; last seen {seen}")
+    raise AssertionError(f"the page never reached the expected state; last seen {seen}")
 
 
 def leader(page) -> dict:
@@ -179,16 +179,13 @@ _BOWL = """() => {
 }"""
 
 
-def _turned(follower, before, timeout_s: float = 10):
+def _turned(follower, before):
     """The bowl's state once its camera has left ``before``'s and the paths have caught up (the paths
-    redraw at the player's next frame, later on a loaded machine); the last state seen if never."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        now = follower.evaluate(_BOWL)
-        moved = now["eyes"][0] != pytest.approx(before["eyes"][0], abs=0.05)
-        if (moved and now["eyes"][1] == pytest.approx(now["eyes"][0], abs=1e-6)) or time.monotonic() > deadline:
-            return now
-        follower.page.wait_for_timeout(100)
+    redraw at the player's next frame, later on a loaded machine)."""
+    def settled(now):
+        return (now["eyes"][0] != pytest.approx(before["eyes"][0], abs=0.05)
+                and now["eyes"][1] == pytest.approx(now["eyes"][0], abs=1e-6))
+    return wait_for(follower.page, settled, timeout_s=10, read=lambda _: follower.evaluate(_BOWL))
 
 
 def test_the_bowl_paths_move_while_playing_and_follow_the_bowl_when_it_is_turned(page, server_url):
