@@ -1,12 +1,36 @@
 """Photos the tests make themselves (never the licensed data set): JPEG bytes and small labelled folders."""
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 CAT_ORANGE, DOG_BLUE = (220, 140, 40), (30, 80, 210)
+
+# The development photos sit in shared/ beside the repository (never inside it). A fresh clone has no
+# shared/, and NEURONLAB_HIDE_SHARED=1 makes the tests take that path here too (.ci/run runs both).
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "cats_and_dogs_filtered"
+HIDE_SHARED = "NEURONLAB_HIDE_SHARED"
+
+
+def shared_photos() -> Path | None:
+    """The shared development photo set, or None on a fresh clone (or with $NEURONLAB_HIDE_SHARED=1)."""
+    if os.environ.get(HIDE_SHARED, "") not in ("", "0") or not SHARED.is_dir():
+        return None
+    return SHARED
+
+
+def photo_like(path: Path, seed: int = 0, colour=(120, 90, 60), size=(500, 375)) -> Path:
+    """A photo-like JPEG (default 500×375) at ``path``: a coloured disc on seeded noise."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    a = np.clip(rng.normal(120, 40, (h, w, 3)), 0, 255)
+    y, x = np.mgrid[0:h, 0:w]
+    a[(x - w / 2) ** 2 + (y - h / 2) ** 2 < (0.32 * h) ** 2] = colour
+    Image.fromarray(a.astype(np.uint8)).save(path, "JPEG")
+    return path
 
 
 def jpeg(colour, size=(60, 40), seed=None) -> bytes:

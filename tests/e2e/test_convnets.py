@@ -3,32 +3,22 @@
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from devtools.browser import assert_no_exception, live_charts, open_page, streamlit_server, wait_until_idle
 from engine.pets import data as pet_data
 from engine.pets.models import BUNDLED
+from tests.photos import photo_like, shared_photos
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "6 · Convolutional networks"
 VERDICT = re.compile(r"^(Cat|Dog) · P\(dog\) = (0\.\d\d|1\.00)$")
-# The development photos sit in shared/ beside the repository (never inside it).
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "cats_and_dogs_filtered"
 EPOCH = re.compile(r"Epoch ([1-9]\d*) of (\d+)")
-
-
-def generated_photo(path: Path, seed: int = 0, colour=(120, 90, 60)) -> Path:
-    """A 500×375 photo-like JPEG: a coloured blob on noise."""
-    rng = np.random.default_rng(seed)
-    a = np.clip(rng.normal(120, 40, (375, 500, 3)), 0, 255)
-    y, x = np.mgrid[0:375, 0:500]
-    a[(x - 250) ** 2 + (y - 190) ** 2 < 120 ** 2] = colour
-    Image.fromarray(a.astype(np.uint8)).save(path, "JPEG")
-    return path
+# The training test's run: the most epochs the page offers, so that with any photo set the run is still
+# going long after the test's Pause (a 10-photo set used to finish its 15 epochs before the click landed).
+TRAIN_LINK = "convnets?cnn_tab=Train+a+small+conv+net&epochs=40"
 
 
 def open_tab(page, name: str) -> None:
@@ -40,7 +30,7 @@ def open_tab(page, name: str) -> None:
 def test_a_photo_gets_p_dog_feature_maps_and_the_heatmap(page, server_url, tmp_path):
     open_page(page, server_url, "convnets", TITLE)
     open_tab(page, "Inside the trained conv net")
-    photo = generated_photo(tmp_path / "pet.jpg")
+    photo = photo_like(tmp_path / "pet.jpg")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(photo))
     wait_until_idle(page)
     verdict = page.get_by_text(VERDICT)
@@ -68,37 +58,42 @@ def test_a_text_file_renamed_jpg_gets_a_message_inside(page, server_url, tmp_pat
     assert_no_exception(page)
 
 
-def _photo_folder(tmp_path: Path) -> Path:
-    """The shared development photos when they are here, else a tiny generated set."""
-    if SHARED.is_dir():
-        return SHARED
+def _photo_folder(tmp_path: Path) -> tuple[Path, bool]:
+    """(the shared development photos, True) when they are here, else (a generated set, False): 1000 + 1000
+    small training photos: an epoch is ~60 mini-batches, and 40 epochs (~30 s here) leave the run going long
+    after the Pause lands, on a machine several times faster too."""
+    shared = shared_photos()
+    if shared is not None:
+        return shared, True
     root = tmp_path / "pets"
     seed = 0
-    for split, n in (("train", 40), ("test", 10)):
+    for split, n in (("train", 1000), ("test", 10)):
         for label, colour in (("cat", (220, 140, 40)), ("dog", (30, 80, 210))):
             folder = root / split / label
             folder.mkdir(parents=True)
             for i in range(n):
                 seed += 1
-                generated_photo(folder / f"{label}.{i}.jpg", seed, colour)
-    return root
+                photo_like(folder / f"{label}.{i}.jpg", seed, colour, size=(40, 32))
+    return root, False
 
 
+@pytest.mark.photos
 def test_the_small_conv_net_trains_live_and_pauses(browser, tmp_path, monkeypatch):
-    root = _photo_folder(tmp_path)
+    root, shared = _photo_folder(tmp_path)
     monkeypatch.setenv(pet_data.ENV_DATA, str(root))
-    if root != SHARED:
+    if not shared:
         monkeypatch.setenv(pet_data.ENV_CACHE, str(tmp_path / "cache"))
     with streamlit_server(tmp_path / "server.log") as url:  # inherits the photo folder from os.environ
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.set_default_timeout(60_000)
-        open_page(page, url, "convnets", TITLE)
-        open_tab(page, "Train a small conv net")
+        open_page(page, url, TRAIN_LINK, TITLE)
+        expect(page.get_by_role("tab", name="Train a small conv net")).to_have_attribute("aria-selected", "true")
         page.get_by_role("button", name="Start training").click()
         progress = page.get_by_text(EPOCH).first  # a fragment run may briefly leave its previous copy
         expect(progress).to_be_visible(timeout=180_000)
-        first = int(EPOCH.search(progress.inner_text()).group(1))
+        first, epochs = map(int, EPOCH.search(progress.inner_text()).groups())
+        assert epochs == 40, progress.inner_text()
         wanted = {"cnn_train_curves_chart", "cnn_train_filters_chart"}
         for _ in range(60):  # the live charts draw in their own frames, a moment after the page
             if wanted <= set(live_charts(page)):

@@ -3,31 +3,24 @@
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from devtools.browser import assert_no_exception, open_page, wait_until_idle
+from tests.photos import photo_like, shared_photos
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.photos]
 
-# The development photos sit in shared/ beside the repository (never inside it).
-SHARED_DOG = (Path(__file__).resolve().parents[3] / "shared" / "data" / "cats_and_dogs_filtered" / "test" / "dog"
-              / "dog.2000.jpg")
 TITLE = "5 · Cats vs dogs"
 VERDICT = re.compile(r"^(Cat|Dog) · P\(dog\) = (0\.\d\d|1\.00)$")
 
 
 def real_photo(tmp_path) -> Path:
     """A real dog photo when the shared set is here, else a generated photo-like JPEG."""
-    if SHARED_DOG.exists():
-        return SHARED_DOG
-    rng = np.random.default_rng(0)
-    a = np.clip(rng.normal(120, 40, (375, 500, 3)), 0, 255).astype(np.uint8)
-    path = tmp_path / "generated_pet.jpg"
-    Image.fromarray(a).save(path, "JPEG")
-    return path
+    shared = shared_photos()
+    if shared is not None:
+        return shared / "test" / "dog" / "dog.2000.jpg"
+    return photo_like(tmp_path / "generated_pet.jpg")
 
 
 def upload(page, *paths):
