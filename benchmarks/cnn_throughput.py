@@ -13,7 +13,7 @@ timed in turns so both see the same machine), the ratio, the extra memory a step
 load average before and after timing (figures are only worth keeping from a quiet machine).
 Three settings: all cores with BLAS on all of them (the default), all cores with BLAS on one thread
 (the picture layers still split each batch over the cores: see ``settings``), and one core
-(``threadpool_limits(1)``, ``engine.conv.THREADS = 1``, ``torch.set_num_threads(1)``).
+(``threadpool_limits(1)``, ``engine.parallel.THREADS = 1``, ``torch.set_num_threads(1)``).
 
     python benchmarks/cnn_throughput.py            # about a minute on 2 cores
     python benchmarks/cnn_throughput.py --quick    # fewer repeats, for a smoke test
@@ -41,7 +41,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Network, conv, optimizers, train_step  # noqa: E402
+from engine import Network, conv, optimizers, parallel, train_step  # noqa: E402
 from engine.activations import sigmoid  # noqa: E402
 from engine.conv import Conv2D, Flatten, MaxPool2D  # noqa: E402
 from engine.layers import Activation, Dense  # noqa: E402
@@ -147,7 +147,7 @@ def seconds_per_step(steppers: dict, blas_threads: int, layer_threads: int, repe
     """(median, best) over repeats of (time for ``steps`` steps) / steps, the frameworks taking turns."""
     torch = _torch()
     times = {name: [] for name in steppers}
-    conv.THREADS = layer_threads
+    parallel.THREADS = layer_threads
     with threadpool_limits(blas_threads):
         if torch:
             torch.set_num_threads(max(blas_threads, layer_threads))
@@ -160,7 +160,7 @@ def seconds_per_step(steppers: dict, blas_threads: int, layer_threads: int, repe
                 for _ in range(steps):
                     step()
                 times[name].append((time.perf_counter() - t0) / steps)
-    conv.THREADS = None
+    parallel.THREADS = None
     return ({name: float(np.median(t)) for name, t in times.items()},
             {name: float(np.min(t)) for name, t in times.items()})
 
@@ -224,7 +224,7 @@ def layer_times(blas_threads: int, layer_threads: int, steps: int,
     net = engine_network()
     layers = conv.fuse(net.layers) if fused else net.layers
     forward, backward = np.full(len(layers), np.inf), np.full(len(layers), np.inf)
-    conv.THREADS = layer_threads
+    parallel.THREADS = layer_threads
     with threadpool_limits(blas_threads):
         for _ in range(steps + 2):  # two to warm up: work arrays, thread pool
             A = net.check_inputs(X)
@@ -237,7 +237,7 @@ def layer_times(blas_threads: int, layer_threads: int, steps: int,
                 t0 = time.perf_counter()
                 d = layers[i].backward(d, need_dA_prev=i > 0)
                 backward[i] = min(backward[i], time.perf_counter() - t0)
-    conv.THREADS = None
+    parallel.THREADS = None
     return [(repr(layer), f * 1e3, b * 1e3) for layer, f, b in zip(layers, forward, backward)]
 
 

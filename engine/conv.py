@@ -11,21 +11,17 @@ k·k times the size of the pictures, so it is built a few examples at a time, sm
 in the CPU's cache until the product reads it, and copied in the longest runs the layout allows
 (channels first for pictures with few channels, such as RGB); the work arrays are kept between
 batches, because allocating (and first touching) tens of megabytes per batch costs as much as the
-arithmetic. A large batch is split over THREADS threads. A training pass runs each Conv2D → ReLU →
+arithmetic. A large batch is split over threads (``engine.parallel``). A training pass runs each Conv2D → ReLU →
 MaxPool2D as one step (``ConvReluPool``, made by ``fuse``). docs/cnn_notes.md has the measurements.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor, wait
-
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
-from threadpoolctl import ThreadpoolController
 
 from .layers import Activation, Layer, register
+from .parallel import in_parts
 
 #: Largest kernel side and channel count a model file may ask for (beyond these, a typo).
 MAX_KERNEL = 15
@@ -34,10 +30,6 @@ MAX_SIDE = 4096
 #: Size of the patch matrix built at a time: a few examples' worth, small enough to stay in the
 #: CPU's cache between the copy that builds it and the product that reads it.
 BLOCK_BYTES = 1 << 20
-#: How many threads a layer splits a batch of at least PARALLEL_BYTES of pictures over; None: one
-#: per core. Set 1 to leave the other cores alone (the app shares them with the browser).
-THREADS: int | None = None
-PARALLEL_BYTES = 1 << 20
 
 
 @register
@@ -119,7 +111,7 @@ class Conv2D(Layer):
                 if then is not None:
                     then(i, j, n, Z)
 
-        _in_parts(m, part, A_prev.nbytes)
+        in_parts(m, part, A_prev.nbytes)
         self._m, self._planar_input = m, planar
 
     def backward(self, dZ: np.ndarray, need_dA_prev: bool = True) -> np.ndarray | None:
@@ -170,7 +162,7 @@ class Conv2D(Layer):
                     np.matmul(dcols, d_rows, out=dA_prev[i:j].reshape(-1, C_prev))
             return gWb
 
-        gWb = sum(_in_parts(m, part, dZ.nbytes))
+        gWb = sum(in_parts(m, part, dZ.nbytes))
         gWb *= gWb.dtype.type(1.0 / m)
         self.dW[...] = _from_patch_rows(gWb[:-1], self.W.shape, planar)
         self.db[...] = gWb[-1:]
@@ -304,7 +296,7 @@ class MaxPool2D(Layer):
                 j = min(i + step, stop)
                 self._pool_block(A_prev[i:j], down[i:j], right[i:j], A[i:j], n)
 
-        _in_parts(m, part, A_prev.nbytes)
+        in_parts(m, part, A_prev.nbytes)
         self._shape = A_prev.shape
         return A
 
@@ -344,7 +336,7 @@ class MaxPool2D(Layer):
                 j = min(i + step, stop)
                 self._unpool_block(dA[i:j], down[i:j], right[i:j], dA_prev[i:j], n)
 
-        _in_parts(m, part, dA_prev.nbytes)
+        in_parts(m, part, dA_prev.nbytes)
         return dA_prev.reshape(self._shape)
 
     def _unpool_block(self, dA: np.ndarray, down: np.ndarray, right: np.ndarray, dA_prev: np.ndarray,
@@ -437,7 +429,7 @@ class ConvReluPool:
                 j = min(i + step, stop)
                 pool._unpool_block(dA[i:j], down[i:j], right[i:j], dZ[i:j], n, on=on[i:j])
 
-        _in_parts(m, part, dZ.nbytes)
+        in_parts(m, part, dZ.nbytes)
         return self.conv.backward(dZ.reshape(self._shape), need_dA_prev)
 
     def parameters(self) -> list[np.ndarray]:
@@ -540,38 +532,6 @@ class Dropout(Layer):
 
     def __repr__(self) -> str:
         return f"Dropout({self.rate:g})"
-
-
-_BLAS = ThreadpoolController().select(user_api="blas")
-_PARTS_LOCK = threading.Lock()
-_EXECUTOR: tuple[int, ThreadPoolExecutor] | None = None  # (workers, pool), made when first needed
-
-
-def _in_parts(m: int, work, nbytes: int) -> list:
-    """[work(start, stop, n) for the n-th of T slices of the m examples], the T slices on T threads.
-
-    T is THREADS (one per core if None), or 1 for a batch under PARALLEL_BYTES (``nbytes``: its
-    pictures), where starting threads costs more than it saves. Inside, BLAS runs on one thread:
-    one cache-sized block is too small a product to share, and a product shared between threads
-    waits for a free core at every call, which on a busy machine costs more than the product.
-    NumPy lets go of the GIL in copies, ufuncs and products, so the slices do run at once.
-    """
-    global _EXECUTOR
-    T = max(1, min(m, THREADS or os.cpu_count() or 1)) if nbytes >= PARALLEL_BYTES else 1
-    bounds = [m * n // T for n in range(T + 1)]
-    with _PARTS_LOCK, _BLAS.limit(limits=1):
-        if T == 1:
-            return [work(0, m, 0)]
-        if _EXECUTOR is None or _EXECUTOR[0] < T - 1:
-            if _EXECUTOR is not None:
-                _EXECUTOR[1].shutdown(wait=False)
-            _EXECUTOR = (T - 1, ThreadPoolExecutor(max_workers=T - 1, thread_name_prefix="neuronlab-conv"))
-        others = [_EXECUTOR[1].submit(work, bounds[n], bounds[n + 1], n) for n in range(1, T)]
-        try:
-            first = work(bounds[0], bounds[1], 0)
-        finally:
-            wait(others)
-        return [first] + [f.result() for f in others]
 
 
 def _reuse(store: dict, role: str, shape: tuple[int, ...], dtype, fill=None) -> np.ndarray:

@@ -21,6 +21,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import activations
+from .parallel import in_parts
 
 #: type name → layer class, for reading model files; filled by ``register``.
 LAYER_TYPES: dict[str, type["Layer"]] = {}
@@ -200,15 +201,14 @@ def _positive_int(config: dict, key: str) -> int:
 
 def _product_by_examples(dA: np.ndarray, local: np.ndarray) -> np.ndarray:
     """dA ⊙ local; a batch of pictures (m, H, W, C) is split by examples over the picture layers'
-    threads (``engine.conv.THREADS``), rows of features (m, u) are not."""
+    threads (``engine.parallel``), rows of features (m, u) are not."""
     if dA.ndim != 4 or dA.shape != local.shape:
         return dA * local
-    from .conv import _in_parts  # here, not at the top: engine.conv imports this module
 
     out = np.empty(dA.shape, dtype=np.result_type(dA, local))
 
     def part(start: int, stop: int, n: int) -> None:
         np.multiply(dA[start:stop], local[start:stop], out=out[start:stop])
 
-    _in_parts(len(dA), part, out.nbytes)
+    in_parts(len(dA), part, out.nbytes)
     return out

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from engine import activations, conv
+from engine import activations, conv, parallel
 from engine.activations import sigmoid
 from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
 from engine.gradcheck import numeric_gradient, relative_error
@@ -139,17 +139,17 @@ def test_threads_split_the_batch_without_changing_the_result(monkeypatch, thread
     rng = np.random.default_rng(18)
     A_prev, dZ = rng.standard_normal((7, 6, 6, 2)), rng.standard_normal((7, 6, 6, 3))
     monkeypatch.setattr(conv, "BLOCK_BYTES", 1)
-    monkeypatch.setattr(conv, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
     results = []
     for n in (1, threads):
-        monkeypatch.setattr(conv, "THREADS", n)
+        monkeypatch.setattr(parallel, "THREADS", n)
         layer, pool = _conv(), MaxPool2D()
         Z = layer.forward(A_prev)
         dA_prev = layer.backward(dZ)
         A = pool.forward(Z)
         results.append((Z, dA_prev, layer.dW.copy(), layer.db.copy(), A, pool.backward(A)))
-    for serial, parallel in zip(*results):
-        np.testing.assert_allclose(parallel, serial, rtol=1e-13)
+    for serial, split in zip(*results):
+        np.testing.assert_allclose(split, serial, rtol=1e-13)
 
 
 def test_conv2d_reused_work_arrays_keep_a_smaller_batch_and_a_new_size_right():
@@ -239,9 +239,9 @@ def test_activation_backward_is_the_same_split_over_threads_and_after_either_pas
     rng = np.random.default_rng(23)
     Z, dA = rng.standard_normal((5, 4, 4, 3)), rng.standard_normal((5, 4, 4, 3))
     expected = dA * activations.spec(name).derivative(Z)
-    monkeypatch.setattr(conv, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
     for threads in (1, 2):
-        monkeypatch.setattr(conv, "THREADS", threads)
+        monkeypatch.setattr(parallel, "THREADS", threads)
         for training in (True, False):
             layer = Activation(name)
             layer.forward(Z, training=training)
@@ -374,13 +374,13 @@ def test_fused_conv_relu_pool_is_the_three_layers_exactly_even_with_ties(monkeyp
     # ReLU(max) = max(ReLU): the same A; the gradient reaches the window's maximum where A > 0.
     # Zero pictures and a negative bias make whole windows tie at ReLU's 0.
     monkeypatch.setattr(conv, "BLOCK_BYTES", 1)
-    monkeypatch.setattr(conv, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
     rng = np.random.default_rng(32)
     A_prev = rng.standard_normal((5, 6, 6, 2))
     A_prev[1:3] = 0.0
     dA = rng.standard_normal((5, 3, 3, 3))
     for threads in (1, 2):
-        monkeypatch.setattr(conv, "THREADS", threads)
+        monkeypatch.setattr(parallel, "THREADS", threads)
         apart, fused = _relu_pool_stack(), _relu_pool_stack()
         apart[0].b[0, 0] = fused[0].b[0, 0] = -0.5
         A = A_prev

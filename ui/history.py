@@ -31,7 +31,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ui.live_chart import served_directory
+from ui.frontend import served_directory
 
 # A click's page change is trusted this long: the race needs the new run's writes to arrive before
 # React has drawn it, which is the first moments of the run; a stale note must not move a later write.

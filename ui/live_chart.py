@@ -21,36 +21,20 @@ no internet connection and the repository carries no copy of plotly.js.
 
 from __future__ import annotations
 
-import atexit
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
-import plotly
 import streamlit.components.v1 as components
 from plotly.utils import PlotlyJSONEncoder
 
 from . import style
+from .frontend import PLOTLY_JS, font_file, served_directory
 
 FRONTEND = Path(__file__).with_name("live_chart_frontend")
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
-def served_directory(prefix: str, files: dict[str, Path]) -> Path:
-    """A fresh private directory (mode 0700), removed at exit, holding ``files`` ({name: source}):
-    what a component's frontend needs, plotly.min.js included, served by Streamlit from there."""
-    directory = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    for name, source in files.items():
-        shutil.copyfile(source, directory / name)
-    return directory
-
-
 _component = components.declare_component("live_chart", path=str(served_directory(
     "neuronlab-live-chart-", {"index.html": FRONTEND / "index.html", "plotly.min.js": PLOTLY_JS,
-                              **style.font_file()})))
+                              **font_file()})))
 
 
 def _plain(value):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import plotly.graph_objects as go
 import plotly.io as pio
-import streamlit  # importing Streamlit sets Plotly's default template; ours below must win
+import streamlit  # noqa: F401  importing Streamlit sets Plotly's default template; ours below must win
 
 from ui import present
 
@@ -56,13 +54,6 @@ def styled(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fi
     if big:
         _thicken(fig)
     return fig
-
-
-def font_file() -> dict[str, Path]:
-    """{"source-sans.woff2": Streamlit's own Source Sans file}, for a component to serve beside its HTML."""
-    media = Path(streamlit.__file__).parent / "static" / "static" / "media"
-    found = sorted(media.glob("SourceSansVF-Upright*.woff2"))
-    return {"source-sans.woff2": found[0]} if found else {}
 
 
 def _thicken(fig: go.Figure, factor: float = 1.6) -> None:

@@ -43,7 +43,8 @@ from ui.gradient_descent import figures as figs
 from ui.gradient_descent import look
 from ui.gradient_descent.controls import Settings
 from ui.gradient_descent.scene import scene_for
-from ui.live_chart import PLOTLY_JS, served_directory, to_json
+from ui.frontend import PLOTLY_JS, font_file, served_directory
+from ui.live_chart import to_json
 
 FRONTEND = Path(__file__).with_name("player_frontend")
 VIEWS = {"leader": ("map", "cost"), "follower": ("fit", "bowl")}
@@ -53,7 +54,7 @@ KEEP_SCENES = 400   # scene files kept on disk (~170 kB each); the oldest go fir
 
 SERVED = served_directory("neuronlab-gd-player-", {
     "index.html": FRONTEND / "index.html", "player.js": FRONTEND / "player.js", "plotly.min.js": PLOTLY_JS,
-    **style.font_file()})
+    **font_file()})
 _component = components.declare_component("gd_player", path=str(SERVED))
 
 
