@@ -1,5 +1,6 @@
 """python -m engine.pets: predict's line format, per-image errors, train and evaluate on tiny photos."""
 
+import json
 import re
 import subprocess
 import sys
@@ -79,7 +80,9 @@ def test_train_then_evaluate_a_model_from_the_command_line(tmp_path, capsys, mon
     assert "training logistic [" in printed.err  # the progress bar
     model = PetModel.load(out)
     assert model.size == 16 and model.metadata["test_accuracy"] == 1.0
-    assert model.metadata["data_source"] == str(root)
+    assert model.metadata["data"] == {"name": root.name, "photos": 36,
+                                      "fingerprint": pet_data.load(root, size=16).description()["fingerprint"]}
+    assert str(tmp_path) not in json.dumps(model.metadata)  # no machine's path in a model file
 
     assert main(["evaluate", "--data", str(root), "--model", str(out)]) == 0
     report = capsys.readouterr().out

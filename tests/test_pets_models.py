@@ -26,7 +26,7 @@ def test_bundled_model_loads_without_pickle_and_records_its_provenance(name):
         meta = json.loads(str(f["meta"]))["metadata"]
         assert all(f[k].dtype == np.float32 for k in f.files if k != "meta")
     for key in ("input_size", "colour", "normalisation", "train_accuracy", "test_accuracy",
-                "data_source", "date", "n_train", "n_test"):
+                "data", "date", "n_train", "n_test"):
         assert key in meta, key
     assert meta["input_size"] == 64 and meta["colour"] == "rgb"
     assert BUNDLED[name].stat().st_size < 5_000_000

@@ -60,6 +60,17 @@ class PetData:
         """Test rows X (n, S·S·C), float32 in [0, 1]."""
         return _features(self.images_test)
 
+    def description(self) -> dict:
+        """What a model file records of its data, with no machine's path in it: {"name": the folder's name,
+        "photos": how many were read, "fingerprint": the first 16 hex digits of SHA-256 over the sorted
+        list of "split/relative path/label" lines}. The same photos give the same fingerprint anywhere."""
+        lines = sorted(f"{split}/{path}/{int(y)}"
+                       for split, paths, ys in (("train", self.paths_train, self.y_train),
+                                                ("test", self.paths_test, self.y_test))
+                       for path, y in zip(paths, ys))
+        return {"name": Path(self.source).name, "photos": len(lines),
+                "fingerprint": hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]}
+
     def summary(self) -> str:
         """One line: counts per split and class, and how many files were skipped."""
         n_dog_tr, n_dog_te = int(self.y_train.sum()), int(self.y_test.sum())

@@ -125,7 +125,7 @@ def train(data: PetData, config: TrainConfig) -> Iterator[tuple[PetModel, EpochR
         "test_accuracy": metrics.accuracy(data.y_test, model.predict_proba(data.images_test)),
         "epochs": best[1],
         "n_train": int(len(train_idx)), "n_validation": int(len(val_idx)), "n_test": int(len(data.y_test)),
-        "data_source": data.source,
+        "data": data.description(),
         "date": today(),
         "config": _config_dict(config),
         "procedure": ("early stopping on a validation split of train picks the epoch count"
@@ -211,6 +211,6 @@ def live(data: PetData, config: TrainConfig,
                 record.test_cost, record.test_accuracy = _score(model, X_test, data.y_test)
             yield record
 
-    model.metadata.update({"kind": config.kind, "data_source": data.source, "date": today(),
+    model.metadata.update({"kind": config.kind, "data": data.description(), "date": today(),
                            "config": _config_dict(config)})
     return model, epochs()

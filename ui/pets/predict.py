@@ -75,9 +75,13 @@ def model_card(model: PetModel) -> None:
             if isinstance(meta.get(key), float):
                 lines.append(f"- {label}: **{meta[key]:.1%}**")
         for key, label in (("n_train", "training photos"), ("n_test", "test photos"), ("epochs", "epochs"),
-                           ("data_source", "data"), ("date", "trained on"), ("procedure", "procedure")):
+                           ("date", "trained on"), ("procedure", "procedure")):
             if key in meta:
                 lines.append(f"- {label}: {meta[key]}")
+        if isinstance(meta.get("data"), dict):
+            data = meta["data"]
+            lines.append(f"- data: {data.get('name')} ({data.get('photos')} photos; fingerprint of the photo "
+                         f"list `{data.get('fingerprint')}`)")
         st.markdown("\n".join(lines))
 
 
