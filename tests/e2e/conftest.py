@@ -37,6 +37,12 @@ def _missing_browser_reason() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist (pytest.ini: -n 2 --dist loadgroup) every browser test runs on one worker, in turn,
+    # with the one session server and the one Chromium below; the other worker runs the engine and AppTest
+    # tests meanwhile. Two browser workers would double the servers and browsers on two cores.
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
     reason = _missing_browser_reason()
     if reason is None:
         return
