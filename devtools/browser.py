@@ -97,6 +97,22 @@ def wait_until_idle(tab, timeout_ms: int = 60_000) -> None:
         timeout=timeout_ms)
 
 
+def wait_until_settled(tab, read, quiet_ms: int = 400, timeout_ms: int = 30_000):
+    """Poll ``read()`` until it has returned the same value for ``quiet_ms`` (a layout that has stopped
+    moving: a chart sized to the window, a frame's new height), and return that value. Waits for the
+    state, however long the machine takes, rather than for a fixed time."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    value, since = read(), time.monotonic()
+    while time.monotonic() < deadline:
+        tab.wait_for_timeout(100)
+        now = read()
+        if now != value:
+            value, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_ms / 1000:
+            return value
+    raise AssertionError(f"still changing after {timeout_ms} ms; last read {value}")
+
+
 def resize_round_trip(tab, check) -> None:
     """Resize the window 1280×720 → 1920×1080 → 1280×720, then collapse the sidebar, calling ``check(what)``
     after each; ``check`` returns the main chart's width, which must follow the window each time."""

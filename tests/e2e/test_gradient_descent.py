@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from devtools.browser import assert_no_exception, open_page, players, resize_round_trip, visible_area, wait_until_idle
+from devtools.browser import (assert_no_exception, open_page, players, resize_round_trip, visible_area,
+                              wait_until_idle, wait_until_settled)
 
 pytestmark = pytest.mark.e2e
 
@@ -107,7 +108,9 @@ def test_play_and_the_map_are_on_the_first_screen_and_the_map_is_the_largest_thi
     page.set_viewport_size({"width": width, "height": height})
     _open(page, server_url)
     wait_until_idle(page)
-    page.wait_for_timeout(1000)  # the map sizes itself to the rest of the screen
+    # The map sizes itself to the rest of the screen: measure once the layout has stopped moving.
+    wait_until_settled(page, lambda: (page.get_by_role("button", name="Play").bounding_box(),
+                                      [v["box"] for v in leader(page)["views"].values()]))
     play = page.get_by_role("button", name="Play").bounding_box()
     lead = leader(page)
     chart = lead["views"]["map"]["box"]
@@ -130,7 +133,8 @@ def test_the_charts_survive_resizes_and_a_collapsed_sidebar(page, server_url):
     _open(page, server_url)
 
     def check(what):
-        page.wait_for_timeout(800)  # Plotly's resize, the height fitted to the window
+        # Plotly's resize, the height fitted to the window: read once the boxes have stopped moving.
+        wait_until_settled(page, lambda: [v["box"] for v in leader(page)["views"].values()])
         state = leader(page)
         for name in ("map", "cost"):
             view = state["views"][name]
@@ -196,8 +200,8 @@ def test_the_bowl_paths_move_while_playing_and_follow_the_bowl_when_it_is_turned
     wait_for(page, lambda p: p["leader"]["frame"] >= 5)
     bowl = follower.locator('[data-view="bowl"]')
     bowl.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
-    playing = follower.evaluate(_BOWL)
+    # On screen, the bowl draws while it plays (off screen it does not): wait for a few of its frames.
+    playing = wait_for(page, lambda b: b["draws"] > 5 and b["path"] > 5, read=lambda _: follower.evaluate(_BOWL))
     assert playing["kinds"] == ["base", "live"] and playing["base"] == ["surface"]
     assert set(playing["live"]) == {"scatter3d"} and playing["path"] > 5 and playing["through"] == "none"
     assert playing["draws"] > 5
