@@ -118,8 +118,7 @@ def test_a_click_before_the_guard_is_in_place_still_adds_one_entry_per_visit(bro
     tab.get_by_role("heading", name=TITLES["playground"]).first.wait_for()
     wait_until_idle(tab)
     assert held and tab.evaluate("() => window.history.__neuronLabGuard") is None
-    visit_by_link(tab, "gradient-descent")
-    tab.wait_for_timeout(1000)  # the new page's run, before the guard: nothing written
+    visit_by_link(tab, "gradient-descent")  # its run has finished, before the guard: nothing written yet
     for route in held:
         route.continue_()
     tab.unroute("**/static/js/Html.*.js")
