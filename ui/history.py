@@ -85,6 +85,8 @@ GUARD = """
     }
   });
   window.addEventListener('popstate', () => { pending = null; });
+  // A lecture's step change (ui/lecture) says where it goes before it asks the server, as a link click does.
+  history.__neuronLabExpect = (path) => { pending = {path: path, until: performance.now() + %(pending_ms)d}; };
   history.__neuronLabGuard = true;
 })();
 </script>
