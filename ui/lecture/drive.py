@@ -22,7 +22,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ui import history, links, present, state, tabs
+from ui import history, links, present, share, state, tabs
 from ui.frontend import font_file, served_directory
 from ui.lecture import actions, builder, model, pages
 
@@ -146,6 +146,7 @@ def drive(page) -> None:
             _arrive_from_url(url, here, first)
     _write_url()
     builder.panel(start=start)
+    share.button()
     _corner(here)
 
 
