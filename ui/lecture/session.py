@@ -191,7 +191,10 @@ def _apply(ref: pages.PageRef, step: model.Step, then_url: bool = False) -> None
     for control in ref.link.controls:
         if control.param in query:
             ss[control.key] = control.parse(query[control.param])
-    ignored = ref.link.read(ss) if then_url else []
+    ignored = []
+    if then_url:  # as ``Link.enter``: what the page left behind wrote is not a link to this one
+        left = ss.get(links.WRITTEN_KEY, {}) if ss.get(links.PAGE_KEY) != ref.link.page else {}
+        ignored = ref.link.read(ss, skip={p for p, text in left.items() if st.query_params.get(p) == text})
     tab = ref.tab_control
     if tab is not None:  # the open tab's widget, if the page is on screen now
         ss[tab.key.removeprefix(tabs.MEMORY_PREFIX)] = ss[tab.key]
