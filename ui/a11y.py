@@ -122,7 +122,7 @@ def _trend(y: np.ndarray) -> str:
 
 
 def _trace(trace, x_title: str, y_title: str) -> str:
-    name = _text(getattr(trace, "name", "")) or trace.type
+    name = _text(getattr(trace, "name", ""))
     kind = trace.type
     if kind in ("heatmap", "contour", "surface", "image"):
         z = _values(getattr(trace, "z", None))
@@ -172,7 +172,8 @@ def describe(figure) -> str:
     y_title = _text(getattr(getattr(layout, "yaxis", None), "title", None))
     head = f"Chart: {title}." if title else "Chart."
     axes = f" Across: {x_title}; up: {y_title}." if x_title or y_title else ""
-    shown = [t for t in data if getattr(t, "visible", True) not in (False, "legendonly")]
+    # Traces with a name: the unnamed ones are a drawing's strokes (edges, arrows), which a caption explains.
+    shown = [t for t in data if getattr(t, "visible", True) not in (False, "legendonly") and _text(t.name)]
     parts = [p for p in (_trace(t, x_title, y_title) for t in shown[:MAX_TRACES]) if p]
     more = f" And {len(shown) - MAX_TRACES} more traces." if len(shown) > MAX_TRACES else ""
     return head + axes + (" " + "; ".join(parts) + "." if parts else "") + more

@@ -8,6 +8,7 @@ lecture and presentation mode stay with the lecturer. The QR code is drawn here 
 
 from __future__ import annotations
 
+import base64
 import io
 import ipaddress
 import os
@@ -32,7 +33,12 @@ def base_url() -> tuple[str, str | None]:
             return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}", None
     seen = st.context.url or "http://localhost:8501"
     parts = urlsplit(seen)
-    base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+    path = parts.path.rstrip("/")
+    for name in pages.names():  # the browser's address may still hold the page's own path
+        if name != pages.HOME and path.endswith(f"/{name}"):
+            path = path[: -len(name) - 1]
+            break
+    base = f"{parts.scheme}://{parts.netloc}{path}"
     if _local(parts.hostname):
         return base, (f"This address only works on this computer. Start the server with {ENV} set to the "
                       "address students can reach, e.g. `NEURONLAB_PUBLIC_URL=http://192.168.1.20:8501 "
@@ -87,8 +93,12 @@ def _dialog() -> None:
         return
     _, warning = base_url()
     code, words = st.columns([1.1, 1], vertical_alignment="center")
-    code.image(qr_png(link), width=440, caption="Scan to open this page with these settings")
     short = link.split("://", 1)[1]
+    picture = base64.b64encode(qr_png(link)).decode("ascii")
+    code.markdown(f'<img src="data:image/png;base64,{picture}" width="440" height="440" '
+                  f'alt="QR code of the link {_escape(short)}" style="max-width: 100%; height: auto">',
+                  unsafe_allow_html=True)
+    code.caption("Scan to open this page with these settings")
     words.markdown("**Or type this address:**")
     words.markdown(f"<p style='font-size: 1.6rem; line-height: 1.3; word-break: break-all; margin: 0'>"
                    f"{_escape(short)}</p>", unsafe_allow_html=True)

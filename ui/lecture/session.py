@@ -277,6 +277,7 @@ def _presenter() -> None:
         step = int(st.query_params.get(STEP_PARAM, "1")) - 1
     except ValueError:
         step = 0
-    _bar(role="presenter", lecture=name[:60], title=lecture.title if lecture else "",
-         steps=_steps_for(lecture) if lecture else [], step=step, order=None, here="/", channel=CHANNEL,
-         key="lecture_presenter", default=None)
+    with st.container(key="lecture_presenter"):
+        _bar(role="presenter", lecture=name[:60], title=lecture.title if lecture else "",
+             steps=_steps_for(lecture) if lecture else [], step=step, order=None, here="/", channel=CHANNEL,
+             key="lecture_presenter_view", default=None)
