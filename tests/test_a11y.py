@@ -7,7 +7,8 @@ import numpy as np
 from PIL import Image
 
 from tests.pagetools import arr, chart
-from ui import a11y, figures, share
+from ui import a11y, figures
+from ui.lecture import share
 
 
 def test_a_cost_curve_says_where_the_cost_went():

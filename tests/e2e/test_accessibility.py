@@ -71,3 +71,6 @@ def test_the_lecture_bar_works_from_the_keyboard_with_a_visible_focus(tab, serve
     tab.wait_for_function("() => window.__neuronLabLectureStep === 1")
     wait_until_idle(tab)
     expect(tab.get_by_role("tab", name="The sigmoid and other activations")).to_have_attribute("aria-selected", "true")
+    bar.get_by_role("button", name="End the lecture").click()  # ✕: the lecture ends, the page stays
+    expect(tab.locator(".st-key-lecture_bar")).to_have_count(0)
+    tab.wait_for_url(lambda url: "lecture=" not in url and "neuron_tab=The+sigmoid" in url)

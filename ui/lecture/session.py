@@ -22,9 +22,9 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ui import history, links, present, share, state, tabs
+from ui import history, links, present, state, tabs
 from ui.frontend import font_file, served_directory
-from ui.lecture import actions, builder, model, pages
+from ui.lecture import actions, builder, model, pages, share
 
 PARAM, STEP_PARAM, PRESENTER_PARAM = "lecture", "step", "presenter"
 AT = "lecture_at"              # {"name", "step" (0-based)} of the lecture this session is in, or None
