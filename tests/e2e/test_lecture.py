@@ -29,7 +29,6 @@ def landed(tab, lecture: model.Lecture, k: int) -> None:
     tab.wait_for_url(lambda url: urlparse(url).path == ref.path and query(url).get("step") == str(k + 1)
                      and all(query(url).get(p) == t for p, t in step.query.items()))
     tab.get_by_role("heading", name=ref.title).first.wait_for()
-    wait_until_idle(tab)
     bar = tab.frame_locator(".st-key-lecture_bar iframe")
     expect(bar.locator("#count")).to_have_text(f"{k + 1} of {len(lecture.steps)}")
     expect(bar.locator("#title")).to_have_text(step.title)
@@ -41,15 +40,15 @@ def arrived(tab, step: model.Step) -> None:
         expect(tab.get_by_role("tab", name=step.tab)).to_have_attribute("aria-selected", "true")
     if step.action is None:
         return
-    if step.page == "gradient-descent":  # Play: the browser's player is playing
+    if step.page == "gradient-descent":  # Play: the browser's player plays (or has played) from step 0
         leader = None
         for _ in range(150):  # its frame is replaced while the page draws: read it until it says so
             leader = players(tab).get("leader")
-            if leader and leader["running"]:
+            if leader and (leader["running"] or leader["frame"] > 0):
                 break
             tab.wait_for_timeout(100)
-        assert leader and leader["running"], leader
-    elif step.page == "playground":  # Play: the button now pauses
+        assert leader and (leader["running"] or leader["frame"] > 0), leader
+    elif step.page == "playground":  # Play: the button pauses while it trains (checked as soon as it lands)
         expect(tab.get_by_role("button", name="Pause").first).to_be_visible()
     elif step.page == "backprop":  # step 3: three gradient-descent steps taken
         expect(tab.get_by_test_id("stMetric").filter(has_text="gradient-descent steps")
@@ -73,6 +72,7 @@ def test_the_default_lecture_runs_end_to_end_with_the_clicker_keys(browser, serv
             tab.keyboard.press("PageDown")  # what a presenter clicker sends
         landed(tab, lecture, k)
         arrived(tab, step)
+        wait_until_idle(tab)
         assert_no_exception(tab)
     entries = history_entries(tab)
     assert len(entries) == start + len(lecture.steps) - 1, entries[-5:]
@@ -85,6 +85,7 @@ def test_the_default_lecture_runs_end_to_end_with_the_clicker_keys(browser, serv
     tab.wait_for_function(STEP_IS, arg=len(lecture.steps) - 1)
     landed(tab, lecture, len(lecture.steps) - 1)
     assert len(history_entries(tab)) == start + len(lecture.steps)
+    wait_until_idle(tab)
     assert_no_exception(tab)
     context.close()
 
@@ -152,6 +153,7 @@ def test_a_lecture_built_here_round_trips_and_its_notes_follow_in_the_presenter_
     landed(tab, built, 0)
     expect(notes.locator("#p-count")).to_have_text("Step 1 of 2")
     assert not alerts
+    wait_until_idle(tab)
     assert_no_exception(tab)
     context.close()
 
