@@ -129,21 +129,22 @@ def drive(page) -> None:
         _presenter()
         st.stop()
     here = _page_of(page)
+    # Each change is marked done only once it is made (a step on another page: just before the switch), so
+    # a run cut short by the next one (Streamlit stops a run when another is asked for) is redone, not lost.
     report = ss.get(BAR_KEY)
     if isinstance(report, dict) and report.get("nonce") and report["nonce"] != ss.get(HANDLED):
-        ss[HANDLED] = report["nonce"]
         if report.get("end"):
             ss[AT] = None
         elif isinstance(report.get("go"), int):
             if (ss.get(ORDER) or {}).get("nonce") == report["nonce"]:
                 ss[ORDER] = None
-            _go(str(report.get("lecture")), report["go"], here)
+            _go(str(report.get("lecture")), report["go"], here, done=(HANDLED, report["nonce"]))
+        ss[HANDLED] = report["nonce"]
     else:
         url = _url()
         if url != ss.get(WRITTEN) and (ss.get(WRITTEN) is None or history.ready()):
-            first = WRITTEN not in ss
+            _arrive_from_url(url, here, first=WRITTEN not in ss)
             ss[WRITTEN] = url
-            _arrive_from_url(url, here, first)
     _write_url()
     builder.panel(start=start)
     share.button()
@@ -162,8 +163,9 @@ def start(name: str, step: int = 0) -> None:
     st.session_state[ORDER] = {"go": step, "lecture": name, "nonce": f"s{next(_nonce)}"}
 
 
-def _go(name: str, k: int, here: pages.PageRef | None) -> None:
-    """Go to step ``k`` (0-based) of ``name``: the page's controls, the arrival action, the page."""
+def _go(name: str, k: int, here: pages.PageRef | None, done: tuple[str, str] | None = None) -> None:
+    """Go to step ``k`` (0-based) of ``name``: the page's controls, the arrival action, the page. ``done``
+    (key, value) is set in the session before a switch to another page (which ends this run)."""
     lecture = lecture_named(name)
     if lecture is None or not 0 <= k < len(lecture.steps):
         return
@@ -174,6 +176,8 @@ def _go(name: str, k: int, here: pages.PageRef | None) -> None:
     st.session_state[AT] = {"name": name, "step": k}
     if here is None or ref.name != here.name:
         st.session_state[WRITTEN] = (name, k + 1)
+        if done is not None:
+            st.session_state[done[0]] = done[1]
         st.switch_page(ref.file, query_params={**_shared(), **step.query, PARAM: name, STEP_PARAM: str(k + 1)})
 
 
