@@ -36,6 +36,8 @@ from ui.frontend import served_directory
 # A click's page change is trusted this long: the race needs the new run's writes to arrive before
 # React has drawn it, which is the first moments of the run; a stale note must not move a later write.
 PENDING_MS = 10_000
+# After a lecture step moved to another page, a push of the page it left is Streamlit's stale one for this long.
+LEFT_MS = 3_000
 # The report (a widget) and what it sets: True once this session's browser has the guard in place.
 REPORT_KEY = "history_guard_report"
 READY_KEY = "history_guard_ready"
@@ -52,6 +54,9 @@ GUARD = """
   const push = history.pushState.bind(history);
   const replace = history.replaceState.bind(history);
   let pending = null;  // {path, until}: the page a link click is moving to, before Streamlit pushed it
+  // {path, until}: the page a lecture step just left (ui/lecture). The run that asked for the step had drawn
+  // that page's navigation, and Streamlit may push that page's path once more after the step's own push.
+  let left = null;
 
   const samePath = (url) => {
     try {
@@ -63,12 +68,19 @@ GUARD = """
   const moveTo = (state, title, url) => {
     const target = new URL(url, window.location.href);
     const path = pending.path;
+    left = pending.step && path !== window.location.pathname
+      ? {path: window.location.pathname, until: performance.now() + %(left_ms)d} : null;
     pending = null;
     return push(state, title, path + target.search + target.hash);
   };
 
+  const pathOf = (url) => { try { return new URL(url, window.location.href).pathname; } catch (e) { return null; } };
   history.pushState = (state, title, url) => {
     if (samePath(url)) return moving() ? moveTo(state, title, url) : replace(state, title, url);
+    if (left !== null && performance.now() < left.until && pathOf(url) === left.path) {
+      left = null;  // the step's page is already in the address: that stale push would add a second entry
+      return undefined;
+    }
     pending = null;
     return push(state, title, url);
   };
@@ -82,13 +94,19 @@ GUARD = """
     const to = new URL(link.href, window.location.href);
     if (to.origin === window.location.origin && to.pathname !== window.location.pathname) {
       pending = {path: to.pathname, until: performance.now() + %(pending_ms)d};
+      left = null;
     }
   });
-  window.addEventListener('popstate', () => { pending = null; });
+  window.addEventListener('popstate', () => { pending = null; left = null; });
+  // A lecture's step change (ui/lecture) says where it goes before it asks the server, as a link click does.
+  history.__neuronLabExpect = (path) => {
+    pending = {path: path, until: performance.now() + %(pending_ms)d, step: true};
+    left = null;
+  };
   history.__neuronLabGuard = true;
 })();
 </script>
-""" % {"pending_ms": PENDING_MS, "report_key": REPORT_KEY}
+""" % {"pending_ms": PENDING_MS, "left_ms": LEFT_MS, "report_key": REPORT_KEY}
 
 
 _report = components.declare_component("history_guard", path=str(served_directory(

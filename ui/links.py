@@ -29,8 +29,8 @@ import streamlit as st
 
 from ui import history
 
-# Parameters every page shares: presentation mode (``ui.present``).
-SHARED_PARAMS = ("present",)
+# Parameters every page shares: presentation mode (``ui.present``), the lecture and its step (``ui.lecture``).
+SHARED_PARAMS = ("present", "lecture", "step")
 PAGE_KEY = "_links_page"         # the page that ran last in this session: a different one means "entered"
 WRITTEN_KEY = "_links_written"   # {param: text} that page last wrote to the URL
 IGNORED_KEY = "_links_ignored"   # what the link that page was entered with had to ignore

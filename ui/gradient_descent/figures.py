@@ -38,6 +38,11 @@ def fmt(v: float, digits: int = 4) -> str:
     return f"{v:.{digits}g}" if np.isfinite(v) else "—"
 
 
+# Runs A, B, C differ by line and marker shape as well as colour (colour is never the only channel).
+RUN_DASHES = ("solid", "dash", "dot")
+RUN_SYMBOLS = ("circle", "square", "diamond")
+
+
 def _clip(scene: Scene, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # Plotly clips lines at the axes itself; this only stops 1e300-sized numbers reaching the browser.
     w_lo, w_hi, b_lo, b_hi = scene.window
@@ -131,8 +136,9 @@ def contour(scene: Scene) -> dict:
     live = []
     for i, run in enumerate(scene.runs):
         live.append(look.scatter(
-            mode="lines+markers", name=run.label, line={"width": 4, "color": run.color},
-            marker={"size": 8, "color": run.color}, meta=_live(i, x="w", y="b", upto=True, text="step"),
+            mode="lines+markers", name=run.label, line={"width": 4, "color": run.color, "dash": RUN_DASHES[i]},
+            marker={"size": 8, "color": run.color, "symbol": RUN_SYMBOLS[i]},
+            meta=_live(i, x="w", y="b", upto=True, text="step"),
             hovertemplate="step %{text}<br>w = %{x:.3f}<br>b = %{y:.3f}<extra></extra>"))
         live.append(look.scatter(
             mode="markers", showlegend=False, hoverinfo="skip", meta=_live(i, x="w", y="b", end_symbol="x"),
@@ -178,8 +184,10 @@ def cost_curve(scene: Scene) -> dict:
     layout = look.layout(dict(l=66, r=16, t=12, b=56),
                          dict(title=dict(text="step (number of updates)"), range=[0, scene.steps]), y_axis,
                          shapes=shapes, annotations=notes)
-    live = [look.scatter(mode="lines+markers", name=run.label, line={"width": 3.5, "color": run.color},
-                         marker={"size": 5, "color": run.color}, meta=_live(i, x="step", y="J", upto=True),
+    live = [look.scatter(mode="lines+markers", name=run.label,
+                         line={"width": 3.5, "color": run.color, "dash": RUN_DASHES[i]},
+                         marker={"size": 5, "color": run.color, "symbol": RUN_SYMBOLS[i]},
+                         meta=_live(i, x="step", y="J", upto=True),
                          hovertemplate="step %{x}<br>J = %{y:.4f}<extra></extra>")
             for i, run in enumerate(scene.runs)]
     return look.view([], live, layout)
