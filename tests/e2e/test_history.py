@@ -122,11 +122,13 @@ def test_a_click_before_the_guard_is_in_place_still_adds_one_entry_per_visit(bro
         patched.append("GIVE_UP_MS = 6000;" in body)
         route.fulfill(response=response, body=body.replace("GIVE_UP_MS = 6000;", "GIVE_UP_MS = 600000;"))
 
-    tab.route(re.compile(r".*history_guard.*index\.html.*"), never_give_up)
+    guard_report = re.compile(r".*history_guard.*index\.html.*")
+    tab.route(guard_report, never_give_up)
     held = []
     tab.route("**/static/js/Html.*.js", lambda route: held.append(route))
     history = History(tab)
-    tab.goto(f"{server_url}/playground?layers=3")
+    with tab.expect_response(guard_report):  # the report's iframe may load after the page has settled
+        tab.goto(f"{server_url}/playground?layers=3")
     tab.get_by_role("heading", name=TITLES["playground"]).first.wait_for()
     wait_until_idle(tab)
     assert held and tab.evaluate("() => window.history.__neuronLabGuard") is None
