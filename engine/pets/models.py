@@ -20,6 +20,9 @@ from ..conv import Conv2D, Dropout, Flatten, MaxPool2D
 from ..errors import ModelFileError
 from ..layers import Activation, Dense, Layer
 from ..network import Network
+from ..norm import BatchNorm2D
+from . import calibration
+from .calibration import Novelty
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 BUNDLED = {"cnn": MODELS_DIR / "pets_cnn.npz", "logistic": MODELS_DIR / "pets_logistic.npz",
@@ -28,7 +31,8 @@ BUNDLED = {"cnn": MODELS_DIR / "pets_cnn.npz", "logistic": MODELS_DIR / "pets_lo
 # conv net, the filters of each 3×3 convolution (each followed by ReLU and 2×2 max-pooling).
 KINDS = {"logistic": [], "mlp": [32], "cnn": [32, 64, 128, 128]}
 THRESHOLD = 0.5
-#: P(dog) inside this band is reported as "unsure" (leaning one way) rather than a flat verdict.
+#: P(dog) inside this band is reported as "unsure" (leaning one way) rather than a flat verdict; a model
+#: whose band was chosen on its validation split carries its own (``PetModel.unsure_band``).
 UNSURE_BAND = (0.35, 0.65)
 PREDICT_BATCH = 128  # pictures per forward pass when scoring many: bounds the conv net's memory
 
@@ -94,7 +98,8 @@ class PetModel:
 
     @classmethod
     def new(cls, kind: str, size: int, colour: str, standardizer: Standardizer, hidden: list[int] | None = None,
-            l2: float = 0.0, seed: int = 0, dense: int = 64, dropout: float = 0.5) -> "PetModel":
+            l2: float = 0.0, seed: int = 0, dense: int = 64, dropout: float = 0.5,
+            batchnorm: bool = False) -> "PetModel":
         """An untrained model: [S·S·C, 1] for "logistic", [S·S·C, *hidden, 1] (ReLU) for "mlp", and for
         "cnn" the conv net of ``conv_layers`` with ``hidden`` as its filters."""
         if kind not in KINDS:
@@ -102,7 +107,7 @@ class PetModel:
         hidden = KINDS[kind] if hidden is None or kind == "logistic" else list(hidden)
         channels = images.COLOURS[colour]
         if kind == "cnn":
-            layers = conv_layers(size, channels, hidden, dense, dropout, seed)
+            layers = conv_layers(size, channels, hidden, dense, dropout, seed, batchnorm)
             net = Network.from_layers(layers, (size, size, channels), l2=l2, dtype=np.float32)
         else:
             net = Network([size * size * channels, *hidden, 1], activation="relu", l2=l2, seed=seed,
@@ -116,10 +121,15 @@ class PetModel:
         try:
             size, colour = int(meta["input_size"]), str(meta["colour"])
             standardizer = Standardizer.from_dict(meta["normalisation"])
-            return cls(net, size, colour, standardizer, meta)
+            model = cls(net, size, colour, standardizer, meta)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError("This Neuron Lab model is not a cats-vs-dogs model (it lacks the "
                                  f"picture size, colour mode or normalisation: {exc}).") from None
+        try:
+            model.temperature, model.unsure_band, model.novelty  # noqa: B018  (each checks its metadata)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"The model file's calibration is invalid: {exc}.") from None
+        return model
 
     def full_metadata(self) -> dict:
         """The metadata written to file: input size, colour, normalisation and anything recorded."""
@@ -157,27 +167,98 @@ class PetModel:
         X = self.standardizer.transform(pictures)
         return X.reshape(len(X), *self.net.input_shape)
 
-    def predict_proba(self, pictures: np.ndarray) -> np.ndarray:
-        """P(dog) = ŷ for each picture; (m, S, S, C) → (m,). With ``mirror_average`` it is the mean of ŷ
-        for the picture and for its mirror image."""
-        with self.lock:
-            return self.proba_from_features(self.features(np.asarray(pictures)))
+    # -- calibration (engine.pets.calibration), all read from the metadata ---------------------------
 
-    def proba_from_features(self, X: np.ndarray, mirror: bool | None = None) -> np.ndarray:
+    @property
+    def temperature(self) -> float:
+        """T of P(dog) = σ(z / T), fitted on the validation split (1 for a model never calibrated)."""
+        value = self.metadata.get("calibration", {}).get("temperature", 1.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 20:
+            raise ValueError(f"the temperature must be a number from 0.05 to 20; got {value!r}")
+        return float(value)
+
+    @property
+    def unsure_band(self) -> tuple[float, float]:
+        """(low, high): P(dog) inside is "unsure"; chosen on the validation split, else UNSURE_BAND."""
+        band = self.metadata.get("unsure_band", UNSURE_BAND)
+        if (not isinstance(band, (list, tuple)) or len(band) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in band)
+                or not 0 <= band[0] <= THRESHOLD <= band[1] <= 1):
+            raise ValueError(f"the unsure band must be two numbers low ≤ 0.5 ≤ high in [0, 1]; got {band!r}")
+        return float(band[0]), float(band[1])
+
+    @property
+    def novelty(self) -> Novelty | None:
+        """The "far from anything seen" test on the last hidden layer, if the model was given one."""
+        d = self.metadata.get("novelty")
+        if d is None:
+            return None
+        key = (id(d), self._hidden_index())
+        if getattr(self, "_novelty_key", None) != key:
+            if key[1] is None:
+                raise ValueError("a novelty test needs a hidden layer")
+            self._novelty = Novelty.from_dict(d, int(self.net.layers[key[1]].W.shape[0]))
+            self._novelty_key = key
+        return self._novelty
+
+    def _hidden_index(self) -> int | None:
+        """Index in the stack of the last hidden Dense layer (whose Z the novelty test reads), or None."""
+        dense = [i for i, layer in enumerate(self.net.layers) if isinstance(layer, Dense)]
+        return dense[-2] if len(dense) >= 2 else None
+
+    # -- prediction -----------------------------------------------------------------------------------
+
+    def predict_proba(self, pictures: np.ndarray, calibrated: bool = True) -> np.ndarray:
+        """P(dog) = σ(z / T) for each picture; (m, S, S, C) → (m,). With ``mirror_average`` it is the mean
+        over the picture and its mirror image; ``calibrated=False`` uses T = 1 (the raw network)."""
+        with self.lock:
+            return self.proba_from_features(self.features(np.asarray(pictures)),
+                                            temperature=None if calibrated else 1.0)
+
+    def proba_from_features(self, X: np.ndarray, mirror: bool | None = None,
+                            temperature: float | None = None) -> np.ndarray:
         """P(dog) for inputs already prepared by ``features``, PREDICT_BATCH at a time; (m, …) → (m,).
 
-        ``mirror`` (default: the model's ``mirror_average``) averages ŷ with ŷ of each mirror image.
-        Hold ``lock`` around it for a shared model.
+        ``mirror`` (default: the model's ``mirror_average``) averages ŷ with ŷ of each mirror image;
+        ``temperature`` (default: the model's T) divides each logit. Hold ``lock`` for a shared model.
         """
+        z, z_mirror, _ = self.logits_from_features(X, mirror)
+        return calibration.probability(z, self.temperature if temperature is None else temperature, z_mirror)
+
+    def logits_from_features(self, X: np.ndarray, mirror: bool | None = None,
+                             hidden: bool = False) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """(z (m,), z of the mirror images (m,) or None, the last hidden layer's Z (m, u) or None) in one
+        inference pass per PREDICT_BATCH pictures. Hold ``lock`` for a shared model."""
         mirror = self.mirror_average if mirror is None else mirror
-        out = np.empty(len(X))
+        k = self._hidden_index() if hidden else None
+        z, z_m, F = np.empty(len(X)), np.empty(len(X)) if mirror else None, None
         for start in range(0, len(X), PREDICT_BATCH):
             batch = X[start:start + PREDICT_BATCH]
-            p = self.net.forward(batch)[:, 0].astype(np.float64)
+            stop = start + len(batch)
+            A, kept = self.net.check_inputs(batch), None
+            with self.net._blas():
+                for i, layer in enumerate(self.net.layers):
+                    A = layer.forward(A)
+                    if i == k:
+                        kept = A
+            z[start:stop] = A[:, 0]
+            if kept is not None:
+                F = np.empty((len(X), kept.shape[1])) if F is None else F
+                F[start:stop] = kept
             if mirror:
-                p = (p + self.net.forward(self._mirrored(batch))[:, 0]) / 2
-            out[start:start + len(batch)] = p
-        return out
+                z_m[start:stop] = self.net.logits(self._mirrored(batch))[:, 0]
+        return z, z_m, F
+
+    def assess(self, pictures: np.ndarray) -> list["Assessment"]:
+        """Calibrated P(dog), whether the photo is far from anything seen, and the verdict, per picture."""
+        with self.lock:
+            z, z_m, F = self.logits_from_features(self.features(np.asarray(pictures)), hidden=True)
+        p = calibration.probability(z, self.temperature, z_m)
+        novelty = self.novelty
+        distance = novelty.distance(F) if novelty is not None and F is not None else np.full(len(p), np.nan)
+        novel = distance > novelty.threshold if novelty is not None else np.zeros(len(p), bool)
+        return [Assessment(float(pi), bool(ni), float(di), verdict(float(pi), self.unsure_band, bool(ni)))
+                for pi, ni, di in zip(p, novel, distance)]
 
     def _mirrored(self, X: np.ndarray) -> np.ndarray:
         """Prepared inputs of the mirror images: each picture's columns reversed, in X's own layout."""
@@ -185,7 +266,7 @@ class PetModel:
         return np.ascontiguousarray(pictures[:, :, ::-1]).reshape(X.shape)
 
     def predict_bytes(self, data: bytes) -> float:
-        """P(dog) for one photo file's bytes (raises ImageError for a bad image)."""
+        """Calibrated P(dog) for one photo file's bytes (raises ImageError for a bad image)."""
         return float(self.predict_proba(self.picture(data)[None])[0])
 
     def logistic_weights(self) -> np.ndarray:
@@ -206,8 +287,9 @@ class PetModel:
             return str(self.net.layer_sizes)
         filters = [layer.W.shape[3] for layer in self.net.layers if isinstance(layer, Conv2D)]
         dense = [layer.W.shape[0] for layer in self.net.layers if isinstance(layer, Dense)][:-1]
-        return (f"conv 3×3 {'-'.join(map(str, filters))} with 2×2 pooling, dense {'-'.join(map(str, dense))}, "
-                f"{self.net.n_parameters:,} parameters")
+        norm = " and BatchNorm" if any(isinstance(layer, BatchNorm2D) for layer in self.net.layers) else ""
+        return (f"conv 3×3 {'-'.join(map(str, filters))} with 2×2 pooling{norm}, dense "
+                f"{'-'.join(map(str, dense))}, {self.net.n_parameters:,} parameters")
 
     def describe(self) -> str:
         meta = self.metadata
@@ -219,9 +301,26 @@ class PetModel:
         return f"PetModel({self.describe()})"
 
 
-def verdict(p_dog: float) -> str:
-    """"dog" for P(dog) ≥ 0.65, "cat" for ≤ 0.35, else "unsure, leans dog" / "unsure, leans cat"."""
-    low, high = UNSURE_BAND
+@dataclass(frozen=True)
+class Assessment:
+    """What a model says of one photo: calibrated P(dog), whether it is far from every training photo
+    (``novel``; then the verdict is "unsure" whatever P(dog)), that distance, and the verdict."""
+
+    p_dog: float
+    novel: bool
+    distance: float
+    verdict: str
+
+
+NOVEL = "unsure: unlike the photos it learned from"
+
+
+def verdict(p_dog: float, band: tuple[float, float] = UNSURE_BAND, novel: bool = False) -> str:
+    """"dog" for P(dog) ≥ high, "cat" for ≤ low (the band defaults to 0.35–0.65), else "unsure, leans
+    dog" / "unsure, leans cat"; a photo far from anything the model has seen is always unsure."""
+    if novel:
+        return NOVEL
+    low, high = band
     if p_dog >= high:
         return "dog"
     if p_dog <= low:
@@ -251,9 +350,11 @@ def resolve(name_or_path: str) -> PetModel:
 
 
 def conv_layers(size: int, channels: int, filters: list[int], dense: int = 64, dropout: float = 0.5,
-                seed: int = 0) -> list[Layer]:
+                seed: int = 0, batchnorm: bool = False) -> list[Layer]:
     """The conv net: for each f in ``filters`` a 3×3 Conv2D with f filters, ReLU and 2×2 max-pooling
-    (each block halves H and W), then Flatten, Dropout, Dense(dense) + ReLU, Dropout and Dense(1).
+    (each block halves H and W), with ``batchnorm`` then a BatchNorm2D (after the pooling, where it
+    costs a quarter, and the Conv2D → ReLU → MaxPool2D training pass stays fused), then Flatten,
+    Dropout, Dense(dense) + ReLU, Dropout and Dense(1).
 
     Shapes for 64×64 RGB and filters [32, 64, 128, 128]: (m, 64, 64, 3) → (m, 32, 32, 32) → (m, 16, 16, 64)
     → (m, 8, 8, 128) → (m, 4, 4, 128) → (m, 2048) → (m, 64) → (m, 1).
@@ -267,6 +368,8 @@ def conv_layers(size: int, channels: int, filters: list[int], dense: int = 64, d
     c_prev = channels
     for f in filters:
         layers += [Conv2D.initialized(3, c_prev, f, he, rng, np.float32), Activation("relu"), MaxPool2D()]
+        if batchnorm:
+            layers.append(BatchNorm2D(f, dtype=np.float32))
         c_prev = f
     side = size // 2 ** len(filters)
     flat = side * side * c_prev
