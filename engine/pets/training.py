@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .. import optimizers
+from .. import images, optimizers
 from ..losses import cost
 from ..training import BatchRecord, EpochRecord, fit
-from . import calibration, metrics
+from . import calibration, metrics, nonpets
 from .augment import Augmentation, augment_epoch
 from .data import PetData, holdout
 from .models import PetModel, Standardizer, today
@@ -162,6 +162,8 @@ def train(data: PetData, config: TrainConfig, source: PetData | None = None,
     })
     if final:
         model.metadata.update(score_test(model, data.images_test, data.y_test))
+        if model.novelty is not None:
+            model.metadata.update(score_nonpets(model))
     yield model, None
 
 
@@ -223,6 +225,16 @@ def score_test(model: PetModel, pictures: np.ndarray, y: np.ndarray) -> dict:
     if novelty is not None and F is not None:
         out["novelty_test_share_flagged"] = float(novelty.is_novel(F).mean())
     return out
+
+
+def score_nonpets(model: PetModel) -> dict:
+    """The share of generated pictures with no animal (engine.pets.nonpets) the model calls far from
+    anything seen: each drawn, saved as PNG and decoded as an upload."""
+    pictures = np.stack([images.decode(nonpets.as_png(pic), model.size, model.colour)
+                         for _, pic in nonpets.generate()])
+    said = model.assess(pictures)
+    return {"novelty_nonpets_share_flagged": float(np.mean([a.novel for a in said])),
+            "novelty_nonpets_count": len(said)}
 
 
 def _fit(model: PetModel, X, y, optimizer, config: TrainConfig, epochs: int,
