@@ -2,7 +2,7 @@
 
     python benchmarks/pets_recipe.py --data DIR --epochs 30 --set batchnorm=true --set label_smoothing=0.1
 
-Each ``--set key=value`` overrides a field of the "cnn-bn" preset (engine/pets/training.py: PRESETS);
+Each ``--set key=value`` overrides a field of the "cnn" preset (engine/pets/training.py: PRESETS);
 prints one line per epoch (validation cost and accuracy) and a summary with the wall-clock and CPU time.
 """
 
@@ -39,7 +39,7 @@ def _value(field_type, text: str):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=os.environ.get(pet_data.ENV_DATA), required=False)
-    parser.add_argument("--preset", default="cnn-bn")
+    parser.add_argument("--preset", default="cnn")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
