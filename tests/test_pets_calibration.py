@@ -61,18 +61,25 @@ def test_the_unsure_band_is_the_narrowest_with_ninety_percent_right_outside_it()
     assert share == pytest.approx(np.mean(np.abs(p - 0.5) >= h))
 
 
-def test_novelty_is_the_mahalanobis_distance_to_the_nearer_class():
+def test_novelty_is_the_largest_scaled_mahalanobis_distance_to_the_nearer_class():
     rng = np.random.default_rng(1)
-    F = np.r_[rng.normal(0, 1, (200, 3)), rng.normal(0, 1, (200, 3)) + [4, 0, 0]]
     y = np.r_[np.zeros(200), np.ones(200)].astype(int)
-    novelty = calibration.Novelty.fit(F, y)
-    novelty.set_threshold(F[::2])
-    assert 0.03 < novelty.is_novel(F[1::2]).mean() < 0.08   # about 5 % of the pets seen
-    assert novelty.is_novel(np.array([[2.0, 30.0, 0.0], [-20.0, 0.0, 0.0]])).all()
-    far = novelty.distance(np.array([[4.0, 3.0, 0.0]]))[0]  # 3 units from the dogs' mean
-    assert far == pytest.approx(9.0, rel=0.15)
-    again = calibration.Novelty.from_dict(json.loads(json.dumps(novelty.to_dict())), 3)
-    np.testing.assert_allclose(again.distance(F[:5]), novelty.distance(F[:5]), rtol=1e-4)
+    F = np.r_[rng.normal(0, 1, (200, 3)), rng.normal(0, 1, (200, 3)) + [4, 0, 0]]
+    G = rng.normal(0, 2, (400, 2)) + y[:, None] * [0, 5]  # a second layer's features
+    train, val = slice(0, None, 2), slice(1, None, 2)
+    novelty = calibration.Novelty.fit([(0, "values"), (3, "moments")], [F[train], G[train]], y[train],
+                                      [F[val], G[val]])
+    part = novelty.parts[0]
+    assert 0.03 < np.mean(part.distance(F[val]) > part.scale) < 0.08  # scale: 95 % of the validation pets
+    assert np.mean(novelty.is_novel([F[val], G[val]])) == pytest.approx(0.05, abs=0.011)
+    # Far in either layer is far: a photo need only be strange in one of them.
+    odd = novelty.is_novel([np.array([[2.0, 30.0, 0.0], [0.0, 0.0, 0.0]]), np.array([[0.0, 0.0], [0.0, 60.0]])])
+    assert odd.tolist() == [True, True]
+    assert part.distance(np.array([[4.0, 3.0, 0.0]]))[0] == pytest.approx(9.0, rel=0.15)  # 3 σ from the dogs
+    again = calibration.Novelty.from_dict(json.loads(json.dumps(novelty.to_dict())), novelty.spec, [3, 2])
+    np.testing.assert_allclose(again.score([F[:5], G[:5]]), novelty.score([F[:5], G[:5]]), rtol=1e-5)
+    with pytest.raises(ValueError, match="reads layers"):
+        calibration.Novelty.from_dict(novelty.to_dict(), [(1, "values"), (3, "moments")], [3, 2])
 
 
 def test_a_novel_picture_is_unsure_whatever_its_probability():
@@ -106,7 +113,8 @@ def test_training_fits_the_temperature_band_and_novelty_on_validation_and_saves_
     assert {"test_reliability_before", "test_reliability_after", "unsure_band_test"} <= set(meta)
     loaded = PetModel.load(file)
     assert loaded.temperature == model.temperature and loaded.unsure_band == model.unsure_band
-    np.testing.assert_array_equal(loaded.novelty.precision, model.novelty.precision)
+    for a, b in zip(loaded.novelty.parts, model.novelty.parts):
+        np.testing.assert_allclose(a.precision, b.precision, rtol=1e-6)
 
 
 def test_predict_proba_is_the_network_divided_by_the_saved_temperature(calibrated):
@@ -146,7 +154,10 @@ def _with_metadata(file: bytes, change) -> bytes:
     (lambda m: m["calibration"].update(temperature=1e9), "temperature"),
     (lambda m: m.update(unsure_band=[0.7, 0.3]), "unsure band"),
     (lambda m: m.update(unsure_band=[0.2]), "unsure band"),
-    (lambda m: m["novelty"].update(means=[[0.0] * 3] * 2), "shapes"),
+    (lambda m: m["novelty"]["parts"][0].update(means=[[0.0] * 3] * 2), "shapes"),
+    (lambda m: m["novelty"]["parts"][0].update(layer=5), "reads layers"),
+    (lambda m: m["novelty"]["parts"][0].update(scale=float("nan")), "finite"),
+    (lambda m: m["novelty"].update(threshold=-1), "threshold"),
     (lambda m: m["novelty"].update(threshold=None), "calibration"),
 ])
 def test_a_model_file_with_broken_calibration_is_refused(calibrated, change, match):

@@ -8,9 +8,10 @@
   the validation split by minimising the cross-entropy, never on the test photos.
 * **The unsure band.** The smallest band 0.5 ± h of calibrated P(dog) such that the validation photos
   outside it are right at least 90 % of the time (for this h and every wider one).
-* **Far from anything seen.** A photo whose features lie far from the training photos' (the Mahalanobis
-  distance of the last hidden layer's Z to the nearer class mean, with the classes' shared covariance) is
-  called unsure whatever its P(dog): the threshold lets 5 % of the validation pets through as "unsure".
+* **Far from anything seen.** A photo whose features lie far from the training photos' (Mahalanobis
+  distances to the nearer class mean, with the classes' shared covariance, of the first block's channel
+  statistics and of the last hidden layer's Z) is called unsure whatever its P(dog): the threshold calls
+  5 % of the validation pets "unsure".
 """
 
 from __future__ import annotations
@@ -136,53 +137,115 @@ def choose_band(y, p, target: float = BAND_TARGET, step: float = 0.01) -> float:
 
 
 @dataclass
-class Novelty:
-    """Mahalanobis distance of a feature row f (d,) to the nearer class: min_c (f − μ_c)ᵀ P (f − μ_c), with
-    P the inverse of the classes' shared covariance (plus a small ridge); ``threshold`` on that distance."""
+class Part:
+    """One Mahalanobis test: feature rows f (d,) of one layer, μ_c per class (2, d), the inverse P (d, d) of
+    the classes' shared covariance, and ``scale``: the distance at NOVELTY_QUANTILE of the validation pets."""
 
-    means: np.ndarray       # (2, d): μ_cat, μ_dog
-    precision: np.ndarray   # (d, d)
+    layer: int              # index in the network's stack of the layer whose output is read
+    stat: str               # "values": the output row itself; "moments": each channel's mean and std
+    means: np.ndarray
+    precision: np.ndarray
+    scale: float = 1.0
+
+    def distance(self, F: np.ndarray) -> np.ndarray:
+        """(n, d) → (n,): min_c (f − μ_c)ᵀ P (f − μ_c)."""
+        F = np.asarray(F, dtype=np.float64)
+        return np.minimum(*[np.einsum("nd,de,ne->n", F - mu, self.precision, F - mu) for mu in self.means])
+
+
+def features_of(A: np.ndarray, stat: str) -> np.ndarray:
+    """A layer's output for ``stat``: rows (n, u) as they are for "values"; for pictures (n, H, W, C) and
+    "moments", each channel's mean and standard deviation over the picture, (n, 2C)."""
+    A = np.asarray(A, dtype=np.float64)
+    if stat == "moments":
+        return np.concatenate([A.mean(axis=(1, 2)), A.std(axis=(1, 2))], axis=1)
+    return A.reshape(len(A), -1)
+
+
+@dataclass
+class Novelty:
+    """"Far from anything seen": for each part k (a layer's features), the Mahalanobis distance d_k to the
+    nearer class mean of the training photos; the photo is novel when max_k d_k / scale_k > threshold.
+
+    Two parts for the conv net: the first block's per-channel mean and standard deviation (what the
+    picture is made of: edges, colours, textures; noise, flat colour and drawings are far from photos
+    there) and the last hidden layer's Z (what the network makes of it). The threshold lets
+    NOVELTY_QUANTILE of the validation pets through.
+    """
+
+    parts: list[Part]
     threshold: float = float("inf")
 
     @classmethod
-    def fit(cls, F: np.ndarray, y: np.ndarray, ridge: float = 1e-3) -> "Novelty":
-        """μ_c = mean of the rows of class c; Σ = pooled within-class covariance + ridge · mean variance · I."""
-        F, y = np.asarray(F, dtype=np.float64), np.asarray(y).reshape(-1)
-        means = np.stack([F[y == c].mean(axis=0) for c in (0, 1)])
-        centred = F - means[y]
-        cov = centred.T @ centred / len(F)
-        cov += ridge * max(float(np.trace(cov)) / len(cov), 1e-12) * np.eye(len(cov))
-        return cls(means, np.linalg.inv(cov))
+    def fit(cls, spec: list[tuple[int, str]], F_fit: list[np.ndarray], y_fit: np.ndarray,
+            F_val: list[np.ndarray], quantile: float = NOVELTY_QUANTILE, ridge: float = 1e-3) -> "Novelty":
+        """μ_c and Σ (pooled within-class covariance + ridge · mean variance · I) per part from the training
+        photos' features F_fit; scales and threshold from the validation photos' F_val."""
+        y = np.asarray(y_fit).reshape(-1)
+        parts = []
+        for (layer, stat), F, V in zip(spec, F_fit, F_val):
+            F = np.asarray(F, dtype=np.float64)
+            means = np.stack([F[y == c].mean(axis=0) for c in (0, 1)])
+            centred = F - means[y]
+            cov = centred.T @ centred / len(F)
+            cov += ridge * max(float(np.trace(cov)) / len(cov), 1e-12) * np.eye(len(cov))
+            part = Part(layer, stat, means, np.linalg.inv(cov))
+            part.scale = float(np.quantile(part.distance(V), quantile))
+            parts.append(part)
+        novelty = cls(parts)
+        novelty.threshold = float(np.quantile(novelty.score(F_val), quantile))
+        return novelty
 
-    def distance(self, F: np.ndarray) -> np.ndarray:
-        """(n, d) → (n,): the squared Mahalanobis distance to the nearer class mean."""
-        F = np.asarray(F, dtype=np.float64)
-        d = [np.einsum("nd,de,ne->n", F - mu, self.precision, F - mu) for mu in self.means]
-        return np.minimum(*d)
+    @property
+    def spec(self) -> list[tuple[int, str]]:
+        return [(p.layer, p.stat) for p in self.parts]
 
-    def set_threshold(self, F_validation: np.ndarray, quantile: float = NOVELTY_QUANTILE) -> float:
-        """The threshold at ``quantile`` of the validation pets' distances; returns it."""
-        self.threshold = float(np.quantile(self.distance(F_validation), quantile))
-        return self.threshold
+    def score(self, F: list[np.ndarray]) -> np.ndarray:
+        """max_k d_k / scale_k per photo, from one feature array per part; (n,)."""
+        return np.max([p.distance(f) / p.scale for p, f in zip(self.parts, F)], axis=0)
 
-    def is_novel(self, F: np.ndarray) -> np.ndarray:
-        return self.distance(F) > self.threshold
+    def is_novel(self, F: list[np.ndarray]) -> np.ndarray:
+        return self.score(F) > self.threshold
 
     def to_dict(self) -> dict:
-        return {"kind": "Mahalanobis distance of the last hidden layer's Z to the nearer class mean",
-                "means": np.round(self.means, 6).tolist(),
-                "precision": [[float(f"{v:.6g}") for v in row] for row in self.precision],
-                "threshold": float(f"{self.threshold:.6g}")}
+        """JSON for the model file; each P is symmetric, so only its upper triangle is kept (row by row)."""
+        def number(v):
+            return float(f"{v:.7g}")
+
+        parts = []
+        for p in self.parts:
+            upper = p.precision[np.triu_indices(len(p.precision))]
+            parts.append({"layer": p.layer, "stat": p.stat, "means": [[number(v) for v in row] for row in p.means],
+                          "precision_upper": [number(v) for v in upper], "scale": number(p.scale)})
+        return {"kind": "Mahalanobis distances to the nearer class mean of the training photos' features",
+                "parts": parts, "threshold": number(self.threshold)}
 
     @classmethod
-    def from_dict(cls, d: dict, width: int) -> "Novelty":
-        """Checked: means (2, width), precision (width, width), finite; ValueError otherwise."""
-        means = np.asarray(d["means"], dtype=np.float64)
-        precision = np.asarray(d["precision"], dtype=np.float64)
+    def from_dict(cls, d: dict, spec: list[tuple[int, str]], widths: list[int]) -> "Novelty":
+        """Checked against the network: the parts ``spec`` (layer, stat) with feature widths ``widths``;
+        every number finite, the scales and threshold > 0. ValueError otherwise."""
+        parts = d["parts"]
+        if not isinstance(parts, list) or not all(isinstance(p, dict) for p in parts):
+            raise ValueError("the novelty test needs a list of parts")
+        found = [(p.get("layer"), p.get("stat")) for p in parts]
+        if found != [tuple(s) for s in spec]:
+            raise ValueError(f"the novelty test reads layers {found}; this network's are {spec}")
+        out = []
+        for p, (layer, stat), width in zip(parts, spec, widths):
+            means = np.asarray(p["means"], dtype=np.float64)
+            upper = np.asarray(p["precision_upper"], dtype=np.float64)
+            if means.shape != (2, width) or upper.shape != (width * (width + 1) // 2,):
+                raise ValueError(f"the novelty statistics have shapes {means.shape} and {upper.shape}; layer "
+                                 f"{layer + 1}'s features have {width} numbers")
+            precision = np.zeros((width, width))
+            precision[np.triu_indices(width)] = upper
+            precision = precision + np.triu(precision, 1).T
+            scale = float(p["scale"])
+            if not (np.all(np.isfinite(means)) and np.all(np.isfinite(precision)) and np.isfinite(scale)
+                    and scale > 0):
+                raise ValueError("the novelty statistics are not all finite numbers")
+            out.append(Part(layer, stat, means, precision, scale))
         threshold = float(d["threshold"])
-        if means.shape != (2, width) or precision.shape != (width, width):
-            raise ValueError(f"the novelty statistics have shapes {means.shape} and {precision.shape}; "
-                             f"the network's last hidden layer has {width} units")
-        if not (np.all(np.isfinite(means)) and np.all(np.isfinite(precision)) and np.isfinite(threshold)):
-            raise ValueError("the novelty statistics are not all finite numbers")
-        return cls(means, precision, threshold)
+        if not (np.isfinite(threshold) and threshold > 0):
+            raise ValueError(f"the novelty threshold must be a number > 0; got {threshold!r}")
+        return cls(out, threshold)

@@ -144,7 +144,7 @@ class PetModel:
         """The model file as bytes, for a download button."""
         return self.net.to_bytes(self.full_metadata())
 
-    # -- prediction -------------------------------------------------------------------------------
+    # -- what it is ---------------------------------------------------------------------------------
 
     @property
     def kind(self) -> str:
@@ -189,22 +189,32 @@ class PetModel:
 
     @property
     def novelty(self) -> Novelty | None:
-        """The "far from anything seen" test on the last hidden layer, if the model was given one."""
+        """The "far from anything seen" test (``calibration.Novelty``), if the model was given one."""
         d = self.metadata.get("novelty")
         if d is None:
             return None
-        key = (id(d), self._hidden_index())
-        if getattr(self, "_novelty_key", None) != key:
-            if key[1] is None:
+        if getattr(self, "_novelty_source", None) is not d:
+            spec = self.novelty_spec()
+            if not spec:
                 raise ValueError("a novelty test needs a hidden layer")
-            self._novelty = Novelty.from_dict(d, int(self.net.layers[key[1]].W.shape[0]))
-            self._novelty_key = key
+            self._novelty = Novelty.from_dict(d, spec, self._feature_widths(spec))
+            self._novelty_source = d
         return self._novelty
 
-    def _hidden_index(self) -> int | None:
-        """Index in the stack of the last hidden Dense layer (whose Z the novelty test reads), or None."""
-        dense = [i for i, layer in enumerate(self.net.layers) if isinstance(layer, Dense)]
-        return dense[-2] if len(dense) >= 2 else None
+    def novelty_spec(self) -> list[tuple[int, str]]:
+        """Which layers' features the novelty test reads, as (index in the stack, stat): the first pooling
+        layer's per-channel mean and std ("moments"), and the last hidden Dense layer's Z ("values")."""
+        layers = self.net.layers
+        spec = [(i, "moments") for i, layer in enumerate(layers) if isinstance(layer, MaxPool2D)][:1]
+        dense = [i for i, layer in enumerate(layers) if isinstance(layer, Dense)]
+        return spec + ([(dense[-2], "values")] if len(dense) >= 2 else [])
+
+    def _feature_widths(self, spec: list[tuple[int, str]]) -> list[int]:
+        shape, shapes = self.net.input_shape, []
+        for layer in self.net.layers:
+            shape = layer.output_shape(shape)
+            shapes.append(shape)
+        return [2 * shapes[i][-1] if stat == "moments" else int(np.prod(shapes[i])) for i, stat in spec]
 
     # -- prediction -----------------------------------------------------------------------------------
 
@@ -226,39 +236,39 @@ class PetModel:
         return calibration.probability(z, self.temperature if temperature is None else temperature, z_mirror)
 
     def logits_from_features(self, X: np.ndarray, mirror: bool | None = None,
-                             hidden: bool = False) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-        """(z (m,), z of the mirror images (m,) or None, the last hidden layer's Z (m, u) or None) in one
-        inference pass per PREDICT_BATCH pictures. Hold ``lock`` for a shared model."""
+                             spec: list[tuple[int, str]] | None = None
+                             ) -> tuple[np.ndarray, np.ndarray | None, list[np.ndarray]]:
+        """(z (m,), z of the mirror images (m,) or None, [features (m, d) of each (layer, stat) in ``spec``])
+        in one inference pass per PREDICT_BATCH pictures. Hold ``lock`` for a shared model."""
         mirror = self.mirror_average if mirror is None else mirror
-        k = self._hidden_index() if hidden else None
-        z, z_m, F = np.empty(len(X)), np.empty(len(X)) if mirror else None, None
+        spec = spec or []
+        z, z_m = np.empty(len(X)), np.empty(len(X)) if mirror else None
+        kept: list[list[np.ndarray]] = [[] for _ in spec]
         for start in range(0, len(X), PREDICT_BATCH):
             batch = X[start:start + PREDICT_BATCH]
-            stop = start + len(batch)
-            A, kept = self.net.check_inputs(batch), None
+            A = self.net.check_inputs(batch)
             with self.net._blas():
                 for i, layer in enumerate(self.net.layers):
                     A = layer.forward(A)
-                    if i == k:
-                        kept = A
-            z[start:stop] = A[:, 0]
-            if kept is not None:
-                F = np.empty((len(X), kept.shape[1])) if F is None else F
-                F[start:stop] = kept
+                    for k, (layer_index, stat) in enumerate(spec):
+                        if i == layer_index:
+                            kept[k].append(calibration.features_of(A, stat))
+            z[start:start + len(batch)] = A[:, 0]
             if mirror:
-                z_m[start:stop] = self.net.logits(self._mirrored(batch))[:, 0]
-        return z, z_m, F
+                z_m[start:start + len(batch)] = self.net.logits(self._mirrored(batch))[:, 0]
+        return z, z_m, [np.concatenate(parts) for parts in kept]
 
     def assess(self, pictures: np.ndarray) -> list["Assessment"]:
         """Calibrated P(dog), whether the photo is far from anything seen, and the verdict, per picture."""
-        with self.lock:
-            z, z_m, F = self.logits_from_features(self.features(np.asarray(pictures)), hidden=True)
-        p = calibration.probability(z, self.temperature, z_m)
         novelty = self.novelty
-        distance = novelty.distance(F) if novelty is not None and F is not None else np.full(len(p), np.nan)
-        novel = distance > novelty.threshold if novelty is not None else np.zeros(len(p), bool)
-        return [Assessment(float(pi), bool(ni), float(di), verdict(float(pi), self.unsure_band, bool(ni)))
-                for pi, ni, di in zip(p, novel, distance)]
+        with self.lock:
+            z, z_m, F = self.logits_from_features(self.features(np.asarray(pictures)),
+                                                  spec=novelty.spec if novelty else None)
+        p = calibration.probability(z, self.temperature, z_m)
+        score = novelty.score(F) if novelty is not None else np.full(len(p), np.nan)
+        novel = score > novelty.threshold if novelty is not None else np.zeros(len(p), bool)
+        return [Assessment(float(pi), bool(ni), float(si), verdict(float(pi), self.unsure_band, bool(ni)))
+                for pi, ni, si in zip(p, novel, score)]
 
     def _mirrored(self, X: np.ndarray) -> np.ndarray:
         """Prepared inputs of the mirror images: each picture's columns reversed, in X's own layout."""
@@ -304,11 +314,12 @@ class PetModel:
 @dataclass(frozen=True)
 class Assessment:
     """What a model says of one photo: calibrated P(dog), whether it is far from every training photo
-    (``novel``; then the verdict is "unsure" whatever P(dog)), that distance, and the verdict."""
+    (``novel``; then the verdict is "unsure" whatever P(dog)), its novelty score (NaN without a test; above
+    the test's threshold is novel), and the verdict."""
 
     p_dog: float
     novel: bool
-    distance: float
+    novelty: float
     verdict: str
 
 

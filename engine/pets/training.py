@@ -188,8 +188,9 @@ def _restore(model: PetModel, saved: list[np.ndarray]) -> None:
 
 def _calibrate(model: PetModel, X_val: np.ndarray, y_val: np.ndarray, X_fit: np.ndarray, y_fit: np.ndarray) -> dict:
     """Temperature, unsure band and novelty test, all fitted on the validation split (the novelty
-    statistics on the training photos, its threshold on the validation ones)."""
-    z, z_m, F_val = model.logits_from_features(X_val, hidden=True)
+    statistics on the training photos, its scales and threshold on the validation ones)."""
+    spec = model.novelty_spec()
+    z, z_m, F_val = model.logits_from_features(X_val, spec=spec)
     T = calibration.fit_temperature(y_val, z, z_m)
     p_raw, p = calibration.probability(z, 1.0, z_m), calibration.probability(z, T, z_m)
     h = calibration.choose_band(y_val, p)
@@ -200,10 +201,9 @@ def _calibrate(model: PetModel, X_val: np.ndarray, y_val: np.ndarray, X_fit: np.
            "unsure_band": [round(0.5 - h, 4), round(0.5 + h, 4)],
            "unsure_band_validation": {"accuracy_outside": accuracy, "share_outside": coverage,
                                       "target": calibration.BAND_TARGET}}
-    if F_val is not None:
-        _, _, F_fit = model.logits_from_features(X_fit, mirror=False, hidden=True)
-        novelty = calibration.Novelty.fit(F_fit, y_fit)
-        novelty.set_threshold(F_val)
+    if spec:
+        _, _, F_fit = model.logits_from_features(X_fit, mirror=False, spec=spec)
+        novelty = calibration.Novelty.fit(spec, F_fit, y_fit, F_val)
         out["novelty"] = novelty.to_dict()
         out["novelty"]["share_flagged_validation"] = float(novelty.is_novel(F_val).mean())
     return out
@@ -212,8 +212,9 @@ def _calibrate(model: PetModel, X_val: np.ndarray, y_val: np.ndarray, X_fit: np.
 def score_test(model: PetModel, pictures: np.ndarray, y: np.ndarray) -> dict:
     """Everything measured on the test photos, in one pass: accuracy, ROC AUC, the reliability table and
     ECE before and after calibration, the unsure band's accuracy and coverage, the share called novel."""
+    novelty = model.novelty
     with model.lock:
-        z, z_m, F = model.logits_from_features(model.features(pictures), hidden=True)
+        z, z_m, F = model.logits_from_features(model.features(pictures), spec=novelty.spec if novelty else None)
     p_raw, p = calibration.probability(z, 1.0, z_m), calibration.probability(z, model.temperature, z_m)
     fpr, tpr, _ = metrics.roc_curve(y, p)
     low, high = model.unsure_band
@@ -222,8 +223,7 @@ def score_test(model: PetModel, pictures: np.ndarray, y: np.ndarray) -> dict:
            "test_reliability_before": calibration.reliability(y, p_raw).to_dict(),
            "test_reliability_after": calibration.reliability(y, p).to_dict(),
            "unsure_band_test": {"accuracy_outside": accuracy_out, "share_outside": share_out}}
-    novelty = model.novelty
-    if novelty is not None and F is not None:
+    if novelty is not None:
         out["novelty_test_share_flagged"] = float(novelty.is_novel(F).mean())
     return out
 
