@@ -40,8 +40,8 @@ def model_card(model: PetModel) -> None:
 
 
 def calibration_card(model: PetModel) -> None:
-    """How honest the model's P(dog) is: temperature, ECE before and after, the reliability diagram, the
-    unsure band and the novelty test, all from its metadata (nothing is computed on the test photos here)."""
+    """How honest the model's P(dog) is, in words: temperature, ECE before and after, the unsure band and
+    the novelty test, all from its metadata (nothing is computed on the test photos here)."""
     meta = model.metadata
     if "test_reliability_after" not in meta:
         st.caption("This model was not calibrated: its P(dog) is the network's raw σ(z), and the unsure band "
@@ -54,7 +54,7 @@ def calibration_card(model: PetModel) -> None:
     lines = [f"**Honest confidence.** P(dog) = σ(z / T) with **T = {model.temperature:.2f}**, fitted on the "
              f"{meta['calibration'].get('fitted_on', 'validation split')}. On the {meta.get('n_test', '')} test "
              f"photos the expected calibration error (ECE, 10 bins) went from **{before.ece:.3f}** to "
-             f"**{after.ece:.3f}**."]
+             f"**{after.ece:.3f}** (the reliability diagram is under the photos)."]
     if val:
         lines.append(f"- Unsure band **{low:.2f}–{high:.2f}**, chosen on the validation photos: outside it they were "
                      f"right **{val['accuracy_outside']:.0%}** of the time (target ≥ {val.get('target', 0.9):.0%}), "
@@ -64,18 +64,41 @@ def calibration_card(model: PetModel) -> None:
                      f"**{test['accuracy_outside']:.0%}** of the time.")
     if isinstance(meta.get("novelty"), dict):
         novelty = meta["novelty"]
-        lines.append(f"- **Far from anything seen**: a photo whose last hidden layer lies far from the training "
-                     f"photos' (Mahalanobis distance > {novelty['threshold']:.3g}) is called unsure whatever its "
-                     f"P(dog); that catches {novelty.get('share_flagged_validation', 0.05):.0%} of the validation pets"
+        lines.append("- **Far from anything seen**: a picture whose first-layer colours and textures, or whose last "
+                     "hidden layer, lie far from the training photos' (Mahalanobis distances) is called unsure "
+                     f"whatever its P(dog); that catches {novelty.get('share_flagged_validation', 0.05):.0%} of the "
+                     "validation pets"
                      + (f" and {meta['novelty_test_share_flagged']:.0%} of the test pets"
                         if "novelty_test_share_flagged" in meta else "")
                      + (f", and **{meta['novelty_nonpets_share_flagged']:.0%}** of {meta['novelty_nonpets_count']} "
                         "generated pictures with no animal" if "novelty_nonpets_share_flagged" in meta else "") + ".")
     st.markdown("\n".join(lines))
-    st.plotly_chart(pets_figures.reliability([("raw network, T = 1", before), (f"calibrated, T = {model.temperature:.2f}",
-                                                                                after)],
-                                             height=380, title="Reliability on the test photos"),
-                    config=style.CHART_CONFIG, key="pets_about_reliability_chart")
+
+
+def confidence_card(model: PetModel) -> None:
+    """The model's reliability diagram on the test photos, before and after calibration, with what it means:
+    a full-width expander of the model's About (the chart needs the width on a projector)."""
+    meta = model.metadata
+    if "test_reliability_after" not in meta:
+        return
+    before = Reliability.from_dict(meta["test_reliability_before"])
+    after = Reliability.from_dict(meta["test_reliability_after"])
+    with st.expander(f"About this model's confidence: is P(dog) honest? (ECE {before.ece:.3f} → {after.ece:.3f})"):
+        left, right = st.columns([1.3, 1], gap="large")
+        left.plotly_chart(pets_figures.reliability([("raw network, T = 1", before),
+                                                    (f"calibrated, T = {model.temperature:.2f}", after)],
+                                                   height=440, title="Reliability on the test photos"),
+                          config=style.CHART_CONFIG, key="pets_about_reliability_chart")
+        right.markdown(
+            f"The {int(after.count.sum())} test photos, in 10 bins of P(dog). Each point puts the share of a bin's "
+            "photos that really are dogs against the bin's mean P(dog). On the dashed diagonal the model is "
+            "honest: of the photos it gives P(dog) ≈ 0.8, 8 in 10 are dogs.\n\n"
+            "The **expected calibration error** is the average distance from the diagonal, each bin weighted by "
+            f"its photos: **{before.ece:.3f}** for the raw network, **{after.ece:.3f}** after dividing every "
+            f"logit by **T = {model.temperature:.2f}** (fitted on the validation photos, never on these). "
+            + ("T > 1 softens an over-confident network; " if model.temperature > 1 else
+               "T < 1 sharpens an under-confident one; ")
+            + "it never changes which side of 0.5 a photo falls, so the accuracy stays the same.")
 
 
 def band_meaning(model: PetModel) -> str:

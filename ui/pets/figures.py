@@ -30,11 +30,12 @@ def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = No
     fig = go.Figure(go.Bar(x=p, y=short, orientation="h", marker_color=colours, text=labels,
                            textposition="outside", textfont=dict(size=style.FONT_SIZE),
                            hovertemplate="%{y}: P(dog) = %{x:.3f}<extra></extra>", cliponaxis=False))
+    label = f"threshold {THRESHOLD:g}"
     if band is not None:
-        fig.add_vrect(x0=band[0], x1=band[1], fillcolor=style.GREY, opacity=0.12, line_width=0,
-                      annotation_text="unsure", annotation_position="bottom")
+        fig.add_vrect(x0=band[0], x1=band[1], fillcolor=style.GREY, opacity=0.15, line_width=0)
+        label += f" · grey: unsure, {band[0]:.2f}–{band[1]:.2f}"
     fig.add_vline(x=THRESHOLD, line=dict(dash="dash", width=2, color=style.GREY),
-                  annotation_text=f"threshold {THRESHOLD:g}", annotation_position="top")
+                  annotation_text=label, annotation_position="top")
     fig.update_xaxes(title="P(dog) = ŷ   (0 = surely cat, 1 = surely dog)", range=[0, 1.18],
                      tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(autorange="reversed", title=None)
@@ -60,7 +61,8 @@ def reliability(curves: Sequence[tuple[str, Reliability]], height: int = 430,
             hovertemplate="mean P(dog) %{x:.2f}: %{y:.0%} were dogs (%{customdata} photos)<extra></extra>"))
     fig.update_xaxes(title="mean P(dog) in the bin", range=[0, 1], dtick=0.2)
     fig.update_yaxes(title="share that are dogs", range=[0, 1.02], dtick=0.2, tickformat=".0%")
-    fig.update_layout(legend=dict(x=0.02, y=0.98, xanchor="left", yanchor="top"))
+    # Bottom right: below the diagonal at high P(dog), where an honest model draws nothing.
+    fig.update_layout(legend=dict(x=0.99, y=0.02, xanchor="right", yanchor="bottom"))
     return style.styled(fig, height, title)
 
 

@@ -8,7 +8,7 @@ from engine.pets.models import PetModel, available_bundled
 
 from ui import style
 from ui.pets import figures as pets_figures
-from ui.pets.about import COLOUR_WORDS, band_meaning, model_card  # noqa: F401  (model_card: the page's)
+from ui.pets.about import COLOUR_WORDS, band_meaning, confidence_card, model_card  # noqa: F401  (model_card: the page's)
 from ui.pets.common import MODEL_LABELS, Photo, accuracy_note, bundled_model, enlarge, picture
 
 MAX_PHOTOS = 24   # per session: uploads are kept in memory (at most 10 MB each, see .streamlit/config.toml)
@@ -63,10 +63,16 @@ def clear_photos() -> None:
 
 
 def predict_tab(model: PetModel, photos: list[Photo]) -> None:
-    """P(dog) bars for every readable photo, a card per photo, a clear error for each bad one."""
+    """P(dog) bars for every readable photo, a card per photo, a clear error for each bad one; then the
+    model's reliability diagram."""
     if not photos:
         st.info("Upload one or more photos above (or switch on the camera) to see what the model says.")
-        return
+    else:
+        _predictions(model, photos)
+    confidence_card(model)
+
+
+def _predictions(model: PetModel, photos: list[Photo]) -> None:
     good, readable = [], []
     for photo in photos:
         pic, error = picture(photo.data, model.size, model.colour)
@@ -94,10 +100,10 @@ def predict_tab(model: PetModel, photos: list[Photo]) -> None:
             st.markdown(f"**{a.verdict.capitalize()}** · P(dog) = **{a.p_dog:.2f}**")
             st.caption(f"{name}{note}")
     if any(a.novel for a in said):
-        st.info("**Unsure: unlike the photos it learned from.** The network's last hidden layer puts this photo far "
-                "from every cat and dog it trained on, so its P(dog) is a guess about something it has never "
-                "seen. It is not told apart from a cat or a dog by the 0.5 threshold either way.",
-                icon=":material/help:")
+        st.info("**Unsure: unlike the photos it learned from.** What the network sees in this picture (the colours "
+                "and textures its first layer finds, or what its last hidden layer makes of them) is far from "
+                "every cat and dog photo it trained on, so its P(dog) is a guess about something it has never "
+                "seen, whichever side of 0.5 it falls.", icon=":material/help:")
     compare_table(readable)
 
 
