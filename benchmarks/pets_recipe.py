@@ -66,10 +66,11 @@ def main() -> int:
               f"val J {record.test_cost:.3f} acc {record.test_accuracy:.3f}  {time.perf_counter() - start:7.0f} s",
               flush=True)
     cpu = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_seconds = cpu.ru_utime - cpu0.ru_utime + cpu.ru_stime - cpu0.ru_stime
     meta = model.metadata
     print(f"kept epoch {meta['epochs']} (lowest validation cost): validation accuracy "
           f"{meta['validation_accuracy']:.3f}; best accuracy seen {best[0]:.3f} at epoch {best[1]}; "
-          f"wall {time.perf_counter() - start:.0f} s, CPU {cpu.ru_utime - cpu0.ru_utime + cpu.ru_stime - cpu0.ru_stime:.0f} s, "
+          f"wall {time.perf_counter() - start:.0f} s, CPU {cpu_seconds:.0f} s, "
           f"load {os.getloadavg()[0]:.1f}; {model.net.n_parameters:,} parameters")
     if "calibration" in meta:
         print(json.dumps({k: meta[k] for k in ("calibration", "unsure_band", "unsure_band_validation")}))

@@ -18,7 +18,8 @@ def model_card(model: PetModel) -> None:
     """What the chosen model is, how it was trained and how well it did, from its metadata."""
     meta = model.metadata
     with st.expander("About this model"):
-        lines = [f"**{model.describe()}**", "", f"- Network **{model.architecture()}**, input {model.size}×{model.size} "
+        lines = [f"**{model.describe()}**", "",
+                 f"- Network **{model.architecture()}**, input {model.size}×{model.size} "
                  f"{COLOUR_WORDS[model.colour]}, standardised per colour channel "
                  f"(μ = {', '.join(f'{v:.3f}' for v in model.standardizer.mean)}; "
                  f"σ = {', '.join(f'{v:.3f}' for v in model.standardizer.std)})"]

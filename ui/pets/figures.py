@@ -50,14 +50,15 @@ def reliability(curves: Sequence[tuple[str, Reliability]], height: int = 430,
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="honest (ECE 0)",
                              line=dict(dash="dash", width=2, color=style.GREY), hoverinfo="skip"))
-    colours = [style.GREY, style.ACCENT, style.DOG]
+    # With a before and an after, the before is the grey dotted line; a lone curve is the accent colour.
+    colours = [style.GREY, style.ACCENT, style.DOG] if len(curves) > 1 else [style.ACCENT]
     for i, (label, table) in enumerate(curves):
         held = table.count > 0
+        before = i == 0 and len(curves) > 1
         fig.add_trace(go.Scatter(
             x=table.mean_p[held], y=table.share_dogs[held], mode="lines+markers",
-            name=f"{label} (ECE {table.ece:.3f})", customdata=table.count[held],
-            marker=dict(size=11), line=dict(width=4 if i else 3, color=colours[i % len(colours)],
-                                            dash="dot" if i == 0 and len(curves) > 1 else "solid"),
+            name=f"{label} (ECE {table.ece:.3f})", customdata=table.count[held], marker=dict(size=11),
+            line=dict(width=3 if before else 4, color=colours[i % len(colours)], dash="dot" if before else "solid"),
             hovertemplate="mean P(dog) %{x:.2f}: %{y:.0%} were dogs (%{customdata} photos)<extra></extra>"))
     fig.update_xaxes(title="mean P(dog) in the bin", range=[0, 1], dtick=0.2)
     fig.update_yaxes(title="share that are dogs", range=[0, 1.02], dtick=0.2, tickformat=".0%")

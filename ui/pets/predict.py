@@ -8,7 +8,8 @@ from engine.pets.models import PetModel, available_bundled
 
 from ui import style
 from ui.pets import figures as pets_figures
-from ui.pets.about import COLOUR_WORDS, band_meaning, confidence_card, model_card  # noqa: F401  (model_card: the page's)
+# model_card is drawn by the page (chapters/pets.py) beside the model picker.
+from ui.pets.about import COLOUR_WORDS, band_meaning, confidence_card, model_card  # noqa: F401
 from ui.pets.common import MODEL_LABELS, Photo, accuracy_note, bundled_model, enlarge, picture
 
 MAX_PHOTOS = 24   # per session: uploads are kept in memory (at most 10 MB each, see .streamlit/config.toml)

@@ -125,5 +125,5 @@ def _honesty(table: calibration.Reliability) -> None:
         f"The **expected calibration error** is the average gap, weighted by the photos in each bin: "
         f"**ECE = {table.ece:.3f}**. Points below the diagonal on the right (and above it on the left) mean "
         "the model is more sure than it should be. The bundled conv net divides its logit by a temperature T "
-        "fitted on its validation photos to close that gap (see *About this model* on the Predict tab); this "
-        "model trained on every training photo, so none are left to fit T on.")
+        "fitted on its validation photos to close that gap (see *About this model's confidence* on the Predict "
+        "tab); this model trained on every training photo, so none are left to fit T on.")
