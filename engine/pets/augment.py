@@ -164,7 +164,9 @@ DISTORTIONS: dict[str, tuple[str, Callable[[Image.Image], Image.Image]]] = {
 
 def distort(data: bytes, name: str) -> bytes:
     """The photo file ``data`` with distortion ``name`` applied, as file bytes the app's decoder reads
-    exactly as an upload: JPEG at quality 20 for "jpeg_20", else lossless (BMP)."""
+    exactly as an upload: JPEG at quality 20 for "jpeg_20", else lossless (BMP); "none" is ``data`` itself."""
+    if name == "none":
+        return data
     _, apply = DISTORTIONS[name]
     with Image.open(io.BytesIO(data)) as image:
         image.load()
