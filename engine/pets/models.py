@@ -29,7 +29,7 @@ BUNDLED = {"cnn": MODELS_DIR / "pets_cnn.npz", "logistic": MODELS_DIR / "pets_lo
            "mlp": MODELS_DIR / "pets_mlp.npz"}
 # Default hidden layers per model kind: [] is logistic regression, a single sigmoid neuron; for the
 # conv net, the filters of each 3×3 convolution (each followed by ReLU and 2×2 max-pooling).
-KINDS = {"logistic": [], "mlp": [32], "cnn": [32, 64, 128, 128]}
+KINDS = {"logistic": [], "mlp": [32], "cnn": [48, 96, 192, 256]}
 THRESHOLD = 0.5
 #: P(dog) inside this band is reported as "unsure" (leaning one way) rather than a flat verdict; a model
 #: whose band was chosen on its validation split carries its own (``PetModel.unsure_band``).
