@@ -153,6 +153,9 @@ def train(data: PetData, config: TrainConfig, source: PetData | None = None,
         "validation_accuracy": val_accuracy,
         "epochs": best[1],
         "n_train": int(len(train_idx)), "n_validation": int(len(val_idx)), "n_test": int(len(data.y_test)),
+        # Validation photos the final model never trained on (none after a refit): with n_train and
+        # n_test, every photo read.
+        "n_held_out": 0 if train_idx is not fit_idx else int(len(val_idx)),
         "data": data.description(),
         "date": today(),
         "config": _config_dict(config),
