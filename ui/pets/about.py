@@ -32,6 +32,10 @@ def model_card(model: PetModel) -> None:
                            ("procedure", "procedure")):
             if key in meta:
                 lines.append(f"- {label}: {meta[key]}")
+        if isinstance(meta.get("training_time"), dict):
+            took = meta["training_time"]
+            lines.append(f"- training time: {took.get('wall_seconds', 0) / 60:.0f} min wall-clock, "
+                         f"{took.get('cpu_seconds', 0) / 60:.0f} min of CPU (2 cores, shared)")
         if isinstance(meta.get("data"), dict):
             data = meta["data"]
             lines.append(f"- data: {data.get('name')} ({data.get('photos')} photos; fingerprint of the photo "
@@ -88,7 +92,7 @@ def confidence_card(model: PetModel) -> None:
         left, right = st.columns([1.3, 1], gap="large")
         left.plotly_chart(pets_figures.reliability([("raw network, T = 1", before),
                                                     (f"calibrated, T = {model.temperature:.2f}", after)],
-                                                   height=440, title="Reliability on the test photos"),
+                                                   height=540, title="Reliability on the test photos"),
                           config=style.CHART_CONFIG, key="pets_about_reliability_chart")
         right.markdown(
             f"The {int(after.count.sum())} test photos, in 10 bins of P(dog). Each point puts the share of a bin's "

@@ -42,7 +42,7 @@ def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = No
     return style.styled(fig, height or 130 + 45 * len(p), None)
 
 
-def reliability(curves: Sequence[tuple[str, Reliability]], height: int = 430,
+def reliability(curves: Sequence[tuple[str, Reliability]], height: int = 520,
                 title: str | None = "Reliability: does P(dog) mean what it says?") -> go.Figure:
     """The reliability diagram: for each bin of P(dog), the share of photos that really are dogs against
     the bin's mean P(dog); on the diagonal, a confidence of 0.8 is right 8 times in 10. One line per
@@ -62,8 +62,8 @@ def reliability(curves: Sequence[tuple[str, Reliability]], height: int = 430,
             hovertemplate="mean P(dog) %{x:.2f}: %{y:.0%} were dogs (%{customdata} photos)<extra></extra>"))
     fig.update_xaxes(title="mean P(dog) in the bin", range=[0, 1], dtick=0.2)
     fig.update_yaxes(title="share that are dogs", range=[0, 1.02], dtick=0.2, tickformat=".0%")
-    # Bottom right: below the diagonal at high P(dog), where an honest model draws nothing.
-    fig.update_layout(legend=dict(x=0.99, y=0.02, xanchor="right", yanchor="bottom"))
+    # Under the chart: inside it, the legend hides a curve somewhere at a narrow width.
+    fig.update_layout(legend=dict(orientation="v", x=0, y=-0.22, xanchor="left", yanchor="top"))
     return style.styled(fig, height, title)
 
 

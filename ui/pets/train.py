@@ -116,7 +116,7 @@ def _honesty(table: calibration.Reliability) -> None:
     """The reliability diagram of the session's model on the test photos, and what its ECE says."""
     st.subheader("Is its confidence honest?")
     left, right = st.columns([1.2, 1])
-    left.plotly_chart(pets_figures.reliability([("this model", table)], height=400,
+    left.plotly_chart(pets_figures.reliability([("this model", table)], height=480,
                                                title="Reliability on the test photos"),
                       config=style.CHART_CONFIG, key="pets_reliability_chart")
     right.markdown(
