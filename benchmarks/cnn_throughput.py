@@ -19,6 +19,8 @@ Three settings: all cores with BLAS on all of them (the default), all cores with
     python benchmarks/cnn_throughput.py --quick    # fewer repeats, for a smoke test
     python benchmarks/cnn_throughput.py --layers   # the engine's forward and backward per step of the stack
     python benchmarks/cnn_throughput.py --layers --unfused   # … per layer, Conv2D, ReLU, MaxPool2D apart
+    python benchmarks/cnn_throughput.py --profile  # where each framework's step goes: the engine's layers
+                                                   # and PyTorch's own profiler (channels last), same run
 
 PyTorch is optional (not a dependency): its rows appear when `import torch` works.
 """
@@ -253,6 +255,40 @@ def print_layer_times(steps: int, fused: bool) -> None:
                                    for _, times in rows) + " |")
 
 
+def torch_profile(channels_last: bool, threads: int, steps: int) -> list[tuple[str, float, int]]:
+    """(PyTorch operator, self CPU ms per step, calls per step), largest first, from torch.profiler over
+    ``steps`` steps on ``threads`` threads (after three warm-up steps)."""
+    torch = _torch()
+    X, Y = make_data()
+    step = torch_stepper(engine_network(), X, Y, channels_last)
+    torch.set_num_threads(threads)
+    for _ in range(3):
+        step()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+    rows = [(e.key, e.self_cpu_time_total / 1e3 / steps, e.count // steps) for e in prof.key_averages()]
+    return sorted(rows, key=lambda r: -r[1])
+
+
+def print_profiles(steps: int) -> None:
+    """The engine's per-step layer times beside PyTorch's operator profile, 2 cores then 1 core."""
+    cores = os.cpu_count() or 1
+    for threads in sorted({cores, 1}, reverse=True):
+        rows = layer_times(1, threads, steps)
+        print(f"\n{threads} thread(s). Engine, fastest of {steps} steps (ms): "
+              + "; ".join(f"{name} {f:.1f} + {b:.1f}" for name, f, b in rows)
+              + f"; sum {sum(f + b for _, f, b in rows):.1f}")
+        if _torch() is None:
+            continue
+        prof = torch_profile(True, threads, steps)
+        total = sum(ms for _, ms, _ in prof)
+        print(f"PyTorch channels last, self CPU ms per step (sum {total:.1f}; with {threads} threads the sum "
+              "counts each thread's time):")
+        for name, ms, calls in prof[:14]:
+            print(f"  {name:40s} {ms:6.2f} ms  ({calls} calls)")
+
+
 def _load_average() -> str:
     """The 1-, 5- and 15-minute load averages of the machine, or "unknown" without /proc/loadavg."""
     try:
@@ -310,6 +346,8 @@ def main() -> None:
     parser.add_argument("--layers", action="store_true", help="time each layer of the engine's step instead")
     parser.add_argument("--unfused", action="store_true",
                         help="with --layers: time Conv2D, ReLU and MaxPool2D one by one, not as fused steps")
+    parser.add_argument("--profile", action="store_true",
+                        help="the engine's layers and PyTorch's profiler (channels last) on the same cores")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_of:
@@ -321,6 +359,10 @@ def main() -> None:
     print(f"load average before timing: {_load_average()}")
     if args.layers:
         print_layer_times(repeats, fused=not args.unfused)
+        print(f"load average after timing: {_load_average()}")
+        return
+    if args.profile:
+        print_profiles(repeats)
         print(f"load average after timing: {_load_average()}")
         return
     cpu_start = _cpu_seconds()

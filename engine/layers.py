@@ -6,12 +6,19 @@ A network is one ordered list of layers (``engine.network.Network``): ``forward`
     forward(A_prev, training=False) -> A          one batch; rows (axis 0) are the m examples
     backward(dA, need_dA_prev=True) -> dA_prev    fills the layer's gradient buffers
     parameters() / grads()                        live arrays, in the same order, for an optimizer
+    state()                                       live arrays saved with the model, never optimised
     output_shape(input_shape) -> shape            per-example shapes, without m
     config() -> dict / from_config(config, input_shape, dtype)   for model files (JSON, no pickle)
 
 The gradient flowing backwards is per example: for the output, dZ[L] = A[L] − Y (no 1/m). A layer
 with parameters averages over the batch itself, dW = (1/m) dZᵀ·A_prev, as the course writes it.
 So a new layer kind (convolution, pooling, dropout) drops in without touching the network.
+
+Two kinds of saved arrays: **parameters** (``param_names``: W, b, BatchNorm's γ and β) are learned by
+gradient descent, so an optimizer (and the L2 penalty, for ``penalised`` ones) sees them; **state**
+(``state_names``: BatchNorm's running mean and variance) is what a layer measures while training
+and needs at inference, so it is written to the model file and read back exactly, but no optimizer
+ever sees it. ``check_state`` says whether a model file's state makes sense (a variance ≥ 0).
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ class Layer:
     param_names: ClassVar[tuple[str, ...]] = ()
     #: names of the parameters the L2 penalty λ/(2m) Σ‖W‖² applies to (weights, never biases).
     penalised: ClassVar[tuple[str, ...]] = ()
+    #: names of the state attributes: saved in the model file, never given to an optimizer.
+    state_names: ClassVar[tuple[str, ...]] = ()
 
     def forward(self, A_prev: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError
@@ -54,6 +63,14 @@ class Layer:
     def grads(self) -> list[np.ndarray]:
         return [getattr(self, "d" + name) for name in self.param_names]
 
+    def state(self) -> list[np.ndarray]:
+        """The live state arrays, in ``state_names`` order (empty for most layers)."""
+        return [getattr(self, name) for name in self.state_names]
+
+    def check_state(self) -> None:
+        """Raise ValueError if the state read from a file cannot be right (the shapes are checked
+        before); nothing to check for most layers."""
+
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(input_shape)
 
@@ -64,6 +81,11 @@ class Layer:
     def param_shapes(cls, config: dict, input_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
         """The shape of each parameter ``config`` implies, computed without allocating anything
         (a model file is checked with it before the layer is built)."""
+        return {}
+
+    @classmethod
+    def state_shapes(cls, config: dict, input_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+        """The shape of each state array, like ``param_shapes``."""
         return {}
 
     @classmethod

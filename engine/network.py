@@ -21,6 +21,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from . import activations, modelfile
+from . import norm  # noqa: F401  (registers BatchNorm and BatchNorm2D, so model files can name them)
 from .errors import ModelFileError
 from .conv import fuse
 from .layers import LAYER_TYPES, Activation, Dense, Layer
@@ -311,12 +312,15 @@ class Network:
 
     def save(self, file: str | BinaryIO, metadata: dict | None = None) -> None:
         """Write an ``.npz``: a JSON ``meta`` entry (format version 2: the list of layers) and one
-        array per parameter, ``L{i}.{name}`` for layer i of the stack (no pickles)."""
+        array per parameter and per state array (BatchNorm's running statistics), ``L{i}.{name}``
+        for layer i of the stack (no pickles)."""
         meta = {"format": FORMAT, "version": FORMAT_VERSION, "input_shape": list(self.input_shape),
                 "layers": [layer.config() for layer in self.layers], "l2": self.l2,
                 "dtype": self.dtype.name, "metadata": metadata or {}}
         arrays = {f"L{i}.{name}": p for i, layer in enumerate(self.layers)
                   for name, p in zip(layer.param_names, layer.parameters())}
+        arrays |= {f"L{i}.{name}": a for i, layer in enumerate(self.layers)
+                   for name, a in zip(layer.state_names, layer.state())}
         np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
 
     def to_bytes(self, metadata: dict | None = None) -> bytes:
@@ -421,6 +425,7 @@ def _read_v2(meta, archive, max_bytes, max_units, max_layers) -> Network:
             if max_units and kind is Dense and shapes["W"][0] > max_units:
                 raise ValueError(f"it has {shapes['W'][0]} units; this page allows at most {max_units}")
             n_params += sum(math.prod(s) for s in shapes.values())
+            n_params += sum(math.prod(s) for s in kind.state_shapes(config, shape).values())
             _check_budget(n_params, dtype, max_bytes)
             layer = kind.from_config(config, shape, dtype)
             shape = layer.output_shape(shape)
@@ -428,6 +433,12 @@ def _read_v2(meta, archive, max_bytes, max_units, max_layers) -> Network:
             raise ModelFileError(f"Layer {i + 1} ({config['type']}) is invalid: {exc}") from None
         for name, p in zip(layer.param_names, layer.parameters()):
             p[...] = archive.array(f"L{i}.{name}", p.shape, dtype)
+        for name, a in zip(layer.state_names, layer.state()):
+            a[...] = archive.array(f"L{i}.{name}", a.shape, dtype)
+        try:
+            layer.check_state()
+        except ValueError as exc:
+            raise ModelFileError(f"Layer {i + 1} ({config['type']}) is invalid: {exc}.") from None
         layers.append(layer)
     try:
         return Network.from_layers(layers, input_shape, l2=l2, dtype=dtype)

@@ -19,6 +19,7 @@ from engine import activations, images
 from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
 from engine.layers import Activation, Dense, Layer
 from engine.network import Network
+from engine.norm import BatchNorm, BatchNorm2D
 from engine.pets.models import PetModel
 
 # -- one convolution by hand ----------------------------------------------------------------------
@@ -177,6 +178,10 @@ def _describe(layer: Layer, l: int, L: int, shape_in: tuple[int, ...]) -> tuple[
         return ("flatten", f"A[{l}] as one row of {' · '.join(map(str, shape_in))}", "")
     if isinstance(layer, Dropout):
         return (f"dropout {layer.rate:g} (only while training)", f"A[{l}]", "")
+    if isinstance(layer, (BatchNorm, BatchNorm2D)):
+        C = layer.channels
+        return ("batch norm: each channel to mean 0, variance 1, then γ·x̂ + β", f"A[{l}] normalised",
+                f"{C} + {C} (γ, β)")
     return (type(layer).__name__, f"A[{l}]", "")
 
 
@@ -190,7 +195,7 @@ def shape_table(net: Network) -> list[ShapeRow]:
     rows = [ShapeRow(0, "the standardised picture", "A[0] = X", shape, 0, "")]
     l = 0
     for layer in net.layers:
-        l += bool(layer.param_names)
+        l += bool(layer.penalised)  # a new l at each W (BatchNorm's γ and β belong to the layer before)
         what, array, count = _describe(layer, l, L, shape)
         shape = tuple(layer.output_shape(shape))
         rows.append(ShapeRow(l, what, array, shape, layer_parameters(layer), count))

@@ -11,6 +11,7 @@ from engine.conv import Conv2D, Dropout, Flatten, MaxPool2D
 from engine.gradcheck import numeric_gradient, relative_error
 from engine.layers import LAYER_TYPES, Activation, Dense
 from engine.losses import cost_from_logits
+from engine.norm import BatchNorm2D
 
 RTOL = 1e-7  # float64 finite differences: below this the backward pass is right
 
@@ -528,7 +529,7 @@ def test_bad_configs_raise_a_value_error_that_says_what_to_fix(cls, config, inpu
 def _reference_logits(net, X):
     """The bundled stack written plainly in float64: each convolution as its k·k shifted products
     Z = Σ_{a,b} A_pad[:, a:a+H, b:b+W, :]·W[a, b] + b, pooling as a max over axes; inference, so
-    dropout is the identity."""
+    dropout is the identity and batch norm uses its running statistics."""
     A = X.astype(np.float64)
     for layer in net.layers:
         if isinstance(layer, Conv2D):
@@ -546,6 +547,9 @@ def _reference_logits(net, X):
             A = A.reshape(len(A), -1)
         elif isinstance(layer, Dense):
             A = A @ layer.W.astype(np.float64).T + layer.b[0]
+        elif isinstance(layer, BatchNorm2D):  # inference: the running statistics saved with the model
+            mean, var = layer.running_mean[0].astype(np.float64), layer.running_var[0].astype(np.float64)
+            A = (A - mean) / np.sqrt(var + layer.eps) * layer.gamma[0] + layer.beta[0]
         else:
             assert isinstance(layer, Dropout), layer
     return A
@@ -560,9 +564,10 @@ def test_bundled_conv_net_predicts_what_a_plain_reference_of_its_layers_predicts
     smooth = np.stack([np.stack([0.5 + 0.5 * np.sin(3 * x + s), y, np.sqrt(x * y)], axis=-1) for s in range(3)])
     pictures = np.concatenate([rng.random((3, 64, 64, 3)), smooth]).astype(np.float32)
     X = model.features(pictures)
-    P_ref = sigmoid(_reference_logits(model.net, X))[:, 0]
+    T = model.temperature  # P(dog) = σ(z / T), T fitted on the validation split (1 if never calibrated)
+    P_ref = sigmoid(_reference_logits(model.net, X) / T)[:, 0]
     if model.mirror_average:
-        P_ref = (P_ref + sigmoid(_reference_logits(model.net, X[:, :, ::-1]))[:, 0]) / 2
+        P_ref = (P_ref + sigmoid(_reference_logits(model.net, X[:, :, ::-1]) / T)[:, 0]) / 2
     P = model.predict_proba(pictures)
     assert np.abs(P - P_ref).max() < 1e-5
     assert P.std() > 1e-3  # the pictures are told apart, so the comparison means something

@@ -141,4 +141,5 @@ def test_the_bundled_models_name_their_data_set_and_its_fingerprint():
         data = meta["data"]
         assert data["name"] == "cats_and_dogs_filtered", path
         assert re.fullmatch(r"[0-9a-f]{16}", data["fingerprint"]), data
-        assert data["photos"] == meta["n_train"] + meta["n_test"], data
+        # Every photo read: trained on, held out for validation (when there was no refit), or tested.
+        assert data["photos"] == meta["n_train"] + meta.get("n_held_out", 0) + meta["n_test"], data

@@ -16,7 +16,8 @@ from tests.pagetools import arr, chart, live_figures, open_tab, table
 
 PAGE = "chapters/convnets.py"
 TABS = ["One convolution by hand", "Why convolution", "Inside the trained conv net", "Train a small conv net"]
-VERDICT = re.compile(r"\*\*(Cat|Dog|Unsure, leans cat|Unsure, leans dog)\*\* · P\(dog\) = \*\*(\d\.\d\d)\*\*")
+VERDICT = re.compile(r"\*\*(Cat|Dog|Unsure, leans cat|Unsure, leans dog|Unsure: unlike the photos it learned from)"
+                     r"\*\* · P\(dog\) = \*\*(\d\.\d\d)\*\*")
 
 
 def striped_jpeg() -> bytes:
@@ -183,7 +184,8 @@ def test_without_the_bundled_model_the_table_shows_the_architecture(open_page, n
     app = open_tab(open_page(PAGE), "cnn_tab", TABS[1])
     assert not app.exception
     assert any("untrained weights" in i.value for i in app.info)
-    assert "(m, 4, 4, 128)" in list(table(app, "shape")["shape"])
+    assert "(m, 4, 4, 256)" in list(table(app, "shape")["shape"])  # the cnn preset: 48-96-192-256 filters
+    assert any(layer.startswith("batch norm") for layer in table(app, "shape")["layer"])
 
 
 # -- 3 · inside the trained conv net --------------------------------------------------------------

@@ -5,15 +5,21 @@ import re
 
 import pytest
 
-from engine.pets.models import load_bundled
+from engine import images
+from engine.pets import nonpets
+from engine.pets.models import NOVEL, load_bundled, verdict
 from tests.pagetools import arr, open_tab
 from tests.photos import jpeg
 
 PAGE = "chapters/pets.py"
 
 
+VERDICT = re.compile(r"\*\*(Cat|Dog|Unsure, leans cat|Unsure, leans dog|" + NOVEL.capitalize() +
+                     r")\*\* · P\(dog\) = \*\*(0\.\d\d|1\.00)\*\*")
+
+
 def verdict_lines(app) -> list[str]:
-    return [m.value for m in app.markdown if re.match(r"\*\*(Cat|Dog|Unsure, leans \w+)\*\* · P\(dog\)", m.value)]
+    return [m.value for m in app.markdown if VERDICT.match(m.value)]
 
 
 def test_page_has_three_tabs_and_a_model_picker(open_page, no_data):
@@ -42,15 +48,17 @@ def test_each_upload_gets_a_probability_and_a_bad_one_a_message(open_page, no_da
     assert len(errors) == 1 and "notes.jpg" in errors[0] and "not an image" in errors[0]
     verdicts = verdict_lines(app)
     assert len(verdicts) == 2
-    for text in verdicts:
-        verdict, p = re.match(r"\*\*(Cat|Dog|Unsure, leans cat|Unsure, leans dog)\*\* · P\(dog\) = "
-                              r"\*\*(0\.\d\d|1\.00)\*\*", text).groups()
-        # Shown with 2 decimals, so 0.346 (a cat) reads "0.35"; 0.35 … 0.65 is the unsure band.
-        expected = {"Dog": float(p) >= 0.645, "Cat": float(p) <= 0.355,
-                    "Unsure, leans dog": 0.495 <= float(p) <= 0.655,
-                    "Unsure, leans cat": 0.345 <= float(p) <= 0.505}
-        assert expected[verdict], text
-    assert [c.key for c in app.get("plotly_chart")] == ["pets_p_dog_chart"]
+    model = load_bundled("cnn")
+    low, high = model.unsure_band
+    for text, data in zip(verdicts, [jpeg((120, 90, 60)), jpeg((200, 200, 190))]):
+        label, p = VERDICT.match(text).groups()
+        said = model.assess(images.decode(data, model.size, model.colour)[None])[0]
+        assert float(p) == pytest.approx(said.p_dog, abs=0.005)
+        # The verdict follows the model's own unsure band (chosen on its validation photos), and a picture
+        # far from anything it has seen is unsure whatever its P(dog).
+        assert label == verdict(said.p_dog, (low, high), said.novel).capitalize(), text
+    # The P(dog) bars, then the bundled conv net's reliability diagram (About this model's confidence).
+    assert [c.key for c in app.get("plotly_chart")] == ["pets_p_dog_chart", "pets_about_reliability_chart"]
     # The next tab reads the same two photos, kept in the session.
     open_tab(app, "pets_tab", "What the model looks for")
     assert {c.key for c in app.get("plotly_chart")} == {"pets_weights_chart", "pets_contrib_chart"}
@@ -100,6 +108,11 @@ def test_training_in_the_page_scores_the_test_photos_and_adds_a_session_model(op
     assert metrics["test accuracy"] == "100.0%"
     assert float(metrics["ROC AUC"]) == pytest.approx(1.0)
     assert len(app.session_state["pets_run"]["history"]) == 15
+    # Is its confidence honest: the reliability diagram of the test photos and its ECE.
+    table = app.session_state["pets_eval"]["reliability"]
+    assert table.count.sum() == 10  # tiny_data's test photos
+    assert any(f"ECE = {table.ece:.3f}" in m.value for m in app.markdown)
+    assert any(c.proto.id.endswith("-pets_reliability_chart") for c in app.get("plotly_chart"))
     open_tab(app, "pets_tab", "Predict")
     assert "session" in app.radio(key="w_pets_model").options[-1].lower()
     picker = app.radio(key="w_pets_model")
@@ -166,3 +179,47 @@ def test_one_table_shows_the_same_photos_under_every_bundled_model(open_page, no
         assert column.endswith(f"test accuracy {model.metadata['test_accuracy']:.0%}")
         for (_, data), shown in zip(photos, table[column]):
             assert shown.startswith(f"{model.predict_bytes(data):.2f} · ")
+
+
+def test_the_predict_tab_shows_calibrated_p_dog_and_what_the_band_means(open_page, no_data):
+    app = open_page(PAGE)
+    data = jpeg((150, 110, 80), size=(120, 90), seed=3)
+    app.file_uploader(key="pets_uploads").set_value(("rex.jpg", data, "image/jpeg")).run()
+    model = load_bundled("cnn")
+    [text] = verdict_lines(app)
+    assert float(VERDICT.match(text).group(2)) == pytest.approx(model.predict_bytes(data), abs=0.005)
+    low, high = model.unsure_band
+    band = model.metadata["unsure_band_validation"]
+    caption = next(c.value for c in app.caption if "What the model sees" in c.value)
+    assert f"P(dog) is calibrated (σ(z / T), T = {model.temperature:.2f})" in caption
+    assert (f"Between {low:.2f} and {high:.2f} the model is unsure; outside that band it was right "
+            f"{band['accuracy_outside']:.0%} of the time on its validation photos") in caption
+    # The bars shade the band.
+    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith("-pets_p_dog_chart"))
+    [shape] = [s for s in json.loads(chart.proto.spec)["layout"]["shapes"] if s["type"] == "rect"]
+    assert (shape["x0"], shape["x1"]) == (low, high)
+
+
+def test_a_picture_with_no_animal_is_called_unsure(open_page, no_data):
+    app = open_page(PAGE)
+    text_picture = next(pic for kind, pic in nonpets.generate(per_kind=1, seed=4) if kind == "text")
+    app.file_uploader(key="pets_uploads").set_value(("notes.png", nonpets.as_png(text_picture), "image/png")).run()
+    assert not app.exception
+    [line] = verdict_lines(app)
+    assert line.startswith(f"**{NOVEL.capitalize()}**")
+    assert any("unlike the photos it learned from" in i.value.lower() for i in app.info)
+
+
+def test_about_this_model_draws_its_reliability_before_and_after_calibration(open_page, no_data):
+    app = open_page(PAGE)
+    model = load_bundled("cnn")
+    meta = model.metadata
+    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith("-pets_about_reliability_chart"))
+    traces = json.loads(chart.proto.spec)["data"]
+    before, after = meta["test_reliability_before"], meta["test_reliability_after"]
+    assert [t["name"] for t in traces] == ["honest (ECE 0)", f"raw network, T = 1 (ECE {before['ece']:.3f})",
+                                           f"calibrated, T = {model.temperature:.2f} (ECE {after['ece']:.3f})"]
+    held = [v for v, n in zip(after["mean_p"], after["count"]) if n]
+    assert arr(traces[2]["x"]) == pytest.approx(held)
+    text = " ".join(m.value for m in app.markdown)
+    assert f"went from **{before['ece']:.3f}** to **{after['ece']:.3f}**" in text

@@ -23,7 +23,7 @@ from ..errors import DatasetError, ImageError, ModelFileError
 from . import data as pet_data
 from . import download as pet_download
 from .models import THRESHOLD, resolve
-from .training import PRESETS, evaluate, train
+from .training import PRESETS, evaluate, score_test, train
 
 
 class ProgressBar:
@@ -131,9 +131,14 @@ def _train(args) -> int:
                "hidden": _filters(args.filters) if args.filters else ((args.hidden,) if args.hidden else None),
                "patience": args.patience, "refit": None if args.refit is None else args.refit == "yes"}
     config = replace(config, **{k: v for k, v in changes.items() if v is not None})
+    source = None
+    if config.source_size:
+        print(f"random resized crops of the photos at {config.source_size}×{config.source_size}:", file=sys.stderr)
+        source = _load_data(args, config.source_size, args.colour)
     bar = ProgressBar(f"training {args.model}")
     model = None
-    for model, record in train(data, config):
+    start, cpu = time.perf_counter(), time.process_time()
+    for model, record in train(data, config, source):
         if record is None:
             break
         if record.diverged:
@@ -147,12 +152,37 @@ def _train(args) -> int:
             bar(record.epoch, config.epochs, f"J={record.train_cost:.3f} val J={record.test_cost:.3f} "
                                              f"val acc={record.test_accuracy:.1%}")
     sys.stderr.write("\n")
-    model.save(args.out)
     meta = model.metadata
+    meta["training_time"] = {"wall_seconds": round(time.perf_counter() - start),
+                             "cpu_seconds": round(time.process_time() - cpu),
+                             "load_average_at_end": round(os.getloadavg()[0], 2)}
+    model.save(args.out)
     print(f"saved {args.out}: train accuracy {meta['train_accuracy']:.1%}, validation "
           f"{meta['validation_accuracy']:.1%}, test {meta['test_accuracy']:.1%} "
-          f"({meta['epochs']} epochs; {meta['procedure']})")
+          f"({meta['epochs']} epochs; {meta['procedure']}); "
+          f"{meta['training_time']['wall_seconds'] / 60:.0f} min wall-clock, "
+          f"{meta['training_time']['cpu_seconds'] / 60:.0f} min CPU")
+    if "calibration" in meta:
+        print(_honesty(meta))
     return 0
+
+
+def _honesty(meta: dict) -> str:
+    """Calibration, the unsure band and the novelty test, as recorded in a model's metadata."""
+    before, after = meta["test_reliability_before"]["ece"], meta["test_reliability_after"]["ece"]
+    val, test = meta["unsure_band_validation"], meta["unsure_band_test"]
+    low, high = meta["unsure_band"]
+    lines = [f"temperature T = {meta['calibration']['temperature']:.3f} (fitted on the "
+             f"{meta['calibration']['fitted_on']}); test ECE {before:.3f} before, {after:.3f} after",
+             f"unsure band {low:.2f}–{high:.2f}: outside it, validation {val['accuracy_outside']:.1%} right "
+             f"({val['share_outside']:.0%} of photos), test {test['accuracy_outside']:.1%} right "
+             f"({test['share_outside']:.0%} of photos)"]
+    if "novelty" in meta:
+        lines.append(f"far from anything seen: {meta['novelty']['share_flagged_validation']:.0%} of validation pets, "
+                     f"{meta.get('novelty_test_share_flagged', float('nan')):.0%} of test pets, "
+                     f"{meta.get('novelty_nonpets_share_flagged', float('nan')):.0%} of "
+                     f"{meta.get('novelty_nonpets_count', 0)} generated pictures with no animal")
+    return "\n".join(lines)
 
 
 def _evaluate(args) -> int:
@@ -162,6 +192,8 @@ def _evaluate(args) -> int:
     (tn, fp), (fn, tp) = result["confusion"]
     print(f"model: {model.describe()}")
     print(f"test accuracy: {result['accuracy']:.1%} on {len(data.y_test)} photos, ROC AUC {result['auc']:.3f}")
+    if "calibration" in model.metadata:
+        print(_honesty({**model.metadata, **score_test(model, data.images_test, data.y_test)}))
     print(f"confusion (rows = true, columns = predicted):\n"
           f"         cat   dog\n  cat  {tn:5d} {fp:5d}\n  dog  {fn:5d} {tp:5d}")
     return 0

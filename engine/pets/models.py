@@ -20,15 +20,19 @@ from ..conv import Conv2D, Dropout, Flatten, MaxPool2D
 from ..errors import ModelFileError
 from ..layers import Activation, Dense, Layer
 from ..network import Network
+from ..norm import BatchNorm2D
+from . import calibration
+from .calibration import Novelty
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 BUNDLED = {"cnn": MODELS_DIR / "pets_cnn.npz", "logistic": MODELS_DIR / "pets_logistic.npz",
            "mlp": MODELS_DIR / "pets_mlp.npz"}
 # Default hidden layers per model kind: [] is logistic regression, a single sigmoid neuron; for the
 # conv net, the filters of each 3×3 convolution (each followed by ReLU and 2×2 max-pooling).
-KINDS = {"logistic": [], "mlp": [32], "cnn": [32, 64, 128, 128]}
+KINDS = {"logistic": [], "mlp": [32], "cnn": [48, 96, 192, 256]}
 THRESHOLD = 0.5
-#: P(dog) inside this band is reported as "unsure" (leaning one way) rather than a flat verdict.
+#: P(dog) inside this band is reported as "unsure" (leaning one way) rather than a flat verdict; a model
+#: whose band was chosen on its validation split carries its own (``PetModel.unsure_band``).
 UNSURE_BAND = (0.35, 0.65)
 PREDICT_BATCH = 128  # pictures per forward pass when scoring many: bounds the conv net's memory
 
@@ -94,7 +98,8 @@ class PetModel:
 
     @classmethod
     def new(cls, kind: str, size: int, colour: str, standardizer: Standardizer, hidden: list[int] | None = None,
-            l2: float = 0.0, seed: int = 0, dense: int = 64, dropout: float = 0.5) -> "PetModel":
+            l2: float = 0.0, seed: int = 0, dense: int = 64, dropout: float = 0.5,
+            batchnorm: bool = False) -> "PetModel":
         """An untrained model: [S·S·C, 1] for "logistic", [S·S·C, *hidden, 1] (ReLU) for "mlp", and for
         "cnn" the conv net of ``conv_layers`` with ``hidden`` as its filters."""
         if kind not in KINDS:
@@ -102,7 +107,7 @@ class PetModel:
         hidden = KINDS[kind] if hidden is None or kind == "logistic" else list(hidden)
         channels = images.COLOURS[colour]
         if kind == "cnn":
-            layers = conv_layers(size, channels, hidden, dense, dropout, seed)
+            layers = conv_layers(size, channels, hidden, dense, dropout, seed, batchnorm)
             net = Network.from_layers(layers, (size, size, channels), l2=l2, dtype=np.float32)
         else:
             net = Network([size * size * channels, *hidden, 1], activation="relu", l2=l2, seed=seed,
@@ -116,10 +121,15 @@ class PetModel:
         try:
             size, colour = int(meta["input_size"]), str(meta["colour"])
             standardizer = Standardizer.from_dict(meta["normalisation"])
-            return cls(net, size, colour, standardizer, meta)
+            model = cls(net, size, colour, standardizer, meta)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError("This Neuron Lab model is not a cats-vs-dogs model (it lacks the "
                                  f"picture size, colour mode or normalisation: {exc}).") from None
+        try:
+            model.temperature, model.unsure_band, model.novelty  # noqa: B018  (each checks its metadata)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"The model file's calibration is invalid: {exc}.") from None
+        return model
 
     def full_metadata(self) -> dict:
         """The metadata written to file: input size, colour, normalisation and anything recorded."""
@@ -134,7 +144,7 @@ class PetModel:
         """The model file as bytes, for a download button."""
         return self.net.to_bytes(self.full_metadata())
 
-    # -- prediction -------------------------------------------------------------------------------
+    # -- what it is ---------------------------------------------------------------------------------
 
     @property
     def kind(self) -> str:
@@ -157,27 +167,108 @@ class PetModel:
         X = self.standardizer.transform(pictures)
         return X.reshape(len(X), *self.net.input_shape)
 
-    def predict_proba(self, pictures: np.ndarray) -> np.ndarray:
-        """P(dog) = ŷ for each picture; (m, S, S, C) → (m,). With ``mirror_average`` it is the mean of ŷ
-        for the picture and for its mirror image."""
-        with self.lock:
-            return self.proba_from_features(self.features(np.asarray(pictures)))
+    # -- calibration (engine.pets.calibration), all read from the metadata ---------------------------
 
-    def proba_from_features(self, X: np.ndarray, mirror: bool | None = None) -> np.ndarray:
+    @property
+    def temperature(self) -> float:
+        """T of P(dog) = σ(z / T), fitted on the validation split (1 for a model never calibrated)."""
+        value = self.metadata.get("calibration", {}).get("temperature", 1.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 20:
+            raise ValueError(f"the temperature must be a number from 0.05 to 20; got {value!r}")
+        return float(value)
+
+    @property
+    def unsure_band(self) -> tuple[float, float]:
+        """(low, high): P(dog) inside is "unsure"; chosen on the validation split, else UNSURE_BAND."""
+        band = self.metadata.get("unsure_band", UNSURE_BAND)
+        if (not isinstance(band, (list, tuple)) or len(band) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in band)
+                or not 0 <= band[0] <= THRESHOLD <= band[1] <= 1):
+            raise ValueError(f"the unsure band must be two numbers low ≤ 0.5 ≤ high in [0, 1]; got {band!r}")
+        return float(band[0]), float(band[1])
+
+    @property
+    def novelty(self) -> Novelty | None:
+        """The "far from anything seen" test (``calibration.Novelty``), if the model was given one."""
+        d = self.metadata.get("novelty")
+        if d is None:
+            return None
+        if getattr(self, "_novelty_source", None) is not d:
+            spec = self.novelty_spec()
+            if not spec:
+                raise ValueError("a novelty test needs a hidden layer")
+            self._novelty = Novelty.from_dict(d, spec, self._feature_widths(spec))
+            self._novelty_source = d
+        return self._novelty
+
+    def novelty_spec(self) -> list[tuple[int, str]]:
+        """Which layers' features the novelty test reads, as (index in the stack, stat): the first pooling
+        layer's per-channel mean and std ("moments"), and the last hidden Dense layer's Z ("values")."""
+        layers = self.net.layers
+        spec = [(i, "moments") for i, layer in enumerate(layers) if isinstance(layer, MaxPool2D)][:1]
+        dense = [i for i, layer in enumerate(layers) if isinstance(layer, Dense)]
+        return spec + ([(dense[-2], "values")] if len(dense) >= 2 else [])
+
+    def _feature_widths(self, spec: list[tuple[int, str]]) -> list[int]:
+        shape, shapes = self.net.input_shape, []
+        for layer in self.net.layers:
+            shape = layer.output_shape(shape)
+            shapes.append(shape)
+        return [2 * shapes[i][-1] if stat == "moments" else int(np.prod(shapes[i])) for i, stat in spec]
+
+    # -- prediction -----------------------------------------------------------------------------------
+
+    def predict_proba(self, pictures: np.ndarray, calibrated: bool = True) -> np.ndarray:
+        """P(dog) = σ(z / T) for each picture; (m, S, S, C) → (m,). With ``mirror_average`` it is the mean
+        over the picture and its mirror image; ``calibrated=False`` uses T = 1 (the raw network)."""
+        with self.lock:
+            return self.proba_from_features(self.features(np.asarray(pictures)),
+                                            temperature=None if calibrated else 1.0)
+
+    def proba_from_features(self, X: np.ndarray, mirror: bool | None = None,
+                            temperature: float | None = None) -> np.ndarray:
         """P(dog) for inputs already prepared by ``features``, PREDICT_BATCH at a time; (m, …) → (m,).
 
-        ``mirror`` (default: the model's ``mirror_average``) averages ŷ with ŷ of each mirror image.
-        Hold ``lock`` around it for a shared model.
+        ``mirror`` (default: the model's ``mirror_average``) averages ŷ with ŷ of each mirror image;
+        ``temperature`` (default: the model's T) divides each logit. Hold ``lock`` for a shared model.
         """
+        z, z_mirror, _ = self.logits_from_features(X, mirror)
+        return calibration.probability(z, self.temperature if temperature is None else temperature, z_mirror)
+
+    def logits_from_features(self, X: np.ndarray, mirror: bool | None = None,
+                             spec: list[tuple[int, str]] | None = None
+                             ) -> tuple[np.ndarray, np.ndarray | None, list[np.ndarray]]:
+        """(z (m,), z of the mirror images (m,) or None, [features (m, d) of each (layer, stat) in ``spec``])
+        in one inference pass per PREDICT_BATCH pictures. Hold ``lock`` for a shared model."""
         mirror = self.mirror_average if mirror is None else mirror
-        out = np.empty(len(X))
+        spec = spec or []
+        z, z_m = np.empty(len(X)), np.empty(len(X)) if mirror else None
+        kept: list[list[np.ndarray]] = [[] for _ in spec]
         for start in range(0, len(X), PREDICT_BATCH):
             batch = X[start:start + PREDICT_BATCH]
-            p = self.net.forward(batch)[:, 0].astype(np.float64)
+            A = self.net.check_inputs(batch)
+            with self.net._blas():
+                for i, layer in enumerate(self.net.layers):
+                    A = layer.forward(A)
+                    for k, (layer_index, stat) in enumerate(spec):
+                        if i == layer_index:
+                            kept[k].append(calibration.features_of(A, stat))
+            z[start:start + len(batch)] = A[:, 0]
             if mirror:
-                p = (p + self.net.forward(self._mirrored(batch))[:, 0]) / 2
-            out[start:start + len(batch)] = p
-        return out
+                z_m[start:start + len(batch)] = self.net.logits(self._mirrored(batch))[:, 0]
+        return z, z_m, [np.concatenate(parts) for parts in kept]
+
+    def assess(self, pictures: np.ndarray) -> list["Assessment"]:
+        """Calibrated P(dog), whether the photo is far from anything seen, and the verdict, per picture."""
+        novelty = self.novelty
+        with self.lock:
+            z, z_m, F = self.logits_from_features(self.features(np.asarray(pictures)),
+                                                  spec=novelty.spec if novelty else None)
+        p = calibration.probability(z, self.temperature, z_m)
+        score = novelty.score(F) if novelty is not None else np.full(len(p), np.nan)
+        novel = score > novelty.threshold if novelty is not None else np.zeros(len(p), bool)
+        return [Assessment(float(pi), bool(ni), float(si), verdict(float(pi), self.unsure_band, bool(ni)))
+                for pi, ni, si in zip(p, novel, score)]
 
     def _mirrored(self, X: np.ndarray) -> np.ndarray:
         """Prepared inputs of the mirror images: each picture's columns reversed, in X's own layout."""
@@ -185,7 +276,7 @@ class PetModel:
         return np.ascontiguousarray(pictures[:, :, ::-1]).reshape(X.shape)
 
     def predict_bytes(self, data: bytes) -> float:
-        """P(dog) for one photo file's bytes (raises ImageError for a bad image)."""
+        """Calibrated P(dog) for one photo file's bytes (raises ImageError for a bad image)."""
         return float(self.predict_proba(self.picture(data)[None])[0])
 
     def logistic_weights(self) -> np.ndarray:
@@ -206,8 +297,9 @@ class PetModel:
             return str(self.net.layer_sizes)
         filters = [layer.W.shape[3] for layer in self.net.layers if isinstance(layer, Conv2D)]
         dense = [layer.W.shape[0] for layer in self.net.layers if isinstance(layer, Dense)][:-1]
-        return (f"conv 3×3 {'-'.join(map(str, filters))} with 2×2 pooling, dense {'-'.join(map(str, dense))}, "
-                f"{self.net.n_parameters:,} parameters")
+        norm = " and BatchNorm" if any(isinstance(layer, BatchNorm2D) for layer in self.net.layers) else ""
+        return (f"conv 3×3 {'-'.join(map(str, filters))} with 2×2 pooling{norm}, dense "
+                f"{'-'.join(map(str, dense))}, {self.net.n_parameters:,} parameters")
 
     def describe(self) -> str:
         meta = self.metadata
@@ -219,9 +311,27 @@ class PetModel:
         return f"PetModel({self.describe()})"
 
 
-def verdict(p_dog: float) -> str:
-    """"dog" for P(dog) ≥ 0.65, "cat" for ≤ 0.35, else "unsure, leans dog" / "unsure, leans cat"."""
-    low, high = UNSURE_BAND
+@dataclass(frozen=True)
+class Assessment:
+    """What a model says of one photo: calibrated P(dog), whether it is far from every training photo
+    (``novel``; then the verdict is "unsure" whatever P(dog)), its novelty score (NaN without a test; above
+    the test's threshold is novel), and the verdict."""
+
+    p_dog: float
+    novel: bool
+    novelty: float
+    verdict: str
+
+
+NOVEL = "unsure: unlike the photos it learned from"
+
+
+def verdict(p_dog: float, band: tuple[float, float] = UNSURE_BAND, novel: bool = False) -> str:
+    """"dog" for P(dog) ≥ high, "cat" for ≤ low (the band defaults to 0.35–0.65), else "unsure, leans
+    dog" / "unsure, leans cat"; a photo far from anything the model has seen is always unsure."""
+    if novel:
+        return NOVEL
+    low, high = band
     if p_dog >= high:
         return "dog"
     if p_dog <= low:
@@ -251,9 +361,11 @@ def resolve(name_or_path: str) -> PetModel:
 
 
 def conv_layers(size: int, channels: int, filters: list[int], dense: int = 64, dropout: float = 0.5,
-                seed: int = 0) -> list[Layer]:
+                seed: int = 0, batchnorm: bool = False) -> list[Layer]:
     """The conv net: for each f in ``filters`` a 3×3 Conv2D with f filters, ReLU and 2×2 max-pooling
-    (each block halves H and W), then Flatten, Dropout, Dense(dense) + ReLU, Dropout and Dense(1).
+    (each block halves H and W), with ``batchnorm`` then a BatchNorm2D (after the pooling, where it
+    costs a quarter, and the Conv2D → ReLU → MaxPool2D training pass stays fused), then Flatten,
+    Dropout, Dense(dense) + ReLU, Dropout and Dense(1).
 
     Shapes for 64×64 RGB and filters [32, 64, 128, 128]: (m, 64, 64, 3) → (m, 32, 32, 32) → (m, 16, 16, 64)
     → (m, 8, 8, 128) → (m, 4, 4, 128) → (m, 2048) → (m, 64) → (m, 1).
@@ -267,6 +379,8 @@ def conv_layers(size: int, channels: int, filters: list[int], dense: int = 64, d
     c_prev = channels
     for f in filters:
         layers += [Conv2D.initialized(3, c_prev, f, he, rng, np.float32), Activation("relu"), MaxPool2D()]
+        if batchnorm:
+            layers.append(BatchNorm2D(f, dtype=np.float32))
         c_prev = f
     side = size // 2 ** len(filters)
     flat = side * side * c_prev

@@ -12,7 +12,17 @@ from tests.photos import photo_like, shared_photos
 pytestmark = [pytest.mark.e2e, pytest.mark.photos]
 
 TITLE = "5 · Cats vs dogs"
-VERDICT = re.compile(r"^(Cat|Dog) · P\(dog\) = (0\.\d\d|1\.00)$")
+# A verdict as the page writes it: the model's unsure band and its "far from anything seen" test may say
+# unsure (engine.pets.models.verdict).
+VERDICT = re.compile(r"^(Cat|Dog|Unsure, leans cat|Unsure, leans dog|Unsure: unlike the photos it learned from)"
+                     r" · P\(dog\) = (0\.\d\d|1\.00)$")
+
+
+def leans_right_way(label: str, p: float) -> bool:
+    """A cat or dog verdict (sure or leaning) is on the side of 0.5 its P(dog) is; a novel photo has none."""
+    if label.startswith("Unsure: unlike"):
+        return True
+    return label.lower().endswith("dog") == (p >= 0.5) or abs(p - 0.5) < 0.006
 
 
 def real_photo(tmp_path) -> Path:
@@ -35,7 +45,7 @@ def test_uploading_a_photo_shows_its_probability_and_the_picture_the_model_sees(
     expect(verdict).to_have_count(1)
     label, p = VERDICT.match(verdict.inner_text().strip()).groups()
     assert 0.0 <= float(p) <= 1.0
-    assert (label == "Dog") == (float(p) >= 0.5) or abs(float(p) - 0.5) < 0.006
+    assert leans_right_way(label, float(p))
     expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     assert_no_exception(page)

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from engine.pets import data as pet_data
-from engine.pets.models import PetModel, verdict
+from engine.pets.models import PetModel
 from lessons import convolution
 
 from ui import style
@@ -80,11 +80,12 @@ def render() -> None:
     if pic is None:
         return
     inside = convolution.look_inside(model, pic)
+    said = model.assess(pic[None])[0]
     left, right = st.columns([1, 2.4], gap="large")
     with left:
         st.image(enlarge(pic, 256), width=256, caption=f"{name}: what the model sees, {model.size}×{model.size}")
-        # The same verdict as chapter 5: an unsure band around 0.5, and the model's own test accuracy.
-        st.markdown(f"**{verdict(inside.p_dog).capitalize()}** · P(dog) = **{inside.p_dog:.2f}**")
+        # The same verdict as chapter 5: the model's unsure band (and novelty test), its own test accuracy.
+        st.markdown(f"**{said.verdict.capitalize()}** · P(dog) = **{said.p_dog:.2f}**")
         if note := accuracy_note(model):
             st.caption(note.removeprefix(" · ").capitalize())
         st.markdown(f"$z^{{[L]}} = {inside.z:+.2f}$, $\\hat y = \\sigma(z^{{[L]}})$"

@@ -6,7 +6,8 @@ import numpy as np
 import streamlit as st
 
 from engine.errors import ModelFileError
-from engine.pets.models import KINDS, PetModel, Standardizer
+from engine.pets.models import PetModel, Standardizer
+from engine.pets.training import PRESETS
 from lessons import convolution
 
 from ui import style
@@ -22,8 +23,9 @@ ROW_PX = 35  # a data-frame row, so the whole shape table shows without scrollin
 @st.cache_resource(show_spinner=False)
 def _untrained_conv_net() -> PetModel:
     """The bundled conv net's architecture with untrained weights: its shapes, when the file is missing."""
-    return PetModel.new("cnn", SIDE, "rgb", Standardizer(np.zeros(3), np.ones(3)),
-                        KINDS["cnn"])
+    recipe = PRESETS["cnn"]
+    return PetModel.new("cnn", SIDE, "rgb", Standardizer(np.zeros(3), np.ones(3)), list(recipe.hidden),
+                        dense=recipe.dense, dropout=recipe.dropout, batchnorm=recipe.batchnorm)
 
 
 def _shape_rows(model: PetModel) -> list[dict]:

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from engine.pets.calibration import Reliability
 from engine.pets.models import THRESHOLD
 
 from ui import style
@@ -15,23 +16,55 @@ from ui import style
 CHANNELS = {3: ["red channel", "green channel", "blue channel"], 1: ["grey"]}
 
 
-def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = None) -> go.Figure:
-    """One horizontal bar per photo: P(dog) from 0 (cat) to 1 (dog), threshold 0.5 marked."""
+def p_dog_bars(names: Sequence[str], p: Sequence[float], height: int | None = None,
+               band: tuple[float, float] | None = None, unsure: Sequence[bool] | None = None) -> go.Figure:
+    """One horizontal bar per photo: P(dog) from 0 (cat) to 1 (dog), threshold 0.5 marked; the unsure
+    ``band`` shaded, and the bars of photos called unsure (``unsure``) in grey."""
     p = np.asarray(p, dtype=float)
-    colours = [style.DOG if v >= THRESHOLD else style.CAT for v in p]
+    unsure = np.zeros(len(p), bool) if unsure is None else np.asarray(unsure, bool)
+    colours = [style.GREY if u else (style.DOG if v >= THRESHOLD else style.CAT) for v, u in zip(p, unsure)]
     # The label is the bar's own length, so the two always agree.
-    labels = [f"{v:.2f} · {'dog' if v >= THRESHOLD else 'cat'}" for v in p]
+    labels = [f"{v:.2f} · {'unsure' if u else 'dog' if v >= THRESHOLD else 'cat'}" for v, u in zip(p, unsure)]
     # Numbered, so two photos with one file name stay two bars (a shared label would stack them).
     short = [f"{i}. " + (n if len(n) <= 26 else n[:23] + "…") for i, n in enumerate(names, start=1)]
     fig = go.Figure(go.Bar(x=p, y=short, orientation="h", marker_color=colours, text=labels,
                            textposition="outside", textfont=dict(size=style.FONT_SIZE),
                            hovertemplate="%{y}: P(dog) = %{x:.3f}<extra></extra>", cliponaxis=False))
+    label = f"threshold {THRESHOLD:g}"
+    if band is not None:
+        fig.add_vrect(x0=band[0], x1=band[1], fillcolor=style.GREY, opacity=0.15, line_width=0)
+        label += f" · grey: unsure, {band[0]:.2f}–{band[1]:.2f}"
     fig.add_vline(x=THRESHOLD, line=dict(dash="dash", width=2, color=style.GREY),
-                  annotation_text=f"threshold {THRESHOLD:g}", annotation_position="top")
+                  annotation_text=label, annotation_position="top")
     fig.update_xaxes(title="P(dog) = ŷ   (0 = surely cat, 1 = surely dog)", range=[0, 1.18],
                      tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(autorange="reversed", title=None)
     return style.styled(fig, height or 130 + 45 * len(p), None)
+
+
+def reliability(curves: Sequence[tuple[str, Reliability]], height: int = 520,
+                title: str | None = "Reliability: does P(dog) mean what it says?") -> go.Figure:
+    """The reliability diagram: for each bin of P(dog), the share of photos that really are dogs against
+    the bin's mean P(dog); on the diagonal, a confidence of 0.8 is right 8 times in 10. One line per
+    (label, table) in ``curves``, its ECE in the legend, each point's photo count on hover."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="honest (ECE 0)",
+                             line=dict(dash="dash", width=2, color=style.GREY), hoverinfo="skip"))
+    # With a before and an after, the before is the grey dotted line; a lone curve is the accent colour.
+    colours = [style.GREY, style.ACCENT, style.DOG] if len(curves) > 1 else [style.ACCENT]
+    for i, (label, table) in enumerate(curves):
+        held = table.count > 0
+        before = i == 0 and len(curves) > 1
+        fig.add_trace(go.Scatter(
+            x=table.mean_p[held], y=table.share_dogs[held], mode="lines+markers",
+            name=f"{label} (ECE {table.ece:.3f})", customdata=table.count[held], marker=dict(size=11),
+            line=dict(width=3 if before else 4, color=colours[i % len(colours)], dash="dot" if before else "solid"),
+            hovertemplate="mean P(dog) %{x:.2f}: %{y:.0%} were dogs (%{customdata} photos)<extra></extra>"))
+    fig.update_xaxes(title="mean P(dog) in the bin", range=[0, 1], dtick=0.2)
+    fig.update_yaxes(title="share that are dogs", range=[0, 1.02], dtick=0.2, tickformat=".0%")
+    # Under the chart: inside it, the legend hides a curve somewhere at a narrow width.
+    fig.update_layout(legend=dict(orientation="v", x=0, y=-0.22, xanchor="left", yanchor="top"))
+    return style.styled(fig, height, title)
 
 
 def _signed_heatmap(z: np.ndarray, limit: float, name: str, showscale: bool) -> go.Heatmap:

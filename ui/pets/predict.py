@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.pets.models import PetModel, available_bundled, verdict
+from engine.pets.models import PetModel, available_bundled
 
 from ui import style
 from ui.pets import figures as pets_figures
+# model_card is drawn by the page (chapters/pets.py) beside the model picker.
+from ui.pets.about import COLOUR_WORDS, band_meaning, confidence_card, model_card  # noqa: F401
 from ui.pets.common import MODEL_LABELS, Photo, accuracy_note, bundled_model, enlarge, picture
 
 MAX_PHOTOS = 24   # per session: uploads are kept in memory (at most 10 MB each, see .streamlit/config.toml)
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
-COLOUR_WORDS = {"rgb": "colour", "grey": "grey"}
 
 
 def photo_inputs() -> list[Photo]:
@@ -62,34 +63,17 @@ def clear_photos() -> None:
     ss.pets_uploader_round += 1
 
 
-def model_card(model: PetModel) -> None:
-    """What the chosen model is, how it was trained and how well it did, from its metadata."""
-    meta = model.metadata
-    with st.expander("About this model"):
-        lines = [f"**{model.describe()}**", "", f"- Network **{model.architecture()}**, input {model.size}×{model.size} "
-                 f"{COLOUR_WORDS[model.colour]}, standardised per colour channel "
-                 f"(μ = {', '.join(f'{v:.3f}' for v in model.standardizer.mean)}; "
-                 f"σ = {', '.join(f'{v:.3f}' for v in model.standardizer.std)})"]
-        for key, label in (("train_accuracy", "training accuracy"), ("validation_accuracy", "validation accuracy"),
-                           ("test_accuracy", "test accuracy")):
-            if isinstance(meta.get(key), float):
-                lines.append(f"- {label}: **{meta[key]:.1%}**")
-        for key, label in (("n_train", "training photos"), ("n_test", "test photos"), ("epochs", "epochs"),
-                           ("date", "trained on"), ("procedure", "procedure")):
-            if key in meta:
-                lines.append(f"- {label}: {meta[key]}")
-        if isinstance(meta.get("data"), dict):
-            data = meta["data"]
-            lines.append(f"- data: {data.get('name')} ({data.get('photos')} photos; fingerprint of the photo "
-                         f"list `{data.get('fingerprint')}`)")
-        st.markdown("\n".join(lines))
-
-
 def predict_tab(model: PetModel, photos: list[Photo]) -> None:
-    """P(dog) bars for every readable photo, a card per photo, a clear error for each bad one."""
+    """P(dog) bars for every readable photo, a card per photo, a clear error for each bad one; then the
+    model's reliability diagram."""
     if not photos:
         st.info("Upload one or more photos above (or switch on the camera) to see what the model says.")
-        return
+    else:
+        _predictions(model, photos)
+    confidence_card(model)
+
+
+def _predictions(model: PetModel, photos: list[Photo]) -> None:
     good, readable = [], []
     for photo in photos:
         pic, error = picture(photo.data, model.size, model.colour)
@@ -100,20 +84,27 @@ def predict_tab(model: PetModel, photos: list[Photo]) -> None:
             readable.append(photo)
     if not good:
         return
-    p = model.predict_proba([pic for _, pic in good])
-    st.plotly_chart(pets_figures.p_dog_bars([name for name, _ in good], p), config=style.CHART_CONFIG,
-                    key="pets_p_dog_chart")
+    said = model.assess([pic for _, pic in good])
+    band = model.unsure_band
+    p = [a.p_dog for a in said]
+    st.plotly_chart(pets_figures.p_dog_bars([name for name, _ in good], p, band=band,
+                                            unsure=[a.verdict.startswith("unsure") for a in said]),
+                    config=style.CHART_CONFIG, key="pets_p_dog_chart")
     st.caption(f"What the model sees: each photo centre-cropped and shrunk to {model.size}×{model.size} "
                f"{COLOUR_WORDS[model.colour]} pixels, "
-               f"{model.size * model.size * len(model.standardizer.mean):,} numbers in all. Between 0.35 and "
-               "0.65 the model is unsure.")
+               f"{model.size * model.size * len(model.standardizer.mean):,} numbers in all. {band_meaning(model)}")
     cols = st.columns(4)
     note = accuracy_note(model)
-    for i, ((name, pic), p_dog) in enumerate(zip(good, p)):
+    for i, ((name, pic), a) in enumerate(zip(good, said)):
         with cols[i % 4], st.container(border=True):
             st.image(enlarge(pic, 192), width=192)
-            st.markdown(f"**{verdict(p_dog).capitalize()}** · P(dog) = **{p_dog:.2f}**")
+            st.markdown(f"**{a.verdict.capitalize()}** · P(dog) = **{a.p_dog:.2f}**")
             st.caption(f"{name}{note}")
+    if any(a.novel for a in said):
+        st.info("**Unsure: unlike the photos it learned from.** What the network sees in this picture (the colours "
+                "and textures its first layer finds, or what its last hidden layer makes of them) is far from "
+                "every cat and dog photo it trained on, so its P(dog) is a guess about something it has never "
+                "seen, whichever side of 0.5 it falls.", icon=":material/help:")
     compare_table(readable)
 
 
@@ -126,8 +117,8 @@ def compare_table(photos: list[Photo]) -> None:
     rows = [{"photo": photo.name} for photo in photos]
     for model_name in names:
         bundled = bundled_model(model_name)
-        p = bundled.predict_proba([picture(photo.data, bundled.size, bundled.colour)[0] for photo in photos])
+        said = bundled.assess([picture(photo.data, bundled.size, bundled.colour)[0] for photo in photos])
         label = MODEL_LABELS[model_name].replace(" (bundled)", "") + accuracy_note(bundled)
-        for row, p_dog in zip(rows, p):
-            row[label] = f"{p_dog:.2f} · {verdict(p_dog)}"
+        for row, a in zip(rows, said):
+            row[label] = f"{a.p_dog:.2f} · {a.verdict}"
     st.dataframe(rows, hide_index=True, width="stretch", key="pets_compare_table")

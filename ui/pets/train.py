@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.pets import calibration
 from engine.pets import data as pet_data
 from engine.pets.training import PRESETS, TrainConfig, live
 
+from ui import style
+from ui.pets import figures as pets_figures
 from ui.pets.common import dataset, enlarge
 from ui.training_run import TICK_SECONDS, TrainingRun
 
@@ -88,13 +91,16 @@ def _finish(run: dict) -> None:
     """Score the trained model on the test photos and make it the session's model."""
     result = RUN.finish(run)
     if result is not None:
+        y_test = dataset(run["root"], run["size"], run["colour"]).y_test
         st.session_state.pets_eval.update(mistakes=result["mistakes"], p_mistakes=result["p"][result["mistakes"]],
-                                          size=run["size"], colour=run["colour"])
+                                          size=run["size"], colour=run["colour"],
+                                          reliability=calibration.reliability(y_test, result["p"]))
 
 
 def _results(root: str) -> None:
     ev = RUN.evaluation
     RUN.results()
+    _honesty(ev["reliability"])
     st.markdown("**The most confidently wrong test photos** (as the model sees them). The model is now "
                 "available as *Trained in this session* in the Predict tab.")
     data = dataset(root, ev["size"], ev["colour"])
@@ -104,3 +110,20 @@ def _results(root: str) -> None:
         with cols[i % 4]:
             st.image(enlarge(data.images_test[idx], 160), width=160)
             st.caption(f"a **{truth}**, but P(dog) = {p:.2f}")
+
+
+def _honesty(table: calibration.Reliability) -> None:
+    """The reliability diagram of the session's model on the test photos, and what its ECE says."""
+    st.subheader("Is its confidence honest?")
+    left, right = st.columns([1.2, 1])
+    left.plotly_chart(pets_figures.reliability([("this model", table)], height=480,
+                                               title="Reliability on the test photos"),
+                      config=style.CHART_CONFIG, key="pets_reliability_chart")
+    right.markdown(
+        "The test photos are split into 10 bins of P(dog). For each, the chart puts the share that really are "
+        "dogs against the bin's mean P(dog): on the dashed diagonal, \"P(dog) = 0.8\" is right 8 times in 10. "
+        f"The **expected calibration error** is the average gap, weighted by the photos in each bin: "
+        f"**ECE = {table.ece:.3f}**. Points below the diagonal on the right (and above it on the left) mean "
+        "the model is more sure than it should be. The bundled conv net divides its logit by a temperature T "
+        "fitted on its validation photos to close that gap (see *About this model's confidence* on the Predict "
+        "tab); this model trained on every training photo, so none are left to fit T on.")
