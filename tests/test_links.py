@@ -18,6 +18,7 @@ PAGES = {
     "playground": ("chapters/playground.py", "layers", "3", "w_pg_layers", 3),
     "pets": ("chapters/pets.py", "model", "mlp", "w_pets_model", "mlp"),
     "convnets": ("chapters/convnets.py", "filter", "blur", "w_cnn_filter", "blur"),
+    "your-data": ("chapters/own_data.py", "k", "4", "w_od_k", 4),
 }
 HOSTILE = ["inf", "-inf", "nan", "1e308", "99999999999999999999", "x" * 5000,
            "[Click here to log in](http://127.0.0.1:8639/phish)", "<script>alert(1)</script>",

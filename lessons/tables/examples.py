@@ -33,9 +33,9 @@ def _fruit(rng: np.random.Generator, m: int = 240) -> dict[str, list]:
     kinds = np.array(["apple", "orange", "pear"])
     fruit = kinds[np.arange(m) % 3]
     rng.shuffle(fruit)
-    weight = np.select([fruit == "apple", fruit == "orange"], [150, 190], 170) + rng.normal(0, 25, m)
-    diameter = np.select([fruit == "apple", fruit == "orange"], [7.5, 8.5], 6.5) + rng.normal(0, 0.7, m)
-    sugar = np.select([fruit == "apple", fruit == "orange"], [10.5, 9.0], 11.5) + rng.normal(0, 1.2, m)
+    weight = np.select([fruit == "apple", fruit == "orange"], [150, 200], 175) + rng.normal(0, 22, m)
+    diameter = np.select([fruit == "apple", fruit == "orange"], [7.5, 8.6], 6.3) + rng.normal(0, 0.6, m)
+    sugar = np.select([fruit == "apple", fruit == "orange"], [10.5, 9.0], 12.0) + rng.normal(0, 1.0, m)
     colours = {"apple": ["red", "green", "yellow"], "orange": ["orange", "orange", "yellow"],
                "pear": ["green", "yellow", "yellow"]}
     colour = [colours[f][rng.integers(0, 3)] for f in fruit]
