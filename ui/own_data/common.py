@@ -38,10 +38,12 @@ DEFAULTS = {
     "od_session_model": None,   # the trained network
 }
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>$~:])")
+_LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-])")
 
 
 def plain_md(text: str) -> str:
     """Text from a file (a column name, a cell) made safe for Markdown: every character Markdown, HTML, LaTeX
-    or an emoji code could act on is escaped, so it shows exactly as written."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    or an emoji code could act on is escaped (and a list marker at the start), so it shows exactly as written."""
+    text = _MARKDOWN.sub(r"\\\1", str(text))
+    return _LIST_START.sub(lambda m: (m[1] + m[2] + "\\" + m[3]) if m[2] else (m[4] + "\\" + m[5]), text)

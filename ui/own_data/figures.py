@@ -155,7 +155,9 @@ def confusion(C: np.ndarray, names: Sequence[str], title: str, height: int | Non
                                hovertemplate="true %{customdata[0]}, predicted %{customdata[1]}: %{z}<extra></extra>"))
     if clickable:
         ii, jj = np.meshgrid(range(k), range(k), indexing="ij")
-        fig.add_trace(go.Scatter(x=jj.ravel(), y=ii.ravel(), mode="markers", customdata=np.c_[ii.ravel(), jj.ravel()],
+        # customdata as plain lists: a click hands the browser's copy back, and base64 arrays would not survive.
+        fig.add_trace(go.Scatter(x=jj.ravel().tolist(), y=ii.ravel().tolist(), mode="markers",
+                                 customdata=np.c_[ii.ravel(), jj.ravel()].tolist(),
                                  marker=dict(symbol="square", size=max(30, 240 // k), opacity=0.01, color="#000"),
                                  hovertemplate=[f"true {names[i]}, predicted {names[j]}: {C[i, j]} photo"
                                                 f"{'' if C[i, j] == 1 else 's'} ({C[i, j] / total:.0%})<br>click to see them"
