@@ -107,16 +107,16 @@ def class_map(plane, names: Sequence[str], points, x_title: str, y_title: str, h
                 continue
             colour = class_colour(c)
             fig.add_trace(go.Scatter(
-                x=rows[:, 0], y=rows[:, 1], mode="markers", name=f"{name} ({'test' if test else 'train'})",
+                x=rows[:, 0], y=rows[:, 1], mode="markers", name=name, showlegend=not test,
                 legendgroup=name, marker=dict(symbol=MARKERS[c % len(MARKERS)], size=10 if test else 9,
                                               color="white" if test else colour,
                                               line=dict(width=2 if test else 1, color=colour if test else "white")),
-                hovertemplate=f"{name}<br>%{{x:.3g}}, %{{y:.3g}}<extra></extra>"))
+                hovertemplate=f"{name} ({'test' if test else 'training'} row)<br>%{{x:.3g}}, %{{y:.3g}}<extra></extra>"))
     fig.update_xaxes(title=x_title, range=[xs[0], xs[-1]], showgrid=False)
     fig.update_yaxes(title=y_title, range=[ys[0], ys[-1]], showgrid=False)
     fig = style.styled(fig, height, None)
-    fig.update_layout(legend=dict(orientation="h", y=-0.16, x=0, yanchor="top", font=dict(size=style.FONT_SIZE - 3)),
-                      margin=dict(b=120))
+    fig.update_layout(legend=dict(orientation="h", y=-0.14, x=0, yanchor="top", font=dict(size=style.FONT_SIZE - 3)),
+                      margin=dict(b=110))
     return fig
 
 

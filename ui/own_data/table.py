@@ -27,6 +27,12 @@ def read(data: bytes) -> tuple[pd.DataFrame | None, str]:
         return None, str(exc)
 
 
+@st.cache_data(show_spinner=False)
+def example(name: str) -> bytes:
+    """An example table's CSV bytes (made from a seed, so the same every time)."""
+    return tables.example_csv(name)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def planned(data: bytes, target: str, task: str) -> tuple[tables.Plan | None, str]:
     frame, _ = read(data)
@@ -54,15 +60,15 @@ def _table() -> tuple[str, bytes] | None:
     ss = st.session_state
     options = {**{name: f"Example: {ex.title}" for name, ex in tables.EXAMPLES.items()}, "upload": "Your CSV file"}
     choice = st.selectbox("Table", list(options), format_func=options.get, key="w_od_table", persist_state="session",
-                          on_change=RUN.reset, disabled=RUN.running)
+                          disabled=RUN.running)
     if choice != "upload":
         st.caption(tables.EXAMPLES[choice].about + " Made here from a seed, with an identifier, a text column and a "
                                                   "few gaps, as real tables have.")
-        return f"{choice}.csv", tables.example_csv(choice)
+        return f"{choice}.csv", example(choice)
     key = uploader_key()
     mounted = key in ss
     file = st.file_uploader(f"A CSV file with a header row, one row per example (at most {MAX_UPLOAD_MB} MB)",
-                            type=["csv", "tsv", "txt"], key=key, max_upload_size=MAX_UPLOAD_MB, on_change=RUN.reset,
+                            type=["csv", "tsv", "txt"], key=key, max_upload_size=MAX_UPLOAD_MB,
                             disabled=RUN.running)
     if file is not None and file.file_id not in ss.od_uploader_ids:
         ss.od_upload = (file.name, file.getvalue())
@@ -77,9 +83,18 @@ def _table() -> tuple[str, bytes] | None:
     return ss.od_upload
 
 
+def setup(name: str, data: bytes) -> tuple:
+    """What a trained model depends on: the table, its target and task, and the training settings. A model
+    trained on another setup is cleared as soon as the page shows a different one."""
+    ss = st.session_state
+    return (name, len(data), hash(data), ss.w_od_target, ss.w_od_task, ss.w_od_hidden, ss.w_od_epochs, ss.w_od_lr)
+
+
 def render() -> None:
     chosen = _table()
     if chosen is None:
+        if RUN.run:
+            RUN.reset()
         return
     name, data = chosen
     frame, error = read(data)
@@ -93,11 +108,16 @@ def render() -> None:
         return
     _roles(plan)
     _settings()
+    run = RUN.run
+    if run and run.get("setup", setup(name, data)) != setup(name, data):
+        RUN.reset()  # the table or a setting changed: that model answers another question
     RUN.buttons("od_start", "od_pause", "od_reset")
     run = RUN.run
     if run and run.get("pending"):
         _prepare_run(data)
         run = RUN.run
+        if run:
+            run["setup"] = setup(name, data)
     if run and run.get("error_message"):
         st.error(plain_md(run["error_message"]), icon=":material/error:")
     st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.od_running else None)(
@@ -113,10 +133,10 @@ def _target_and_plan(name: str, data: bytes, frame: pd.DataFrame) -> tables.Plan
     if ss.w_od_target not in columns:
         ss.w_od_target = example.target if example and example.target in columns else columns[-1]
     c1, c2 = st.columns([1.2, 1])
-    target = c1.selectbox("Column to predict (the target y)", columns, key="w_od_target", on_change=RUN.reset,
+    target = c1.selectbox("Column to predict (the target y)", columns, key="w_od_target",
                           disabled=RUN.running)
     task = c2.radio("Predict it as", list(TASK_LABELS), format_func=TASK_LABELS.get, key="w_od_task",
-                    persist_state="session", horizontal=True, on_change=RUN.reset, disabled=RUN.running)
+                    persist_state="session", horizontal=True, disabled=RUN.running)
     plan, error = planned(data, target, task)
     if plan is None:
         st.error(f"**{plain_md(name)}**: {plain_md(error)}", icon=":material/error:")
@@ -141,11 +161,10 @@ def _settings() -> None:
     running = RUN.running
     c1, c2, c3 = st.columns(3)
     c1.select_slider("Hidden layers (units each, ReLU)", HIDDEN_CHOICES, key="w_od_hidden", persist_state="session",
-                     disabled=running, on_change=RUN.reset)
-    c2.slider("Epochs", *EPOCHS, step=10, key="w_od_epochs", persist_state="session", disabled=running,
-              on_change=RUN.reset)
+                     disabled=running)
+    c2.slider("Epochs", *EPOCHS, step=10, key="w_od_epochs", persist_state="session", disabled=running)
     c3.select_slider("Learning rate α (Adam)", LEARNING_RATES, key="w_od_lr", persist_state="session",
-                     disabled=running, on_change=RUN.reset)
+                     disabled=running)
 
 
 def settings() -> tables.Settings:
