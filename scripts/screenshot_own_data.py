@@ -69,7 +69,12 @@ def main() -> None:
         browser = launch(pw)
         for name in [args.only] if args.only else SHOTS:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
-            print(shoot(page, base, name))
+            try:
+                print(shoot(page, base, name))
+            except Exception:
+                page.screenshot(path=str(Path(tempfile.gettempdir()) / f"{name}_failed.png"))
+                print(f"{name}: failed; the page as it was is in {tempfile.gettempdir()}/{name}_failed.png")
+                raise
             page.close()
         browser.close()
 

@@ -58,7 +58,9 @@ def test_a_cell_of_the_confusion_matrix_opens_the_photos_it_counts(trained):
     app = trained
     held = app.session_state["cnn_own_eval"]["held"]
     t = 1
-    app.selectbox(key="w_cnn_own_cell").set_value(f"{t},{t}").run()
+    box = [b for b in app.selectbox if b.key.startswith("cnn_own_cell_box_")][0]
+    box.set_value(f"{t},{t}").run()
+    assert app.session_state["cnn_own_cell"] == f"{t},{t}"
     shown = [c.value for c in app.caption if "P(disc)" in c.value]
     assert len(shown) == len(held.photos_in(t, t)) == held.confusion[t, t]
     photos = [p for group in app.session_state["cnn_own_eval"]["photos"] for p in group]

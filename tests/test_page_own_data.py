@@ -84,7 +84,8 @@ def test_an_example_table_shows_its_columns_trains_and_draws_the_map(open_page):
     assert any("held at their means" in c.value for c in app.caption)
     assert app.get("download_button")
     # Another pair of inputs redraws the map over them.
-    app.selectbox(key="w_od_map_y").set_value("sugar_pct").run()
+    [b for b in app.selectbox if b.key.startswith("od_map_y_")][0].set_value("sugar_pct").run()
+    assert app.session_state["od_map"] == ("weight_g", "sugar_pct")
     assert chart(app, "od_map_chart")["layout"]["yaxis"]["title"]["text"] == "sugar_pct"
 
 
@@ -140,7 +141,7 @@ def test_an_uploaded_table_trains_and_survives_a_visit_to_another_page(open_page
         f"{h:.1f},{w:.1f},{'big' if h + w > 0 else 'small'}\n"
         for h, w in np.random.default_rng(0).normal(size=(120, 2)))
     app = upload(open_page(PAGE, od_tab="Your table"), "mine.csv", text.encode())
-    assert app.session_state["w_od_target"] == "kind"
+    assert app.session_state["od_target"] == "kind"
     app.switch_page("chapters/neuron.py").run()
     app.switch_page(PAGE).run()
     assert app.session_state["od_upload"][0] == "mine.csv" and not app.error

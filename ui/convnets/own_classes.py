@@ -32,7 +32,8 @@ DEFAULTS = {
     "w_cnn_own_lr": transfer.Settings().learning_rate,
     "w_cnn_own_camera": False,
     "w_cnn_own_shot_to": 0,
-    "w_cnn_own_cell": "",
+    "cnn_own_cell": "",              # the confusion matrix's chosen cell, "true,predicted"
+    "cnn_own_cell_round": 0,         # a new cell selectbox each time a click or a new run chooses the cell
     "cnn_own_photos": lambda: [[] for _ in range(max(K_CHOICES))],  # per class: own_photos.OwnPhoto
     "cnn_own_uploader_ids": lambda: [[] for _ in range(max(K_CHOICES))],
     "cnn_own_uploader_round": lambda: [0] * max(K_CHOICES),
@@ -166,7 +167,7 @@ def _finish(run: dict) -> None:
     held = ss.cnn_own_eval["held"]
     wrong = [(t, p) for t in range(len(run["names"])) for p in range(len(run["names"]))
              if t != p and held.confusion[t, p]]
-    ss.w_cnn_own_cell = f"{wrong[0][0]},{wrong[0][1]}" if wrong else "0,0"
+    _choose_cell(f"{wrong[0][0]},{wrong[0][1]}" if wrong else "0,0")
 
 
 def _results(model: PetModel) -> None:
@@ -190,30 +191,40 @@ def _results(model: PetModel) -> None:
     _downloads(names, photos)
 
 
-def _on_cell() -> None:
-    """A click on the confusion matrix: remember the cell, so its photos show below."""
+def _choose_cell(cell: str) -> None:
+    """Make ``cell`` the one shown. The selectbox is drawn anew (a new key) with it as its index, rather than
+    set through its widget key (see ui/own_data/table.py on why)."""
     ss = st.session_state
-    state = ss.get("cnn_own_confusion_chart") or {}
+    ss.cnn_own_cell = cell
+    ss.cnn_own_cell_round += 1
+
+
+def _on_cell() -> None:
+    """A click on the confusion matrix: that cell's photos show below."""
+    state = st.session_state.get("cnn_own_confusion_chart") or {}
     points = (state.get("selection") or {}).get("points") or []
     for point in points:
         data = point.get("customdata")
         if isinstance(data, (list, tuple)) and len(data) == 2:
-            ss.w_cnn_own_cell = f"{int(data[0])},{int(data[1])}"
+            _choose_cell(f"{int(data[0])},{int(data[1])}")
             return
 
 
 def _cell_photos(held: transfer.HeldOut, names: list[str], flat: list) -> None:
+    ss = st.session_state
     k = len(names)
     cells = [f"{t},{p}" for t in range(k) for p in range(k)]
-    if st.session_state.w_cnn_own_cell not in cells:
-        st.session_state.w_cnn_own_cell = cells[0]
+    if ss.cnn_own_cell not in cells:
+        ss.cnn_own_cell = cells[0]
 
     def label(cell: str) -> str:
         t, p = map(int, cell.split(","))
         n = held.confusion[t, p]
         return f"true {names[t]}, predicted {names[p]}: {n} photo{'' if n == 1 else 's'}"
 
-    cell = st.selectbox("Photos in the cell", cells, format_func=label, key="w_cnn_own_cell")
+    cell = st.selectbox("Photos in the cell", cells, index=cells.index(ss.cnn_own_cell), format_func=label,
+                        key=f"cnn_own_cell_box_{ss.cnn_own_cell_round}")
+    ss.cnn_own_cell = cell
     t, p = map(int, cell.split(","))
     rows = held.photos_in(t, p)
     if not rows:

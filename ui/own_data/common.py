@@ -22,13 +22,12 @@ DEFAULTS = {
     "w_od_true": 1,
     # Your table
     "w_od_table": "fruit",
-    "w_od_target": "",
+    "od_target": "",            # the column to predict (the page's own state; the selectbox follows it)
     "w_od_task": "auto",
     "w_od_hidden": "8,8",
     "w_od_epochs": 100,
     "w_od_lr": 0.01,
-    "w_od_map_x": "",
-    "w_od_map_y": "",
+    "od_map": None,             # the map's two inputs (across, up)
     "od_upload": None,          # (file name, bytes) of the CSV uploaded this session
     "od_uploader_ids": list,    # the uploader's file ids in the last run
     "od_uploader_round": 0,     # how many times the upload was cleared (a new uploader key each time)

@@ -3,6 +3,8 @@ accuracy or R², the confusion matrix or predicted against true, the map over tw
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -95,12 +97,15 @@ def _map(prepared: tables.Prepared, net) -> None:
     if len(names) < 2:
         st.info("The table has a single input, so there is no plane to draw.")
         return
-    for key, default in (("w_od_map_x", names[0]), ("w_od_map_y", names[1])):
-        if ss[key] not in names:
-            ss[key] = default
+    # The two inputs live in ss.od_map; the boxes show them (index), keyed by the inputs on offer.
+    x, y = ss.od_map if ss.od_map and ss.od_map[0] in names and ss.od_map[1] in names else names[:2]
+    token = hashlib.blake2b("\n".join(names).encode(), digest_size=6).hexdigest()
     c1, c2 = st.columns(2)
-    x = c1.selectbox("Map: across", names, key="w_od_map_x")
-    y = c2.selectbox("Map: up", [n for n in names if n != x] or names, key="w_od_map_y")
+    x = c1.selectbox("Map: across", names, index=names.index(x), key=f"od_map_x_{token}")
+    others = [n for n in names if n != x]
+    y = c2.selectbox("Map: up", others, index=others.index(y) if y in others else 0,
+                     key=f"od_map_y_{token}_{names.index(x)}")
+    ss.od_map = (x, y)
     i, j = names.index(x), names.index(y)
     plane = maps.feature_map(net, prepared, i, j)
     points = maps.points(prepared, i, j)

@@ -4,6 +4,8 @@ over two chosen inputs."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -87,7 +89,7 @@ def setup(name: str, data: bytes) -> tuple:
     """What a trained model depends on: the table, its target and task, and the training settings. A model
     trained on another setup is cleared as soon as the page shows a different one."""
     ss = st.session_state
-    return (name, len(data), hash(data), ss.w_od_target, ss.w_od_task, ss.w_od_hidden, ss.w_od_epochs, ss.w_od_lr)
+    return (name, len(data), hash(data), ss.od_target, ss.w_od_task, ss.w_od_hidden, ss.w_od_epochs, ss.w_od_lr)
 
 
 def render() -> None:
@@ -130,11 +132,16 @@ def _target_and_plan(name: str, data: bytes, frame: pd.DataFrame) -> tables.Plan
     ss = st.session_state
     columns = [str(c) for c in frame.columns]
     example = tables.EXAMPLES.get(ss.w_od_table)
-    if ss.w_od_target not in columns:
-        ss.w_od_target = example.target if example and example.target in columns else columns[-1]
+    if ss.od_target not in columns:
+        ss.od_target = example.target if example and example.target in columns else columns[-1]
     c1, c2 = st.columns([1.2, 1])
-    target = c1.selectbox("Column to predict (the target y)", columns, key="w_od_target",
-                          disabled=RUN.running)
+    # The choice lives in ss.od_target and the selectbox only shows it (index), under a key of its own per table.
+    # Set through its widget key instead, the box came back at its first option in 1 of ~6 fresh sessions in
+    # Chromium (a Start pressed right after the page loaded), and the run was lost with the changed target.
+    ss.od_target = c1.selectbox("Column to predict (the target y)", columns, index=columns.index(ss.od_target),
+                                key=f"od_target_box_{hashlib.blake2b(name.encode() + data[:4096], digest_size=6).hexdigest()}",
+                                disabled=RUN.running)
+    target = ss.od_target
     task = c2.radio("Predict it as", list(TASK_LABELS), format_func=TASK_LABELS.get, key="w_od_task",
                     persist_state="session", horizontal=True, disabled=RUN.running)
     plan, error = planned(data, target, task)
@@ -178,7 +185,7 @@ def _prepare_run(data: bytes) -> None:
     ss = st.session_state
     frame, _ = read(data)
     try:
-        prepared = tables.prepare(frame, ss.w_od_target, ss.w_od_task)
+        prepared = tables.prepare(frame, ss.od_target, ss.w_od_task)
     except tables.TableError as exc:
         ss.od_run, ss.od_running = {"error_message": str(exc)}, False
         return
