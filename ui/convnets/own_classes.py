@@ -16,6 +16,7 @@ from ui.convnets import own_photos
 from ui.convnets.common import conv_model
 from ui.own_data import figures
 from ui.own_data.common import plain_md
+from ui.own_data.results import settle
 from ui.pets.common import enlarge, picture
 from ui.pets.predict import UPLOAD_TYPES
 from ui.training_run import TICK_SECONDS, TrainingRun
@@ -82,15 +83,23 @@ def render() -> None:
                   help="Also train a copy of the last convolution (its filters start from the bundled net's).")
     _classes(k, model, running)
     RUN.buttons("cnn_own_start", "cnn_own_pause", "cnn_own_reset")
+    # Tick only while training, so an idle page makes no work.
+    st.fragment(_panel, run_every=TICK_SECONDS if st.session_state.cnn_own_running else None)(k, model)
+
+
+def _panel(k: int, model: PetModel) -> None:
+    """Preparing the run, the live panel and the results in one fragment, as chapter 7's table does
+    (ui.own_data.table._panel: a timer tick can cut a full run short)."""
     run = RUN.run
     if run and run.get("pending"):
         _prepare_run(k, model)
         run = RUN.run
     if run and run.get("problem"):
         st.error(run["problem"], icon=":material/photo_library:")
-    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.cnn_own_running else None)(_draw, _finish)
+    RUN.live_panel(_draw, _finish)
     if RUN.evaluation is not None:
         _results(model)
+    settle(RUN)
 
 
 def _classes(k: int, model: PetModel, running: bool) -> None:

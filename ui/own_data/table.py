@@ -114,6 +114,14 @@ def render() -> None:
     if run and run.get("setup", setup(name, data)) != setup(name, data):
         RUN.reset()  # the table or a setting changed: that model answers another question
     RUN.buttons("od_start", "od_pause", "od_reset")
+    # Tick only while training, so an idle page makes no work.
+    st.fragment(_panel, run_every=TICK_SECONDS if st.session_state.od_running else None)(name, data)
+
+
+def _panel(name: str, data: bytes) -> None:
+    """Everything of the run, in one fragment: preparing it, the live panel, the results. A timer tick can
+    cut the full run that started (or finished) training short; run inside the fragment, each step is done
+    by whichever run comes next, full or fragment (ui.own_data.results.settle)."""
     run = RUN.run
     if run and run.get("pending"):
         _prepare_run(data)
@@ -122,10 +130,10 @@ def render() -> None:
             run["setup"] = setup(name, data)
     if run and run.get("error_message"):
         st.error(plain_md(run["error_message"]), icon=":material/error:")
-    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.od_running else None)(
-        results.draw_live, results.finish)
+    RUN.live_panel(results.draw_live, results.finish)
     if RUN.evaluation is not None:
         results.show(RUN.evaluation, st.session_state.od_session_model)
+    results.settle(RUN)
 
 
 def _target_and_plan(name: str, data: bytes, frame: pd.DataFrame) -> tables.Plan | None:
