@@ -90,3 +90,18 @@ def points(prepared, i: int, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     mean, std = prepared.mean[[i, j]], prepared.std[[i, j]]
     return (prepared.X_train[:, [i, j]] * std + mean, prepared.X_test[:, [i, j]] * std + mean,
             prepared.y_train, prepared.y_test)
+
+
+def strongest_inputs(net: Network, prepared, candidates: list[int] | None = None, steps: int = 21) -> list[int]:
+    """The inputs (indices, strongest first) the network's output moves most with: each input swept over its
+    range with every other at its training mean, the output's spread measured (the largest change of any
+    class's probability, or of the number, in standardised units). ``candidates`` limits the choice."""
+    n = len(prepared.mean)
+    X = np.r_[prepared.X_train, prepared.X_test]
+    spread = {}
+    for i in (range(n) if candidates is None else candidates):
+        sweep = np.zeros((steps, n))
+        sweep[:, i] = np.linspace(X[:, i].min(), X[:, i].max(), steps)
+        out = np.asarray(net.forward(sweep), dtype=np.float64)
+        spread[i] = float(np.max(out.max(axis=0) - out.min(axis=0)))
+    return sorted(spread, key=lambda i: -spread[i])

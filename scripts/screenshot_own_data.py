@@ -48,11 +48,17 @@ def shoot(page, base: str, name: str) -> Path:
         page.get_by_text(wait_text).first.wait_for(timeout=300_000)
         wait_until_idle(page, 120_000)
     if key:
-        page.locator(f".st-key-{key}").first.evaluate(
-            "(el, back) => { el.scrollIntoView({block: 'start'}); "
-            "const main = document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement; "
-            "main.scrollBy(0, -back); }", back)
-    page.wait_for_timeout(2500)  # Plotly's first draw after the scroll
+        for _ in range(2):  # again once the pictures above have loaded and moved it
+            page.locator(f".st-key-{key}").first.evaluate(
+                "(el, back) => { el.scrollIntoView({block: 'start'}); "
+                "const main = document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement; "
+                "main.scrollBy(0, -back); }", back)
+            page.wait_for_timeout(1500)
+    page.mouse.move(1275, 715)  # off the charts and the sidebar: no mode bar, hover label or collapse button
+    page.wait_for_function("() => { const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];"
+                           " return charts.length > 0 && charts.every(c => c.querySelector('.main-svg')); }",
+                           timeout=60_000)
+    page.wait_for_timeout(1000)  # the last chart's transition
     path = OUT / f"{name}.png"
     page.screenshot(path=str(path))
     return path

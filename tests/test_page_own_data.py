@@ -84,9 +84,12 @@ def test_an_example_table_shows_its_columns_trains_and_draws_the_map(open_page):
     assert any("held at their means" in c.value for c in app.caption)
     assert app.get("download_button")
     # Another pair of inputs redraws the map over them.
-    [b for b in app.selectbox if b.key.startswith("od_map_y_")][0].set_value("sugar_pct").run()
-    assert app.session_state["od_map"] == ("weight_g", "sugar_pct")
-    assert chart(app, "od_map_chart")["layout"]["yaxis"]["title"]["text"] == "sugar_pct"
+    x, y = app.session_state["od_map"]  # by default the two columns of numbers the output moves most with
+    assert {x, y} <= {"weight_g", "diameter_cm", "sugar_pct"}
+    other = ({"weight_g", "diameter_cm", "sugar_pct"} - {x, y}).pop()
+    [b for b in app.selectbox if b.key.startswith("od_map_y_")][0].set_value(other).run()
+    assert app.session_state["od_map"] == (x, other)
+    assert chart(app, "od_map_chart")["layout"]["yaxis"]["title"]["text"] == other
 
 
 def test_a_table_of_numbers_is_a_regression_with_r2_and_a_map_of_numbers(open_page):

@@ -44,8 +44,8 @@ def sigmoid_identity(z1: float, z2: float, height: int = 340) -> go.Figure:
     fig.add_trace(go.Scatter(x=[d], y=[float(sigmoid(d))], mode="markers", name="softmax(z₁, z₂)₁",
                              marker=dict(size=16, color=style.ACCENT, symbol="diamond", line=dict(width=2, color="white")),
                              hovertemplate="z₁ − z₂ = %{x:.2f}<br>ŷ₁ = %{y:.4f}<extra></extra>"))
-    fig.add_annotation(x=0.98, y=0.06, xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
-                       text=f"σ({d:.2f}) = <b>{float(sigmoid(d)):.3f}</b>", font=dict(color=style.ACCENT))
+    fig.add_annotation(x=0.97, y=0.1, xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
+                       text=f"σ({d:.2f}) = <b>{float(sigmoid(d)):.3f}</b>", font=dict(color=style.ACCENT), bgcolor="white")
     fig.update_xaxes(title="z₁ − z₂", range=[-10, 10], zeroline=True)
     fig.update_yaxes(title="ŷ₁", range=[-0.02, 1.05])
     fig.update_layout(showlegend=False)

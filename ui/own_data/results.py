@@ -113,7 +113,15 @@ def _map(prepared: tables.Prepared, net) -> None:
         st.info("The table has a single input, so there is no plane to draw.")
         return
     # The two inputs live in ss.od_map; the boxes show them (index), keyed by the inputs on offer.
-    x, y = ss.od_map if ss.od_map and ss.od_map[0] in names and ss.od_map[1] in names else names[:2]
+    if not (ss.od_map and ss.od_map[0] in names and ss.od_map[1] in names):
+        # By default the two columns of numbers the network's output moves most with, among those with many
+        # values (a one-hot input, 0 or 1, or a count of rooms makes a poor axis); failing two, any.
+        X = np.r_[prepared.X_train, prepared.X_test]
+        numeric = {c.name for c in prepared.plan.inputs if c.role == "input"}
+        wide = [i for i, name in enumerate(names) if name in numeric and len(np.unique(X[:, i])) >= 8]
+        order = maps.strongest_inputs(net, prepared, wide if len(wide) >= 2 else None)
+        ss.od_map = (names[order[0]], names[order[1]])
+    x, y = ss.od_map
     token = hashlib.blake2b("\n".join(names).encode(), digest_size=6).hexdigest()
     c1, c2 = st.columns(2)
     x = c1.selectbox("Map: across", names, index=names.index(x), key=f"od_map_x_{token}")
