@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from engine import datasets, losses, optimizers
+from engine import activations, datasets, losses, optimizers
 from engine.network import Network
 from engine.training import BatchRecord, EpochRecord, fit
 
@@ -145,7 +145,8 @@ class Settings:
     def describe(self, prepared: Prepared) -> str:
         sizes = [len(prepared.mean), *self.hidden, prepared.k]
         output = "softmax output" if prepared.task == "classes" else "linear output"
-        return (f"Network: {sizes}, {self.activation} hidden units, {output}; Adam α = {self.learning_rate:g}, "
+        return (f"Network: {sizes}, {activations.spec(self.activation).label} hidden units, {output}; "
+                f"Adam α = {self.learning_rate:g}, "
                 f"{self.epochs} epochs, mini-batches of {self.batch_size}, λ = {self.l2:g}, seed {self.seed}.")
 
 
