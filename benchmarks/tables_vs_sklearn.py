@@ -7,7 +7,8 @@ Run: python benchmarks/tables_vs_sklearn.py [--seeds 10] [--epochs 100] [--no-cl
 Each table is written to a CSV (class names as text) and read back by ``lessons.tables`` exactly as an
 upload is. Both networks: hidden layers 8, 8 (ReLU), Adam α = 0.01, mini-batches of 32, 100 epochs (the
 pipeline's default), λ = alpha = 1e-4 (the same penalty λ/(2m)Σ‖W‖²), no early stopping; the regression
-trains on the target standardised on the training rows, for both. Seeds 0 … S−1 each give a new split and new initial weights.
+trains on the target standardised on the training rows, for both. Seeds 0 … S−1 each give a new split
+and new initial weights.
 scikit-learn is a test-only reference: the app never imports it.
 """
 

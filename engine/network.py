@@ -197,7 +197,8 @@ class Network:
     def layer_outputs(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
         """[(Z[1], A[1]), …, (Z[L], A[L])]: each weighted layer's Z and the A after its activation.
 
-        A[L] is the output's ŷ (σ, softmax or Z[L] itself); a layer not followed by an activation has A = Z. Shapes (m, u[l]).
+        A[L] is the output's ŷ (σ, softmax or Z[L] itself); a layer not followed by an activation has A = Z.
+        Shapes (m, u[l]).
         """
         out: list[list[np.ndarray]] = []
         for layer, A in self.trace(X):

@@ -218,7 +218,8 @@ def test_the_command_line_ends_with_the_test_r2_for_numbers(tmp_path, capsys):
     assert any(line.startswith("Left out: listing (looks like an identifier") for line in out)
 
 
-@pytest.mark.parametrize("case", ["empty", "binary", "not utf-8", "one row", "10,000 columns", "over the cap", "formula"])
+@pytest.mark.parametrize("case", ["empty", "binary", "not utf-8", "one row", "10,000 columns", "over the cap",
+                                  "formula"])
 def test_the_command_line_answers_a_bad_file_with_one_line_and_status_2(tmp_path, capsys, case):
     path = tmp_path / "table.csv"
     path.write_bytes(BAD_FILES[case][0])

@@ -72,10 +72,12 @@ class Prepared:
         """What was kept, encoded and dropped, and the split: one line each, for the page and the command line."""
         plan = self.plan
         numeric = [c.name for c in plan.columns if c.role == "input"]
-        lines = [f"Target: {plan.target}: " + (f"classification, {self.k} classes: "
-                                               + ", ".join(f"{name} ({n})" for name, n in zip(
-                                                   plan.classes, self.class_counts())) if self.task == "classes"
-                                               else f"regression (numbers from {self.y_range[0]:g} to {self.y_range[1]:g})")]
+        if self.task == "classes":
+            what = f"classification, {self.k} classes: " + ", ".join(
+                f"{name} ({n})" for name, n in zip(plan.classes, self.class_counts()))
+        else:
+            what = f"regression (numbers from {self.y_range[0]:g} to {self.y_range[1]:g})"
+        lines = [f"Target: {plan.target}: {what}"]
         lines.append(f"Inputs ({len(numeric)} columns of numbers): " + (", ".join(numeric) or "none"))
         for c in plan.columns:
             if c.role == "one-hot":

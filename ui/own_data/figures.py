@@ -42,10 +42,12 @@ def sigmoid_identity(z1: float, z2: float, height: int = 340) -> go.Figure:
     fig.add_trace(go.Scatter(x=t, y=sigmoid(t), mode="lines", name="σ(z₁ − z₂)",
                              line=dict(width=4, color=style.DOG), hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=[d], y=[float(sigmoid(d))], mode="markers", name="softmax(z₁, z₂)₁",
-                             marker=dict(size=16, color=style.ACCENT, symbol="diamond", line=dict(width=2, color="white")),
+                             marker=dict(size=16, color=style.ACCENT, symbol="diamond",
+                                         line=dict(width=2, color="white")),
                              hovertemplate="z₁ − z₂ = %{x:.2f}<br>ŷ₁ = %{y:.4f}<extra></extra>"))
     fig.add_annotation(x=0.97, y=0.1, xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
-                       text=f"σ({d:.2f}) = <b>{float(sigmoid(d)):.3f}</b>", font=dict(color=style.ACCENT), bgcolor="white")
+                       text=f"σ({d:.2f}) = <b>{float(sigmoid(d)):.3f}</b>", font=dict(color=style.ACCENT),
+                       bgcolor="white")
     fig.update_xaxes(title="z₁ − z₂", range=[-10, 10], zeroline=True)
     fig.update_yaxes(title="ŷ₁", range=[-0.02, 1.05])
     fig.update_layout(showlegend=False)
@@ -111,7 +113,8 @@ def class_map(plane, names: Sequence[str], points, x_title: str, y_title: str, h
                 legendgroup=name, marker=dict(symbol=MARKERS[c % len(MARKERS)], size=10 if test else 9,
                                               color="white" if test else colour,
                                               line=dict(width=2 if test else 1, color=colour if test else "white")),
-                hovertemplate=f"{name} ({'test' if test else 'training'} row)<br>%{{x:.3g}}, %{{y:.3g}}<extra></extra>"))
+                hovertemplate=f"{name} ({'test' if test else 'training'} row)<br>%{{x:.3g}}, %{{y:.3g}}"
+                              "<extra></extra>"))
     fig.update_xaxes(title=x_title, range=[xs[0], xs[-1]], showgrid=False)
     fig.update_yaxes(title=y_title, range=[ys[0], ys[-1]], showgrid=False)
     fig = style.styled(fig, height, None)
@@ -133,7 +136,8 @@ def number_map(plane, points, x_title: str, y_title: str, target: str, height: i
         fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", name=name,
                                  marker=dict(symbol=symbol, size=10, color=y, colorscale="Cividis", cmin=lo, cmax=hi,
                                              line=dict(width=1.5, color=style.INK if symbol == "circle" else "white")),
-                                 hovertemplate=f"{name}<br>%{{x:.3g}}, %{{y:.3g}}<br>y = %{{marker.color:.4g}}<extra></extra>"))
+                                 hovertemplate=f"{name}<br>%{{x:.3g}}, %{{y:.3g}}<br>y = %{{marker.color:.4g}}"
+                                               "<extra></extra>"))
     fig.update_xaxes(title=x_title, showgrid=False)
     fig.update_yaxes(title=y_title, showgrid=False)
     fig = style.styled(fig, height, None)
@@ -160,7 +164,8 @@ def confusion(C: np.ndarray, names: Sequence[str], title: str, height: int | Non
                                  customdata=np.c_[ii.ravel(), jj.ravel()].tolist(),
                                  marker=dict(symbol="square", size=max(30, 240 // k), opacity=0.01, color="#000"),
                                  hovertemplate=[f"true {names[i]}, predicted {names[j]}: {C[i, j]} photo"
-                                                f"{'' if C[i, j] == 1 else 's'} ({C[i, j] / total:.0%})<br>click to see them"
+                                                f"{'' if C[i, j] == 1 else 's'} ({C[i, j] / total:.0%})"
+                                                "<br>click to see them"
                                                 "<extra></extra>" for i, j in zip(ii.ravel(), jj.ravel())],
                                  showlegend=False))
     fig.update_xaxes(title="predicted", tickvals=list(range(k)), ticktext=list(names), side="bottom", showgrid=False,

@@ -139,8 +139,9 @@ def _map(prepared: tables.Prepared, net) -> None:
     st.plotly_chart(fig, config=style.CHART_CONFIG, key="od_map_chart")
     others = len(names) - 2
     st.caption(f"What the network says across {plain_md(x)} and {plain_md(y)}"
-               + (f", with the other {others} input{'s' if others > 1 else ''} held at {'their' if others > 1 else 'its'} "
-                  "means over the training rows (a one-hot input at the share of rows with that value)" if others else "")
+               + (f", with the other {others} input{'s' if others > 1 else ''} held at "
+                  f"{'their' if others > 1 else 'its'} means over the training rows (a one-hot input at the share of "
+                  "rows with that value)" if others else "")
                + ". The rows' dots are where they really are, so a row can sit in another colour when its other "
                  "inputs differ from the means. "
                + ("Filled: training rows; outlined: test rows." if prepared.task == "classes" else

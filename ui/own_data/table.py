@@ -17,7 +17,8 @@ from ui.own_data.results import RUN
 from ui.training_run import TICK_SECONDS
 MAX_UPLOAD_MB = tables.MAX_BYTES // (1024 * 1024)
 PREVIEW_ROWS = 200
-ROLE_ICONS = {"target": "the target y", "input": "numbers → 1 input", "one-hot": "text → one-hot", "left out": "left out"}
+ROLE_ICONS = {"target": "the target y", "input": "numbers → 1 input", "one-hot": "text → one-hot",
+              "left out": "left out"}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -146,9 +147,9 @@ def _target_and_plan(name: str, data: bytes, frame: pd.DataFrame) -> tables.Plan
     # The choice lives in ss.od_target and the selectbox only shows it (index), under a key of its own per table.
     # Set through its widget key instead, the box came back at its first option in 1 of ~6 fresh sessions in
     # Chromium (a Start pressed right after the page loaded), and the run was lost with the changed target.
+    token = hashlib.blake2b(name.encode() + data[:4096], digest_size=6).hexdigest()
     ss.od_target = c1.selectbox("Column to predict (the target y)", columns, index=columns.index(ss.od_target),
-                                key=f"od_target_box_{hashlib.blake2b(name.encode() + data[:4096], digest_size=6).hexdigest()}",
-                                disabled=RUN.running)
+                                key=f"od_target_box_{token}", disabled=RUN.running)
     target = ss.od_target
     task = c2.radio("Predict it as", list(TASK_LABELS), format_func=TASK_LABELS.get, key="w_od_task",
                     persist_state="session", horizontal=True, disabled=RUN.running)
