@@ -8,10 +8,10 @@
     net.accuracy(X, y)
 """
 
-from . import activations, datasets, gradcheck, losses, optimizers
+from . import activations, datasets, gradcheck, losses, optimizers, outputs
 from .errors import ModelFileError
 from .network import Network
 from .training import BatchRecord, EpochRecord, fit, train_step
 
 __all__ = ["Network", "fit", "train_step", "EpochRecord", "BatchRecord", "ModelFileError", "activations",
-           "datasets", "gradcheck", "losses", "optimizers"]
+           "datasets", "gradcheck", "losses", "optimizers", "outputs"]

@@ -6,7 +6,9 @@ A model file is a zip archive of ``.npy`` members plus one JSON ``meta`` member.
 1. the zip directory: member count, each member's declared uncompressed size, their total;
 2. each ``.npy`` header: dtype (real float32/float64 only, or the text of ``meta``) and shape,
    against the shape the caller expects;
-3. the JSON metadata: size, nesting depth, then types (done by the caller on a plain dict).
+3. the JSON metadata: size, nesting depth, then types (done by the caller on a plain dict), and the
+   output layer it claims (``check_output``: its kind, and for softmax a class count that agrees with
+   the last layer's units).
 
 Only the members the caller names are read, each with a bounded read of exactly the bytes its
 header declares; no pickle is ever loaded.
@@ -23,6 +25,7 @@ from typing import BinaryIO
 import numpy as np
 
 from .errors import ModelFileError
+from .outputs import MAX_CLASSES, NAMES
 
 #: Defaults that fit the app: its largest bundled model is a few MB.
 MAX_BYTES = 10_000_000
@@ -171,6 +174,33 @@ def check_fields(meta: dict, checks: Iterable[tuple[str, Callable[[object], bool
             raise ModelFileError(f"The model file's metadata lacks {key!r}.")
         if not ok(meta[key]):
             raise ModelFileError(f"The model file's {key!r} must be {what}; got {_short(meta[key])}.")
+
+
+# -- the output layer (format 2) -------------------------------------------------------------------
+
+def output_meta(kind: str, units: int) -> dict:
+    """What a model file records about its output layer: {"output": kind}, and "classes": k for softmax."""
+    return {"output": kind, "classes": int(units)} if kind == "softmax" else {"output": kind}
+
+
+def check_output(meta: dict, max_classes: int | None = None) -> str:
+    """The output kind a format-2 file claims ("sigmoid" when it says nothing: files written before the
+    other kinds existed), refusing an unknown kind, a class count that is not a whole number from 2 to
+    ``max_classes``, or one that disagrees with the last layer's units, before anything is allocated."""
+    max_classes = MAX_CLASSES if max_classes is None else max_classes
+    kind = meta.get("output", "sigmoid")
+    if kind not in NAMES:
+        raise ModelFileError(f"The model file's 'output' must be one of {', '.join(NAMES)}; got {_short(kind)}.")
+    if kind != "softmax":
+        return kind
+    check_fields(meta, [("classes", lambda v: is_int(v, 2, max_classes),
+                         f"a whole number of classes from 2 to {max_classes}")])
+    last = meta["layers"][-1] if isinstance(meta.get("layers"), list) and meta["layers"] else {}
+    units = last.get("units") if isinstance(last, dict) else None
+    if units != meta["classes"]:
+        raise ModelFileError(f"The model file says it tells {meta['classes']} classes apart, but its last layer "
+                             f"has {_short(units)} units; a softmax output has one unit per class.")
+    return kind
 
 
 def is_int(value, low: int = 0, high: int | None = None) -> bool:

@@ -1,11 +1,15 @@
-"""A network is one ordered stack of layers with one sigmoid output unit, for binary classification.
+"""A network is one ordered stack of layers ending in an output layer of one of three kinds
+(``engine.outputs``): one sigmoid unit for two classes (the default), k softmax units for k classes, or
+linear units for numbers (regression).
 
 Notation (the course's; rows are examples):
     X (m, n)              m examples × n input features (or pictures (m, H, W, C))
     W[l] (u[l], u[l−1])   b[l] (1, u[l])     for dense layers l = 1 … L
     Z[l] = A[l−1]·W[l]ᵀ + b[l],   A[l] = g(Z[l]),   A[0] = X,   ŷ = A[L] = σ(Z[L])
     J = −(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)] + λ/(2m) Σ_l ‖W[l]‖²
-Forward walks the stack; backward walks it in reverse from the output shortcut dZ[L] = A[L] − Y.
+With output="softmax", ŷ = softmax(Z[L]) (m, k) and J = −(1/m) Σ_i Σ_k y_ik log ŷ_ik + the same λ term;
+with output="linear", ŷ = Z[L] and J = (1/2m) Σ (ŷ − y)² + the same λ term.
+Forward walks the stack; backward walks it in reverse from the output shortcut dZ[L] = A[L] − Y (all three).
 """
 
 from __future__ import annotations
@@ -20,12 +24,11 @@ from typing import BinaryIO, NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from . import activations, modelfile
+from . import activations, losses, modelfile, outputs
 from . import norm  # noqa: F401  (registers BatchNorm and BatchNorm2D, so model files can name them)
 from .errors import ModelFileError
 from .conv import fuse
 from .layers import LAYER_TYPES, Activation, Dense, Layer
-from .losses import cost_and_sigmoid_from_logits, cost_from_logits
 
 _BLAS = ThreadpoolController()
 
@@ -41,27 +44,31 @@ class BackwardPass(NamedTuple):
 
 
 class Network:
-    """A stack of layers ending in one output unit; ``Network([n, 1])`` is exactly logistic regression.
+    """A stack of layers ending in an output layer; ``Network([n, 1])`` is exactly logistic regression.
 
     Parameters
     ----------
     layer_sizes : list of int
-        ``[n, u[1], …, u[L−1], 1]``: input features, units per hidden layer, one output unit.
+        ``[n, u[1], …, u[L−1], u[L]]``: input features, units per hidden layer, output units
+        (1 for a sigmoid output, k ≥ 2 classes for softmax, the numbers predicted for linear).
     activation : str or list of str
         Hidden-layer activation g (see ``engine.activations.REGISTRY``), one name for all or one per
-        hidden layer. The output unit is always a sigmoid.
+        hidden layer.
     l2 : float
         λ ≥ 0 of the penalty λ/(2m) Σ‖W[l]‖² (biases are not penalised).
     seed : int or np.random.Generator
         Seeds the initialisation W ~ N(0, s²/u[l−1]), b = 0 (s from the activation's registry entry).
     dtype : np.float64 or np.float32
+    output : "sigmoid" (default), "softmax" or "linear"
+        The output layer's kind and its cost (``engine.outputs``).
 
     Any other stack (convolutions, pooling, dropout) is built with ``Network.from_layers``.
     """
 
     def __init__(self, layer_sizes: Sequence[int], activation: str | Sequence[str] = "sigmoid",
-                 l2: float = 0.0, seed: int | np.random.Generator = 0, dtype=np.float64):
-        sizes = _check_sizes(layer_sizes)
+                 l2: float = 0.0, seed: int | np.random.Generator = 0, dtype=np.float64,
+                 output: str = "sigmoid"):
+        sizes = _check_sizes(layer_sizes, output)
         n_hidden = len(sizes) - 2
         names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
         if len(names) != n_hidden:
@@ -73,26 +80,32 @@ class Network:
         layers: list[Layer] = []
         for u_in, u_out, s in zip(sizes[:-2], sizes[1:-1], specs):
             layers += [Dense.initialized(u_in, u_out, s.init_scale, rng, dtype), Activation(s.name)]
-        layers.append(Dense.initialized(sizes[-2], 1, 1.0, rng, dtype))
-        self._setup(layers, (sizes[0],), l2, dtype)
+        layers.append(Dense.initialized(sizes[-2], sizes[-1], 1.0, rng, dtype))
+        self._setup(layers, (sizes[0],), l2, dtype, output)
 
     @classmethod
     def from_layers(cls, layers: Sequence[Layer], input_shape: Sequence[int], l2: float = 0.0,
-                    dtype=np.float64) -> "Network":
-        """A network of any stack whose last layer is ``Dense`` with one unit (the logit Z[L]).
+                    dtype=np.float64, output: str = "sigmoid") -> "Network":
+        """A network of any stack whose last layer is ``Dense``: its output is the logits Z[L], with one unit
+        for a sigmoid output, k ≥ 2 for softmax.
 
         ``input_shape`` is one example's shape: (n,) for features, (H, W, C) for pictures.
         """
         net = cls.__new__(cls)
-        net._setup(list(layers), tuple(int(s) for s in input_shape), l2, _check_dtype(dtype))
+        net._setup(list(layers), tuple(int(s) for s in input_shape), l2, _check_dtype(dtype), output)
         return net
 
-    def _setup(self, layers: list[Layer], input_shape: tuple[int, ...], l2: float, dtype: np.dtype) -> None:
+    def _setup(self, layers: list[Layer], input_shape: tuple[int, ...], l2: float, dtype: np.dtype,
+               output: str = "sigmoid") -> None:
         if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0):
             raise ValueError(f"l2 must be a finite number ≥ 0; got {l2}.")
-        if not layers or not isinstance(layers[-1], Dense) or layers[-1].W.shape[0] != 1:
+        self.output = outputs.spec(output)
+        if output == "sigmoid" and (not layers or not isinstance(layers[-1], Dense) or layers[-1].W.shape[0] != 1):
             raise ValueError("The last layer must be Dense with 1 unit: its output is the logit Z[L] "
                              "and ŷ = σ(Z[L]).")
+        if not layers or not isinstance(layers[-1], Dense):
+            raise ValueError("The last layer must be Dense: its output is the logits Z[L].")
+        self.output.check_units(int(layers[-1].W.shape[0]))
         shape = input_shape
         for layer in layers:
             shape = layer.output_shape(shape)
@@ -177,16 +190,16 @@ class Network:
         return A
 
     def forward(self, X) -> np.ndarray:
-        """ŷ = σ(Z[L]); X (m, n) → ŷ (m, 1)."""
-        return activations.sigmoid(self.logits(X))
+        """ŷ = A[L]: σ(Z[L]) (m, 1), softmax(Z[L]) (m, k) or Z[L] (m, k) for a linear output; X (m, n)."""
+        return self.output.activate(self.logits(X))
 
     __call__ = forward
-    predict_proba = forward
 
     def layer_outputs(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
         """[(Z[1], A[1]), …, (Z[L], A[L])]: each weighted layer's Z and the A after its activation.
 
-        A[L] = σ(Z[L]); a layer not followed by an activation has A = Z. Shapes (m, u[l]).
+        A[L] is the output's ŷ (σ, softmax or Z[L] itself); a layer not followed by an activation has A = Z.
+        Shapes (m, u[l]).
         """
         out: list[list[np.ndarray]] = []
         for layer, A in self.trace(X):
@@ -194,7 +207,7 @@ class Network:
                 out.append([A, A])
             elif isinstance(layer, Activation) and out:
                 out[-1][1] = A
-        out[-1][1] = activations.sigmoid(out[-1][0])
+        out[-1][1] = self.output.activate(out[-1][0])
         return [(Z, A) for Z, A in out]
 
     def trace(self, X) -> list[tuple[Layer, np.ndarray]]:
@@ -208,13 +221,45 @@ class Network:
         return out
 
     def predict(self, X, threshold: float = 0.5) -> np.ndarray:
-        """ŷ ≥ threshold → 1 (dog), else 0 (cat); shape (m,), dtype int."""
+        """ŷ ≥ threshold → 1 (dog), else 0 (cat); shape (m,), dtype int. Softmax: the class k of the largest
+        ŷ_k, (m,) int. Linear: the numbers ŷ, (m,) for one output, else (m, k)."""
+        if self.output.name == "softmax":
+            return self.logits(X).argmax(axis=1)
+        if self.output.name == "linear":
+            y_hat = self.logits(X)
+            return y_hat[:, 0] if y_hat.shape[1] == 1 else y_hat
         return (self.forward(X)[:, 0] >= threshold).astype(int)
 
     def accuracy(self, X, y) -> float:
-        """Share of examples with predict(X) == y; y shape (m,) or (m, 1)."""
+        """Share of examples with predict(X) == y; y shape (m,) or (m, 1) (softmax: also one-hot (m, k))."""
         X = self.check_inputs(X)
+        if self.output.name == "softmax":
+            return float(np.mean(self.predict(X) == outputs.class_indices(self.check_labels(y, len(X)), len(X))))
+        if not self.output.classifier:
+            raise ValueError("Accuracy counts right answers of a classifier; this network predicts numbers. "
+                             "Use r2(X, y).")
         return float(np.mean(self.predict(X) == self.check_labels(y, len(X))[:, 0]))
+
+    # -- more outputs: k classes and numbers --------------------------------------------------------
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities: ŷ = P(class 1) (m, 1) for a sigmoid output, (m, k) for softmax."""
+        if not self.output.classifier:
+            raise ValueError("This network predicts numbers (a linear output), not class probabilities; "
+                             "use forward(X) or predict(X).")
+        return self.forward(X)
+
+    def r2(self, X, y) -> float:
+        """R² = 1 − Σ (ŷ − y)² / Σ (y − ȳ)² of a linear output (``engine.losses.r2_score``)."""
+        if self.output.classifier:
+            raise ValueError("R² measures a fit to numbers; this network is a classifier. Use accuracy(X, y).")
+        X = self.check_inputs(X)
+        return losses.r2_score(self.check_labels(y, len(X)), self.logits(X))
+
+    @property
+    def n_outputs(self) -> int:
+        """u[L], the units of the output layer: 1 (sigmoid), k classes (softmax), or the numbers predicted."""
+        return int(self.layers[-1].W.shape[0])
 
     # -- cost and backward ------------------------------------------------------------------------
 
@@ -224,10 +269,11 @@ class Network:
         return self.l2 / (2 * m) * sum(float(np.sum(layer.W * layer.W)) for layer in self.weighted)
 
     def cost(self, X, y) -> float:
-        """J = −(1/m) Σ [y log ŷ + (1−y) log(1−ŷ)] + λ/(2m) Σ‖W[l]‖², computed from logits (exact)."""
+        """J = −(1/m) Σ [y log ŷ + (1−y) log(1−ŷ)] + λ/(2m) Σ‖W[l]‖², computed from logits (exact);
+        the output's own J (``engine.outputs``) for softmax and linear outputs."""
         X = self.check_inputs(X)
         Y = self.check_labels(y, len(X))
-        return cost_from_logits(Y, self.logits(X)) + self._l2_term(len(X))
+        return self.output.cost_from_logits(Y, self.logits(X)) + self._l2_term(len(X))
 
     def backprop(self, X, y) -> BackwardPass:
         """Forward (training mode) and backward pass; leaves dW[l], db[l] in each layer's buffers.
@@ -246,7 +292,7 @@ class Network:
         with self._blas():
             for step in steps:
                 Z = step.forward(Z, True)
-        J, A = cost_and_sigmoid_from_logits(Y, Z)
+        J, A = self.output.cost_and_output(Y, Z)
         J += self._l2_term(m)
         self._walk_back(steps, A - Y)
         if self.l2:
@@ -302,7 +348,11 @@ class Network:
         return X
 
     def check_labels(self, y, m: int) -> np.ndarray:
-        """y as an (m, 1) array of this network's dtype; shape (m,) or (m, 1) accepted."""
+        """y as an (m, 1) array of this network's dtype; shape (m,) or (m, 1) accepted.
+
+        Softmax: class indices (m,) or one-hot rows (m, k) → one-hot (m, k). Linear: (m,) or (m, k) numbers."""
+        if self.output.name != "sigmoid":
+            return self.output.labels(y, m, self.n_outputs, self.dtype)
         Y = np.asarray(y, dtype=self.dtype)
         if Y.size != m or Y.ndim > 2:
             raise ValueError(f"y must have shape ({m},) or ({m}, 1) to match X; got {Y.shape}.")
@@ -317,6 +367,7 @@ class Network:
         meta = {"format": FORMAT, "version": FORMAT_VERSION, "input_shape": list(self.input_shape),
                 "layers": [layer.config() for layer in self.layers], "l2": self.l2,
                 "dtype": self.dtype.name, "metadata": metadata or {}}
+        meta.update(modelfile.output_meta(self.output.name, self.n_outputs))
         arrays = {f"L{i}.{name}": p for i, layer in enumerate(self.layers)
                   for name, p in zip(layer.param_names, layer.parameters())}
         arrays |= {f"L{i}.{name}": a for i, layer in enumerate(self.layers)
@@ -366,8 +417,9 @@ class Network:
             names = self.activation_names
             acts = f", activation={names[0]!r}" if names and len(set(names)) == 1 else (
                 f", activation={names!r}" if names else "")
-            return f"Network({self.layer_sizes}{acts}{extra})"
-        return f"Network.from_layers([{', '.join(map(repr, self.layers))}], {self.input_shape}{extra})"
+            return f"Network({self.layer_sizes}{acts}{extra}{_output_repr(self)})"
+        return (f"Network.from_layers([{', '.join(map(repr, self.layers))}], {self.input_shape}{extra}"
+                f"{_output_repr(self)})")
 
 
 def _read_common(meta: dict) -> tuple[float, np.dtype]:
@@ -412,6 +464,7 @@ def _read_v2(meta, archive, max_bytes, max_units, max_layers) -> Network:
          f"a list of 1 to {max_layers} layer descriptions"),
     ])
     l2, dtype = _read_common(meta)
+    output = modelfile.check_output(meta)
     input_shape = tuple(meta["input_shape"])
     if math.prod(input_shape) * dtype.itemsize > max_bytes:
         raise ModelFileError(f"The model file's inputs {input_shape} are too large for this app.")
@@ -441,7 +494,7 @@ def _read_v2(meta, archive, max_bytes, max_units, max_layers) -> Network:
             raise ModelFileError(f"Layer {i + 1} ({config['type']}) is invalid: {exc}.") from None
         layers.append(layer)
     try:
-        return Network.from_layers(layers, input_shape, l2=l2, dtype=dtype)
+        return Network.from_layers(layers, input_shape, l2=l2, dtype=dtype, output=output)
     except ValueError as exc:
         raise ModelFileError(f"The model file describes an invalid network: {exc}") from None
 
@@ -487,12 +540,16 @@ class _ParameterList(Sequence):
         return repr(list(self))
 
 
-def _check_sizes(layer_sizes: Sequence[int]) -> list[int]:
+def _output_repr(net: Network) -> str:
+    return "" if net.output.name == "sigmoid" else f", output={net.output.name!r}"
+
+
+def _check_sizes(layer_sizes: Sequence[int], output: str = "sigmoid") -> list[int]:
     sizes = list(layer_sizes)
     if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1
                                  for s in sizes):
         raise ValueError(f"layer_sizes must be whole numbers ≥ 1, at least [n, 1]; got {sizes}.")
-    if sizes[-1] != 1:
+    if sizes[-1] != 1 and output == "sigmoid":
         raise ValueError(f"The output layer must have 1 unit (binary classification); got {sizes[-1]}.")
     return [int(s) for s in sizes]
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .losses import cost_from_logits
 from .network import Network
 from .optimizers import Optimizer
 
@@ -23,11 +22,15 @@ class EpochRecord:
     just before that batch's update (as scikit-learn's ``loss_curve_`` and Keras do); with full-batch
     gradient descent that is exactly J(θ) before the epoch's step. ``grad_norms[l]`` is the mean over
     the epoch's batches of ‖dW[l]‖ (Frobenius norm).
+
+    A network that predicts numbers (a linear output) has no accuracy: ``train_accuracy`` and
+    ``test_accuracy`` are None, and ``train_r2`` / ``test_r2`` hold R² = 1 − Σ(ŷ − y)² / Σ(y − ȳ)²
+    instead (train: pooled over the epoch's batches, each before its update, as the cost is).
     """
 
     epoch: int
     train_cost: float
-    train_accuracy: float
+    train_accuracy: float | None
     grad_norms: list[float]
     test_cost: float | None = None
     test_accuracy: float | None = None
@@ -35,6 +38,8 @@ class EpochRecord:
     message: str = ""
     steps: int = 0
     extra: dict = field(default_factory=dict)
+    train_r2: float | None = None
+    test_r2: float | None = None
 
 
 @dataclass
@@ -70,7 +75,8 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
 
     Parameters
     ----------
-    X : array (m, n);  y : array (m,) or (m, 1) of 0/1
+    X : array (m, n);  y : array (m,) or (m, 1) of 0/1 (softmax: class indices (m,) or one-hot (m, k);
+        linear: numbers (m,) or (m, k))
     optimizer : an ``engine.optimizers`` object, e.g. ``GradientDescent(0.1)``
     epochs : number of passes over the data
     batch_size : None for full-batch gradient descent, 1 for SGD, else mini-batches
@@ -103,10 +109,13 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
     params = net.parameters()
     grads = net.grads()
     J_first = None
+    classifier = net.output.classifier
+    # Σ (y − ȳ)² of the training set, the denominator of a regression's R².
+    spread = None if classifier else float(np.sum((Y - Y.mean(axis=0)) ** 2))
 
     steps_per_epoch = -(-m // batch_size)
     for epoch in range(1, epochs + 1):
-        cost_sum = correct = 0.0
+        cost_sum = correct = residual = 0.0
         norm_sums = np.zeros(len(net.weighted))
         steps = 0
         for Xb, Yb in minibatches(X, Y, batch_size, rng):
@@ -116,20 +125,25 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
                 if augment is not None:
                     Xb = augment(Xb, rng)
                 J, Z = net.backprop(Xb, Yb)
-                # ŷ ≥ 0.5 exactly when z ≥ 0: reuse the batch's logits instead of a second forward pass.
-                correct += float(np.sum((Z >= 0) == (Yb >= 0.5)))
+                # Right answers (or the squared residuals) from the batch's logits, not a second forward pass.
+                if classifier:
+                    correct += net.output.correct(Z, Yb)
+                else:
+                    residual += float(np.sum((Z - Yb) ** 2))
                 cost_sum += J * len(Xb)
                 norm_sums += net.weight_grad_norms()
                 optimizer.step(params, grads)
-                loss = (cost_from_logits(Yb, Z) if net.l2 else J) if batches else None
+                loss = (net.output.cost_from_logits(Yb, Z) if net.l2 else J) if batches else None
             steps += 1
             if batches:
                 yield BatchRecord(epoch=epoch, step=steps, steps=steps_per_epoch, cost=float(J), loss=float(loss))
         train_cost = cost_sum / m
         if J_first is None:
             J_first = max(train_cost, np.log(2)) if np.isfinite(train_cost) else np.log(2)
-        record = EpochRecord(epoch=epoch, train_cost=train_cost, train_accuracy=correct / m,
+        record = EpochRecord(epoch=epoch, train_cost=train_cost, train_accuracy=correct / m if classifier else None,
                              grad_norms=[float(v) for v in norm_sums / steps], steps=steps)
+        if not classifier:
+            record.train_r2 = 1.0 - residual / spread if spread else 0.0
         problem = _divergence(net, train_cost, J_first, diverge_factor)
         if problem:
             record.diverged = True
@@ -139,7 +153,10 @@ def fit(net: Network, X, y, optimizer: Optimizer, epochs: int, batch_size: int |
         if has_test:
             with np.errstate(over="ignore", invalid="ignore"):
                 record.test_cost = net.cost(X_test, Y_test)
-                record.test_accuracy = net.accuracy(X_test, Y_test)
+                if classifier:
+                    record.test_accuracy = net.accuracy(X_test, Y_test)
+                else:
+                    record.test_r2 = net.r2(X_test, Y_test)
         yield record
 
 

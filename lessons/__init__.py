@@ -7,4 +7,9 @@
     grid         P(dog) and each unit's output over the input plane
     presets      the playground's set-ups as data, and resumable training runs
     diagnostics  per-layer activations, saturation and gradient norms
+    softmax      one example's softmax, its cost and dZ, every number (chapter 7)
+    tables       a CSV table to a trained network, and ``python -m lessons.tables`` (chapter 7)
+    maps         a network over two of its inputs, the others at their means
+    transfer     your own classes on the bundled conv net's frozen features (chapter 6)
+    drawn        points placed on the plane, and their compact link text
 """

@@ -18,6 +18,7 @@ PAGES = {
     "playground": ("chapters/playground.py", "layers", "3", "w_pg_layers", 3),
     "pets": ("chapters/pets.py", "model", "mlp", "w_pets_model", "mlp"),
     "convnets": ("chapters/convnets.py", "filter", "blur", "w_cnn_filter", "blur"),
+    "your-data": ("chapters/own_data.py", "k", "4", "w_od_k", 4),
 }
 HOSTILE = ["inf", "-inf", "nan", "1e308", "99999999999999999999", "x" * 5000,
            "[Click here to log in](http://127.0.0.1:8639/phish)", "<script>alert(1)</script>",
@@ -102,9 +103,9 @@ def test_uploads_survive_a_visit_to_another_page_and_clear_all_removes_them(open
     app.switch_page("chapters/pets.py").run()
     assert not app.exception
     assert [p.name for p in app.session_state["pets_photos"]] == ["rex.jpg", "rex.jpg"]
-    assert sum("P(dog) =" in m.value for m in app.markdown) == 2
+    assert sum("· P(dog) = **" in m.value for m in app.markdown) == 2  # one verdict a photo
     app.button(key="pets_clear").click().run()
-    assert app.session_state["pets_photos"] == [] and not any("P(dog) =" in m.value for m in app.markdown)
+    assert app.session_state["pets_photos"] == [] and not any("· P(dog) = **" in m.value for m in app.markdown)
     assert any("Upload one or more photos" in i.value for i in app.info)
 
 

@@ -15,7 +15,8 @@ from lessons import convolution as cv
 from tests.pagetools import arr, chart, live_figures, open_tab, table
 
 PAGE = "chapters/convnets.py"
-TABS = ["One convolution by hand", "Why convolution", "Inside the trained conv net", "Train a small conv net"]
+TABS = ["One convolution by hand", "Why convolution", "Inside the trained conv net", "Train a small conv net",
+        "Your own classes"]
 VERDICT = re.compile(r"\*\*(Cat|Dog|Unsure, leans cat|Unsure, leans dog|Unsure: unlike the photos it learned from)"
                      r"\*\* · P\(dog\) = \*\*(\d\.\d\d)\*\*")
 

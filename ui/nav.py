@@ -34,4 +34,6 @@ PAGES = [
              "The same engine on real photos: upload your pet and get P(dog)."),
     PageInfo("chapters/convnets.py", "6 · Convolutional networks", ":material/grid_on:", "convnets",
              "Filters that slide over the picture: the step that makes the photos work."),
+    PageInfo("chapters/own_data.py", "7 · Your own data", ":material/table_view:", "your-data",
+             "Beyond two classes: softmax, and a network trained on a table you upload."),
 ]

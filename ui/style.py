@@ -16,6 +16,10 @@ GREEN = "#009E73"
 GREY = "#666666"
 RUNS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 CLASS_COLORS = {0: CAT, 1: DOG}
+# k classes: Okabe–Ito colours (class 0 and 1 keep cat orange and dog blue), each class also with its own
+# marker shape, so no class is told apart by colour alone.
+CLASS_PALETTE = [CAT, DOG, GREEN, "#CC79A7", ACCENT, "#56B4E9", "#F0E442", "#000000"]
+CLASS_MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "cross"]
 
 FONT_SIZE = 17
 PRESENT_FONT_SIZE = 22  # presentation mode: chart type for the back of a hall

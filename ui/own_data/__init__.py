@@ -1,0 +1,1 @@
+"""Chapter 7, your own data: the softmax tab and the table tab."""
