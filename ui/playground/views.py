@@ -1,59 +1,41 @@
-"""The playground's live views, each run as an ``st.fragment`` so training redraws only these parts."""
+"""The playground's live views, each run as an ``st.fragment`` so training redraws only these parts.
+
+The live view (``live_view``) sends data frames, not figures (``ui.live_frames``): each run of its timer
+trains a batch of frames ahead, each a slice of epochs, and sends the grid of P(dog) and the new points
+of the learning curves of each; the browser plays them over the next run's interval. How many frames a
+run makes and how often each session's timer fires come from the server's measured spare time, shared
+evenly by the sessions on the playground (``ui.live_budget``). Whole figures are built only in page runs
+(a click), where they bring back hover while paused.
+"""
 
 from __future__ import annotations
 
-import functools
-import html
-import threading
 import time
+import uuid
 
+import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime import Runtime
-from threadpoolctl import ThreadpoolController
 
 from lessons import features, grid
 
-from ui import chapter
+from ui import chapter, present
+from ui.live_budget import BUDGET, Plan
+from ui.live_chart import live_chart
+from ui.live_frames import full_json, grid_bytes, live_frames
 from ui.playground import figures as pg_figures
 from ui.playground import session as pg_session
-from ui.live_chart import live_chart
+from ui.threads import single_threaded_blas
 
-# While training, each run of the live view trains FRAMES_PER_RUN slices of epochs and sends a figure
-# after each; the browser plays them FRAME_SECONDS / FRAMES_PER_RUN apart. One Streamlit run per quarter
-# second costs the server and the browser far less than one per frame did (8 redraws a second at most).
-FRAME_SECONDS = 0.25
-FRAMES_PER_RUN = 4         # → 16 chart updates a second
-# A run stops making frames after this long (wall clock): on a server shared by a class, where each
-# frame takes longer, every session then gets fewer frames a run rather than the server falling behind.
-RUN_BUDGET_S = 0.12
-DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second
-# Live-view runs a second for the whole server, shared by every session that has the playground open: one
-# process runs Python on about one core, and a run costs ~50 ms. Without a shared budget, a class of 30
-# starved (runs pile up, and Streamlit drops a fragment's unsent output when its next run starts);
-# docs/classroom_notes.md has the measurements.
-SERVER_RUNS_PER_SECOND = 10
-OPEN_WINDOW_S = 60.0       # a session counts as "on the playground" for a minute after its last full run
-_open_sessions: dict[str, float] = {}
-_open_lock = threading.Lock()
+DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second (alone)
+# A page run (a click) trains at most this long for the frames it sends: the click's answer comes first.
+PAGE_TRAIN_S = 0.06
 
 
-def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float:
-    """The live view's timer: FRAME_SECONDS, or n / SERVER_RUNS_PER_SECOND when n sessions have drawn the
-    playground in the last minute (counting only sessions that play let the first to press Play starve
-    the rest); a session whose tab has closed no longer counts. ``touch=False`` reads it without counting
-    this session as seen now."""
-    if session_id is None:
-        ctx = get_script_run_ctx()
-        session_id = ctx.session_id if ctx is not None else None
-    now = time.monotonic()
-    with _open_lock:
-        if session_id is not None and touch:
-            _open_sessions[session_id] = now
-        for stale in [s for s, seen in _open_sessions.items() if now - seen > OPEN_WINDOW_S or not _connected(s)]:
-            del _open_sessions[stale]
-        n = max(1, len(_open_sessions))
-    return max(FRAME_SECONDS, n / SERVER_RUNS_PER_SECOND)
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
 
 
 def _connected(session_id: str) -> bool:
@@ -62,6 +44,20 @@ def _connected(session_id: str) -> bool:
     if not Runtime.exists():  # AppTest and plain scripts: no server, so every session counts
         return True
     return Runtime.instance().is_active_session(session_id)
+
+
+BUDGET.connected = _connected
+
+
+def live_plan(*, touch: bool = True) -> Plan:
+    """This session's share of the server's live budget (``ui.live_budget``): its timer, frames a run and
+    training a frame."""
+    return BUDGET.plan(_session_id(), touch=touch)
+
+
+def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float:
+    """The live view's timer: a run every this many seconds (``live_plan``)."""
+    return BUDGET.plan(session_id if session_id is not None else _session_id(), touch=touch).seconds
 
 
 # A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
@@ -110,98 +106,133 @@ def yield_to_page_runs(limit: float = YIELD_S) -> float:
 
 BOUNDARY_RESOLUTION = 60   # grid points per side of the decision-boundary heatmap
 UNIT_RESOLUTION = 20       # … and of each unit's small heatmap in the network graph
+STAT_LABELS = ("epoch", "train_cost", "test_cost", "train_accuracy", "test_accuracy")
+CHARTS = {"boundary": "pg_boundary_chart", "curves": "pg_curves_chart"}
 
 
-_BLAS = ThreadpoolController()
+def stat_labels(run) -> list[list[str]]:
+    """The numbers row's [key, label] pairs (the epoch's label names the run's limit)."""
+    names = [f"Epoch (of {run.setup.max_epochs})", "Train cost J", "Test cost J", "Train accuracy", "Test accuracy"]
+    return [[key, name] for key, name in zip(STAT_LABELS, names)]
 
 
-def single_threaded_blas(view):
-    """Run ``view`` with NumPy's BLAS on one thread. The playground's matrices are small: a second
-    BLAS thread gains nothing on a quiet machine and, when the browser drawing the page shares the
-    cores, its waiting threads starve it (the README's benchmarks give the figures)."""
-    @functools.wraps(view)
-    def run(*args, **kwargs):
-        with _BLAS.limit(limits=1, user_api="blas"):
-            return view(*args, **kwargs)
-    return run
-
-
-STAT_STYLE = ("display:flex;flex-wrap:wrap;gap:0.1rem 1.6rem;margin-bottom:0.3rem",
-              "font-size:0.95rem;color:#333333", "font-size:1.7rem;line-height:1.2;color:#111111")
-
-
-def stats_html(run) -> str:
-    """Epoch, costs and accuracies as one row of large numbers.
-
-    One markdown element rather than five ``st.metric`` in five columns: Streamlit re-renders every
-    element of the fragment on each frame, and those eleven elements cost about 0.6 redraws a second
-    in headless Chromium (``benchmarks/playground_browser_fps.py``). Each value carries a
-    ``data-stat`` name for tests. All text here is ours (numbers and fixed labels), never user input.
-    """
+def stats(run) -> list[str]:
+    """Epoch, costs and accuracies as the numbers row shows them (``stat_labels``)."""
     last = run.records[-1] if run.records else None
-    stats = [("epoch", f"Epoch (of {run.setup.max_epochs})", f"{run.epoch}"),
-             ("train_cost", "Train cost J", f"{last.train_cost:.4f}" if last else "–"),
-             ("test_cost", "Test cost J", f"{last.test_cost:.4f}" if last else "–"),
-             ("train_accuracy", "Train accuracy", f"{last.train_accuracy:.1%}" if last else "–"),
-             ("test_accuracy", "Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")]
-    row, label, value = STAT_STYLE
-    cells = "".join(f'<div><div style="{label}">{html.escape(name)}</div>'
-                    f'<div style="{value}" data-stat="{key}">{html.escape(text)}</div></div>'
-                    for key, name, text in stats)
-    return f'<div role="group" aria-label="Training progress" style="{row}">{cells}</div>'
+    if last is None:
+        return [f"{run.epoch}", "–", "–", "–", "–"]
+    return [f"{run.epoch}", f"{last.train_cost:.4f}", f"{last.test_cost:.4f}", f"{last.train_accuracy:.1%}",
+            f"{last.test_accuracy:.1%}"]
+
+
+def texts(run, P: np.ndarray) -> dict[str, str]:
+    """What each chart shows now, in words: its accessible name, set with every frame."""
+    if not run.records:
+        return {"boundary": "Decision boundary before training: P(dog) over the input plane, the untrained "
+                            f"network puts {np.mean(P >= 0.5):.0%} of the plane on the dog side",
+                "curves": "Learning curves: no epoch trained yet"}
+    last = run.records[-1]
+    back = run.records[max(0, len(run.records) - 1 - max(1, len(run.records) // 10))]
+    trend = ("falling" if last.train_cost < back.train_cost - 1e-4 else
+             "rising" if last.train_cost > back.train_cost + 1e-4 else "flat")
+    epochs = f"{run.epoch} epoch{'s' if run.epoch != 1 else ''}"
+    return {"boundary": f"Decision boundary after {epochs}: {np.mean(P >= 0.5):.0%} of the plane on the dog side, "
+                        f"test accuracy {last.test_accuracy:.0%}",
+            "curves": f"Cost J {last.train_cost:.2f} after {epochs}, {trend}; test accuracy {last.test_accuracy:.0%}"}
+
+
+def _frame(run, G) -> tuple[dict, bytes]:
+    """One frame of the run as it is now: its numbers and the grid of P(dog)."""
+    P = grid.probability(run.net, G, run.setup.features)
+    return {"epoch": run.epoch, "n": {"epochs": run.epoch}, "stats": stats(run), "text": texts(run, P)}, grid_bytes(P)
+
+
+def _full(run, xs, ys, G, running: bool) -> str:
+    """The whole figures (a page run): the points and axes of the boundary, hover while paused, the curves."""
+    P = None if running else grid.probability(run.net, G, run.setup.features)
+    boundary = pg_figures.decision_boundary(xs, ys, P, run.X_train, run.y_train, run.X_test, run.y_test,
+                                            live=running)
+    return full_json({"boundary": boundary, "curves": pg_figures.learning_curves(run.records, height=330)},
+                     {"stats": {"labels": stat_labels(run)}})
+
+
+def _train_batch(run, G, plan: Plan, page_run: bool) -> tuple[list[dict], list[bytes]]:
+    """Train and grid ``plan.frames`` frames from a mark (``pg_session.mark``), each a slice of at most
+    ``plan.train_s`` seconds; a page run stops after PAGE_TRAIN_S. Notes the cost in the budget."""
+    ss = st.session_state
+    pg_session.mark(run)
+    frames, grids = [], []
+    started, cpu0 = time.perf_counter(), time.thread_time()
+    train_cpu = draw_cpu = 0.0
+    for _ in range(plan.frames):
+        t0 = time.thread_time()
+        pg_session.advance(run, ss["w_pg_speed"], plan.train_s)
+        t1 = time.thread_time()
+        frame, data = _frame(run, G)
+        t2 = time.thread_time()
+        train_cpu, draw_cpu = train_cpu + t1 - t0, draw_cpu + t2 - t1
+        frames.append(frame)
+        grids.append(data)
+        if run.finished or run.diverged_message:
+            ss["pg_finish_pending"] = True   # the next run stops the timer, once these frames have played
+            break
+        if page_run and time.perf_counter() - started > PAGE_TRAIN_S:
+            break
+    BUDGET.note(_session_id(), time.thread_time() - cpu0, len(frames), train_cpu + draw_cpu, draw_cpu)
+    return frames, grids
 
 
 @single_threaded_blas
 def live_view() -> None:
-    """Everything that changes while training; reruns on its own every FRAME_SECONDS when running."""
+    """Everything that changes while training: the boundary, the numbers and the learning curves, one
+    component (``ui.live_frames``). Reruns on its own timer while running (``live_plan``)."""
     ss = st.session_state
     yield_to_page_runs()
+    ctx = _fragment_run()
+    page_run = ctx is None
+    if not page_run and (ss["pg_rerun_page"] or (ss["pg_running"] and ss["pg_finish_pending"])):
+        # Paused from the browser, or the last frames have played: the page run stops the timer
+        # (pg_session.settle) and redraws ▶ Play.
+        ss["pg_rerun_page"] = False
+        rerun_page()
+    ss["pg_rerun_page"] = False
     run = ss["pg_run"]
     running = ss["pg_running"]
-    shared = frame_seconds(touch=False)
-    ctx = _fragment_run()
-    if (running and ctx is not None and shared > RETIME_FACTOR * (ss["pg_live_timer"] or FRAME_SECONDS)
+    plan = live_plan()
+    timer = ss["pg_live_timer"] or plan.seconds
+    if (running and not page_run and not (1 / RETIME_FACTOR <= plan.seconds / timer <= RETIME_FACTOR)
             and not chapter.page_runs_elsewhere(ctx.session_id)):
-        rerun_page()  # the class has grown: a page run restarts this timer (not while others click: it can wait)
-    # On a shared server each session's timer is longer than FRAME_SECONDS: its run then trains as much
-    # but draws only the last frame (the four frames would play in a quarter second, then stand still).
-    every_slice = shared <= FRAME_SECONDS
+        rerun_page()  # the class has grown or shrunk: a page run restarts the timer (not while others click)
     lo, hi = grid.bounds(run.X_train, run.X_test)
     xs, ys, G = grid.plane(lo, hi, BOUNDARY_RESOLUTION)
-
-    def frame() -> tuple[dict, dict]:
-        boundary = pg_figures.decision_boundary(xs, ys, grid.probability(run.net, G, run.setup.features),
-                                                run.X_train, run.y_train, run.X_test, run.y_test,
-                                                live=ss["pg_running"])
-        return boundary, pg_figures.learning_curves(run.records, height=330)
-
-    frames = []
-    if running:
-        start = time.perf_counter()
-        for _ in range(FRAMES_PER_RUN):
-            pg_session.advance(run, ss["w_pg_speed"])
-            if run.finished or run.diverged_message:
-                break
-            if every_slice:
-                frames.append(frame())
-            if time.perf_counter() - start > RUN_BUDGET_S:
-                break
-        if run.finished:
-            ss["pg_running"] = False
-            rerun_page()  # a whole-page run stops the timer and re-enables ▶ Play
-    frames = frames or [frame()]
-    every = FRAME_SECONDS / FRAMES_PER_RUN if len(frames) > 1 else None
-    left, right = st.columns([1.25, 1])
-    with left:
-        live_chart([b for b, _ in frames], key="pg_boundary_chart", every=every,
-                   label="P(dog) over the input plane, with the decision boundary and the points")
-    with right:
-        st.markdown(stats_html(run), unsafe_allow_html=True)
-        if run.diverged_message:
-            st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
-                     "finite state. Press Reset to start again.", icon=":material/error:")
-        live_chart([c for _, c in frames], key="pg_curves_chart", every=every,
-                   label="Learning curves: cost J and accuracy per epoch, train and test")
+    if ss["pg_live_token"] is None:   # a new session, or "Reset this page": the browser starts from nothing
+        ss["pg_live_token"] = uuid.uuid4().hex
+        ss["pg_send_full"] = True
+    full = page_run or ss["pg_send_full"]
+    ss["pg_send_full"] = False
+    if running and not ss["pg_finish_pending"]:
+        frames, grids = _train_batch(run, G, plan, page_run)
+    else:
+        frame, data = _frame(run, G)
+        frames, grids = [frame], [data]
+    # The curves' new points: everything after a whole figure; else from the end of the batch before the
+    # last, so one run the browser missed (Streamlit drops a fragment's unsent output) leaves no gap.
+    sent = ss["pg_sent_ends"]
+    start = 0 if full else min(sent[0] if sent else 0, len(run.records))
+    ss["pg_sent_ends"] = [run.epoch] if full else (sent + [run.epoch])[-2:]
+    ss["pg_batch"] += 1
+    batch = {"token": ss["pg_live_token"], "id": ss["pg_batch"], "play": ss["pg_play_id"], "charts": CHARTS,
+             "running": bool(running), "every_ms": plan.every_ms,
+             "frames": frames, "series": pg_figures.curve_series(run.records, start),
+             "grid": {"r": BOUNDARY_RESOLUTION, "count": len(frames)}}
+    live_frames(key=pg_session.LIVE_KEY, view="playground", batch=batch, grids=b"".join(grids),
+                full=_full(run, xs, ys, G, running) if full else None,
+                controls={"pause": "pg_play", "step": "pg_step"},
+                label="P(dog) over the input plane with the decision boundary, the numbers, and the learning "
+                      "curves", present=present.is_on(), on_change=pg_session.apply_report)
+    if run.diverged_message:
+        st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
+                 "finite state. Press Reset to start again.", icon=":material/error:")
 
 
 @single_threaded_blas

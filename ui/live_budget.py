@@ -1,0 +1,174 @@
+"""How much live drawing this server can afford, measured, and how it is shared by the sessions watching.
+
+A session that plays the playground asks the server for a run every ``seconds`` (its fragment's
+``run_every``); each run trains and grids ``frames`` frames, which the browser plays over those seconds
+(``ui.live_frames``). Everything here is per process (one replica) and never imports Streamlit.
+
+- **Spare time, measured.** Every half second the budget reads the process's CPU time (all threads:
+  script runs, Streamlit's event loop, NumPy) and, on Linux, how idle the machine's cores were
+  (``/proc/stat``). What the live views may use is what the process may use (``TARGET_CORES``, about one
+  core: one Python process, one GIL; less when the machine has no idle core to give, keeping
+  ``RESERVE_CORES`` free for clicks and arrivals) minus what everything else in it used.
+- **Shared evenly.** Each session watching gets the same share of that. Its runs come every
+  ``seconds``: long enough that the runs' fixed cost (Streamlit's run, the message) is at most
+  ``RUN_SHARE`` of the budget. Its frames per run follow its own measured cost per frame (a big network
+  costs more per frame than a small one), at least ``MIN_FPS`` a second; below that, each frame trains for
+  less time instead (at least one epoch), so a crowded server slows training, not the picture.
+- **Alone**, a session gets ``MAX_FPS`` frames a second (runs every ``MIN_SECONDS``).
+
+docs/classroom_notes.md has the measurements behind the constants.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+TARGET_CORES = 0.8      # what one process may use: Python runs on about one core at a time
+RESERVE_CORES = 0.15    # kept idle on the machine for clicks and arrivals, when its cores are all busy
+MIN_LIVE_CORES = 0.1    # the live views never get less than this, however busy the rest
+RUN_SHARE = 0.3         # the runs' fixed cost may take this share of the live budget
+MIN_SECONDS, MAX_SECONDS = 0.4, 1.5   # a session's run period: alone … a crowded server
+MAX_FRAMES = 12         # frames a run at most (MAX_FPS at MIN_SECONDS)
+MAX_FPS, MIN_FPS = 30.0, 3.0
+FRAME_TRAIN_S = 0.015   # training in one frame at most (a big network trains fewer epochs a frame)
+MIN_TRAIN_S = 0.001     # … and at least (at least one epoch is always trained)
+RUN_COST_S = 0.008      # a live run's fixed cost until measured: Streamlit's run, the message, our setup
+FRAME_COST_S = 0.002    # a frame's cost until measured: one slice of training and the grid
+DRAW_COST_S = 0.0005    # … of which the grid and the numbers
+MEASURE_EVERY_S = 0.5
+OPEN_WINDOW_S = 60.0    # a session counts as watching for a minute after its last run, unless its tab closed
+EWMA = 0.3
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One session's share: a run every ``seconds`` with ``frames`` frames played ``every_ms`` apart, each
+    training for at most ``train_s``; ``sessions`` watching share ``live_cores``."""
+
+    seconds: float
+    frames: int
+    train_s: float
+    sessions: int
+    live_cores: float
+
+    @property
+    def every_ms(self) -> int:
+        return max(1, round(1000 * self.seconds / self.frames))
+
+
+def machine_idle_seconds() -> float | None:
+    """Idle CPU-seconds of the whole machine since boot (all cores; idle + iowait), or None off Linux."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class LiveBudget:
+    """The server's live-view budget and its fair shares (one per process; ``BUDGET`` below)."""
+
+    def __init__(self, *, target_cores: float = TARGET_CORES, reserve_cores: float = RESERVE_CORES,
+                 clock: Callable[[], float] = time.monotonic, process_cpu: Callable[[], float] = time.process_time,
+                 machine_idle: Callable[[], float | None] = machine_idle_seconds,
+                 connected: Callable[[str], bool] = lambda session_id: True):
+        self.target, self.reserve = target_cores, reserve_cores
+        self._clock, self._process_cpu, self._machine_idle = clock, process_cpu, machine_idle
+        self.connected = connected
+        self._lock = threading.Lock()
+        self._seen: dict[str, float] = {}
+        self._frame_cost: dict[str, tuple[float, float]] = {}   # session → (per frame, of which drawing)
+        self.run_cost = RUN_COST_S
+        self.live_cores = target_cores
+        self.used_cores = 0.0           # the process's CPU, last window
+        self.idle_cores: float | None = None
+        self._live_cpu = 0.0
+        self._t = clock()
+        self._cpu = process_cpu()
+        self._idle = machine_idle()
+
+    # -- who is watching --------------------------------------------------------------------------
+
+    def seen(self, session_id: str | None, touch: bool = True) -> int:
+        """Count ``session_id`` as watching now (unless ``touch`` is False); returns how many are. A session
+        stops counting a minute after its last run, or at once when its tab has closed."""
+        now = self._clock()
+        with self._lock:
+            if session_id is not None and touch:
+                self._seen[session_id] = now
+            for stale in [s for s, t in self._seen.items() if now - t > OPEN_WINDOW_S or not self.connected(s)]:
+                del self._seen[stale]
+                self._frame_cost.pop(stale, None)
+            return max(1, len(self._seen))
+
+    def forget(self, session_id: str) -> None:
+        with self._lock:
+            self._seen.pop(session_id, None)
+            self._frame_cost.pop(session_id, None)
+
+    # -- measuring --------------------------------------------------------------------------------
+
+    def note(self, session_id: str | None, run_cpu: float, frames: int = 0, frames_cpu: float = 0.0,
+             draw_cpu: float = 0.0) -> None:
+        """After a live run: its CPU time in all (``run_cpu``), and of that ``frames_cpu`` for its ``frames``
+        frames (training and drawing), ``draw_cpu`` of which drawing."""
+        with self._lock:
+            self._live_cpu += run_cpu
+            if frames > 0:
+                self.run_cost += EWMA * (max(0.0, run_cpu - frames_cpu) + _STREAMLIT_RUN_S - self.run_cost)
+                per, draw = frames_cpu / frames, draw_cpu / frames
+                old = self._frame_cost.get(session_id)
+                self._frame_cost[session_id] = (per, draw) if old is None else (
+                    old[0] + EWMA * (per - old[0]), old[1] + EWMA * (draw - old[1]))
+            self._measure()
+
+    def _measure(self) -> None:
+        """Every MEASURE_EVERY_S: what the process used, what the machine had idle, and so what is left
+        for the live views (smoothed). Called with the lock held."""
+        now = self._clock()
+        dt = now - self._t
+        if dt < MEASURE_EVERY_S:
+            return
+        cpu, idle = self._process_cpu(), self._machine_idle()
+        used = max(0.0, (cpu - self._cpu) / dt)
+        live = min(used, self._live_cpu / dt)
+        cap = self.target
+        if idle is not None and self._idle is not None:
+            self.idle_cores = max(0.0, (idle - self._idle) / dt)
+            cap = min(cap, used + self.idle_cores - self.reserve)
+        wanted = min(self.target, max(MIN_LIVE_CORES, cap - (used - live)))
+        self.live_cores += 0.5 * (wanted - self.live_cores)
+        self.used_cores = used
+        self._t, self._cpu, self._idle, self._live_cpu = now, cpu, idle, 0.0
+
+    # -- sharing ----------------------------------------------------------------------------------
+
+    def plan(self, session_id: str | None, touch: bool = True) -> Plan:
+        """This session's share now (see the module docstring)."""
+        n = self.seen(session_id, touch)
+        with self._lock:
+            self._measure()
+            live, run_cost = self.live_cores, self.run_cost
+            frame_cost, draw_cost = self._frame_cost.get(session_id, (FRAME_COST_S, DRAW_COST_S))
+        seconds = min(MAX_SECONDS, max(MIN_SECONDS, n * run_cost / (RUN_SHARE * live)))
+        most = min(MAX_FRAMES, round(MAX_FPS * seconds))
+        least = min(most, max(1, math.ceil(MIN_FPS * seconds)))
+        for_frames = max(0.0, live / n * seconds - run_cost)      # CPU-seconds for this run's frames
+        frames = min(most, max(least, math.floor(for_frames / max(frame_cost, 1e-6))))
+        train_s = FRAME_TRAIN_S
+        if frames * frame_cost > for_frames:  # at the floor: train less per frame, keep the frames coming
+            train_s = min(FRAME_TRAIN_S, max(MIN_TRAIN_S, for_frames / frames - draw_cost))
+        return Plan(seconds=round(seconds, 3), frames=frames, train_s=train_s, sessions=n, live_cores=live)
+
+
+# What a live run costs beyond what the run itself measures: Streamlit starting and finishing it, writing
+# its message to the websocket (measured: docs/classroom_notes.md).
+_STREAMLIT_RUN_S = 0.004
+
+BUDGET = LiveBudget()
