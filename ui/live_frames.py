@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit.components.v1 as components
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import style
 from ui.frontend import PLOTLY_JS, font_file, served_directory
@@ -70,6 +71,12 @@ def finite(values: Iterable[float]) -> list[float | None]:
 def series(values: Sequence[float], start: int) -> dict:
     """One series' points from index ``start`` on: {"from": start, "values": [...]}, appended by the browser."""
     return {"from": int(start), "values": finite(values[start:])}
+
+
+def is_fragment_run() -> bool:
+    """Whether this is a fragment's own run (its timer, or a click inside it) rather than a page run."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def live_frames(*, key: str, view: str, batch: dict, grids: bytes = b"", full: str | None = None,

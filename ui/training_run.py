@@ -8,8 +8,10 @@ records, the mini-batch costs, and whether it is done.
 
 Live: each tick (a fragment run every TICK_SECONDS) draws what the previous tick trained, then trains
 for TRAIN_SECONDS, stopping between two mini-batches, and notes the curves FRAMES_PER_TICK times on the
-way; the browser plays those frames TICK_SECONDS / FRAMES_PER_TICK apart (``ui.live_chart``), so the
-curves move 16 times a second even when an epoch takes several seconds, and Pause answers within a tick.
+way; the browser plays those frames TICK_SECONDS / FRAMES_PER_TICK apart, so the curves move 20 times a
+second even when an epoch takes several seconds, and Pause answers within a tick. A frame is data
+(``ui.live_frames``): a tick sends the new epoch records and mini-batch costs, and each frame only how many
+of them it shows; the whole figure is built only in a page run (a click).
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from engine.pets import data as pet_data
 from engine.pets.training import evaluate
 from engine.training import BatchRecord
 
+import uuid
+
 from ui import style
-from ui.live_chart import live_chart
+from ui.live_frames import full_json, is_fragment_run, live_frames
 from ui.pets import figures as pets_figures
 from ui.pets.common import dataset
 from ui.playground import figures as pg_figures
@@ -185,14 +189,45 @@ class TrainingRun:
             finish(run)
             st.rerun()
 
-    @staticmethod
-    def curves(run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:
+    def curves(self, run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:
         """The live learning curves, one frame per mark: cost J (mini-batches, and train and test at each
-        epoch's end) and accuracy, on an epoch axis as long as the run."""
-        figures = [pg_figures.learning_curves(run["history"][:h], height=height, batches=run["batches"][:b],
-                                              epochs=run["epochs"]) for h, b in marks]
-        live_chart(figures, key=key, every=TICK_SECONDS / len(figures) if len(figures) > 1 else None,
-                   label="Learning curves: cost J per mini-batch and per epoch, and accuracy per epoch")
+        epoch's end) and accuracy, on an epoch axis as long as the run. A timer's run sends the new points
+        only; a page run (or the browser asking, ``resync``) the whole figure."""
+        live = run.setdefault("live", {"token": uuid.uuid4().hex, "batch": 0, "sent": [], "full": True})
+        full = live["full"] or not is_fragment_run()
+        live["full"] = False
+        history, batches = run["history"], run["batches"]
+        start_e, start_b = (0, 0) if full or not live["sent"] else live["sent"][0]
+        start_e, start_b = min(start_e, len(history)), min(start_b, len(batches))
+        now = (len(history), len(batches))
+        live["sent"] = [now] if full else (live["sent"] + [now])[-2:]
+        live["batch"] += 1
+        frames = []
+        for h, b in marks:
+            last = history[h - 1] if h else None
+            text = (f"Learning curves after {h} of {run['epochs']} epochs and {b} mini-batches: cost J "
+                    f"{last.train_cost:.2f}, test accuracy {last.test_accuracy:.0%}" if last else
+                    f"Learning curves: {b} mini-batches into the first epoch" if b else "Learning curves: no step yet")
+            frames.append({"epoch": h, "n": {"epochs": h, "batches": b}, "stats": [], "text": {"curves": text}})
+        series = {**pg_figures.curve_series(history, start_e), **pg_figures.batch_series(batches, start_b)}
+        batch = {"token": live["token"], "id": live["batch"], "play": 0, "charts": {"curves": key},
+                 "running": self.running, "every_ms": round(1000 * TICK_SECONDS / max(1, len(frames))),
+                 "frames": frames, "series": series, "grid": {"r": 0, "count": 0}}
+        figure = None
+        if full:
+            h, b = marks[-1]
+            figure = full_json({"curves": pg_figures.learning_curves(history[:h], height=height, batches=batches[:b],
+                                                                     epochs=run["epochs"])})
+        live_frames(key=f"{self.prefix}_live", view="curves", batch=batch, full=figure,
+                    label="Learning curves: cost J per mini-batch and per epoch, and accuracy per epoch",
+                    on_change=self._resync)
+
+    def _resync(self) -> None:
+        """The browser lacks what a frame needs (a remounted chart, a tick it missed): send it all next."""
+        run = self.run
+        report = st.session_state.get(f"{self.prefix}_live")
+        if run and isinstance(report, dict) and report.get("action") == "resync" and "live" in run:
+            run["live"]["full"] = True
 
     def finish(self, run: dict) -> dict | None:
         """Stop, score the model on the test photos and keep it as the session's model."""

@@ -128,9 +128,16 @@ async function react(panel, figure) {
   panel.chart.style.height = height + "px";
   await Plotly.react(panel.chart, figure.data, figure.layout, config());
   panel.drawn = figure;
+  count(panel, figure);
+  if (panel.canvas) placeCanvas(panel);
+}
+
+// Redraws and the first trace's points, read by the tests and the redraw benchmark.
+function count(panel, figure) {
   panel.draws += 1;
   panel.chart.dataset.draws = String(panel.draws);
-  if (panel.canvas) placeCanvas(panel);
+  const first = figure && figure.data.find((trace) => trace.x && trace.x.length && trace.x[0] !== null);
+  panel.chart.dataset.points = String(first ? first.x.length : 0);
 }
 
 // ------------------------------------------------------------------------------------ the boundary
@@ -326,8 +333,7 @@ function swapLines(panel, figure) {
   for (const [path, d] of paths) path.setAttribute("d", d);
   panel.swaps += 1;
   panel.chart.dataset.lineSwaps = String(panel.swaps);
-  panel.draws += 1;
-  panel.chart.dataset.draws = String(panel.draws);
+  count(panel, figure);
   panel.built = figure;
   return true;
 }
@@ -506,13 +512,26 @@ async function onRender(args) {
   }
   if (V.frozen && batch.play === V.play) return;   // paused here: the server's answer is on its way
   V.frozen = null;
-  if (!V.running || batch.play !== V.play) V.queue = [];
+  const arrived = now();
+  if (!V.running || batch.play !== V.play) {
+    V.queue = [];
+    V.gapMs = 0;
+  } else if (V.arrived) {
+    // Spread the frames over the time batches really take to come (the timer, plus the run, plus the
+    // way), not the time the server planned: otherwise the view stalls for that difference every batch.
+    const gap = arrived - V.arrived;
+    if (gap > 0.5 * (batch.every_ms || 0) * frames.length && gap < 3000) V.gapMs = V.gapMs ? 0.8 * V.gapMs + 0.2 * gap : gap;
+  }
+  V.arrived = arrived;
   V.running = true;
   V.play = batch.play;
-  V.everyMs = batch.every_ms || 0;
+  const planned = batch.every_ms || 0;
+  V.everyMs = V.gapMs && frames.length ? Math.min(1.5 * planned, Math.max(planned, V.gapMs / frames.length)) : planned;
   if (hadFull) await drawBase();
-  // Keep at most the rest of the last batch, so the view never lags a whole batch behind.
-  V.queue = V.queue.slice(-Math.max(0, frames.length - 1)).concat(frames);
+  // Keep at most half a batch of the last one: a browser that draws slower than the frames come drops
+  // frames rather than falling behind the training.
+  const keep = Math.floor(frames.length / 2);
+  V.queue = (keep ? V.queue.slice(-keep) : []).concat(frames);
   if (!V.shown && V.queue.length) V.lastDue = now() - V.everyMs;
   document.body.dataset.queued = String(V.queue.length);
 }

@@ -32,7 +32,7 @@ STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_satura
                   "pg_play_id": 0, "pg_marks": list, "pg_live_token": None, "pg_batch": 0, "pg_sent_ends": list,
                   "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False}
 LIVE_KEY = "pg_live"   # the live view component's key: its value is the browser's last report
-MARKS_KEPT = 3         # batch marks kept: a report comes within a batch or two of its frame
+MARKS_KEPT = 6         # batch marks kept: a browser that draws slowly shows frames up to ~3 batches old
 
 # Training per frame stops after this long, whatever "epochs per frame" says, so a big network trains
 # fewer epochs a frame instead of redrawing less often. The live view shows four frames per run
