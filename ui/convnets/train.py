@@ -10,7 +10,7 @@ from lessons import convolution
 
 from ui.convnets import figures
 from ui.live_chart import live_chart
-from ui.training_run import TICK_SECONDS, TrainingRun
+from ui.training_run import TrainingRun
 
 SIZE, COLOUR = 32, "rgb"
 FILTERS = (8, 16, 32)          # three blocks: 32×32 → 16×16 → 8×8 → 4×4
@@ -57,8 +57,8 @@ def render() -> None:
     run = RUN.run
     if run and run.get("pending"):
         _prepare_run(str(root))
-    # Tick only while training, so an idle page makes no work.
-    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.cnn_running else None)(_draw, RUN.finish)
+    # Tick only while training (or waiting for a training slot), so an idle page makes no work.
+    st.fragment(RUN.live_panel, run_every=RUN.timer())(_draw, RUN.finish)
     if RUN.evaluation is not None:
         RUN.results()
         st.markdown("The model is now in the **Inside the trained conv net** tab as *trained in this session*: "

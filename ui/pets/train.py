@@ -8,7 +8,7 @@ from engine.pets import data as pet_data
 from engine.pets.training import PRESETS, TrainConfig, live
 
 from ui.pets.common import dataset, enlarge
-from ui.training_run import TICK_SECONDS, TrainingRun
+from ui.training_run import TrainingRun
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
 
@@ -50,8 +50,8 @@ def train_tab() -> None:
     run = RUN.run
     if run and run.get("pending"):
         _prepare_run(str(root))
-    # Tick only while training, so an idle page makes no work.
-    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.pets_running else None)(_draw, _finish)
+    # Tick only while training (or waiting for a training slot), so an idle page makes no work.
+    st.fragment(RUN.live_panel, run_every=RUN.timer())(_draw, _finish)
     if st.session_state.pets_eval is not None:
         _results(str(root))
 
