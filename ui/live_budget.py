@@ -5,10 +5,13 @@ A session that plays the playground asks the server for a run every ``seconds`` 
 (``ui.live_frames``). Everything here is per process (one replica) and never imports Streamlit.
 
 - **Spare time, measured.** Every half second the budget reads the process's CPU time (all threads:
-  script runs, Streamlit's event loop, NumPy) and, on Linux, how idle the machine's cores were
-  (``/proc/stat``). What the live views may use is what the process may use (``TARGET_CORES``, about one
-  core: one Python process, one GIL; less when the machine has no idle core to give, keeping
-  ``RESERVE_CORES`` free for clicks and arrivals) minus what everything else in it used.
+  script runs, Streamlit's event loop, NumPy). What the live views may use is what the process may use
+  (``TARGET_CORES``, about one core: one Python process, one GIL) minus what everything else in it used
+  (page runs, arrivals, the detail view): the clicks' share comes first.
+- **Runs stay short.** A run's frames also fit in ``WALL_SHARE`` of its interval at the wall-clock time a
+  frame has taken this session (waits for the GIL and for a core included): on a machine whose cores other
+  programs keep busy, runs make fewer frames rather than arriving late (a late run's drawing is thrown away
+  by Streamlit when the next one starts).
 - **Shared evenly.** Each session watching gets the same share of that. Its runs come every
   ``seconds``: long enough that the runs' fixed cost (Streamlit's run, the message) is at most
   ``RUN_SHARE`` of the budget. Its frames per run follow its own measured cost per frame (a big network
@@ -29,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 TARGET_CORES = 0.8      # what one process may use: Python runs on about one core at a time
-RESERVE_CORES = 0.15    # kept idle on the machine for clicks and arrivals, when its cores are all busy
+WALL_SHARE = 0.5        # a run's frames take at most this share of its interval, by the wall clock
 MIN_LIVE_CORES = 0.1    # the live views never get less than this, however busy the rest
 RUN_SHARE = 0.3         # the runs' fixed cost may take this share of the live budget
 MIN_SECONDS, MAX_SECONDS = 0.4, 1.5   # a session's run period: alone … a crowded server
@@ -38,8 +41,9 @@ MAX_FPS, MIN_FPS = 30.0, 3.0
 FRAME_TRAIN_S = 0.015   # training in one frame at most (a big network trains fewer epochs a frame)
 MIN_TRAIN_S = 0.001     # … and at least (at least one epoch is always trained)
 RUN_COST_S = 0.008      # a live run's fixed cost until measured: Streamlit's run, the message, our setup
-FRAME_COST_S = 0.002    # a frame's cost until measured: one slice of training and the grid
+FRAME_COST_S = 0.002    # a frame's CPU until measured: one slice of training and the grid
 DRAW_COST_S = 0.0005    # … of which the grid and the numbers
+FRAME_WALL_S = 0.003    # a frame's wall-clock time until measured
 MEASURE_EVERY_S = 0.5
 OPEN_WINDOW_S = 60.0    # a session counts as watching for a minute after its last run, unless its tab closed
 EWMA = 0.3
@@ -61,37 +65,25 @@ class Plan:
         return max(1, round(1000 * self.seconds / self.frames))
 
 
-def machine_idle_seconds() -> float | None:
-    """Idle CPU-seconds of the whole machine since boot (all cores; idle + iowait), or None off Linux."""
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()
-        return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 class LiveBudget:
     """The server's live-view budget and its fair shares (one per process; ``BUDGET`` below)."""
 
-    def __init__(self, *, target_cores: float = TARGET_CORES, reserve_cores: float = RESERVE_CORES,
-                 clock: Callable[[], float] = time.monotonic, process_cpu: Callable[[], float] = time.process_time,
-                 machine_idle: Callable[[], float | None] = machine_idle_seconds,
+    def __init__(self, *, target_cores: float = TARGET_CORES, clock: Callable[[], float] = time.monotonic,
+                 process_cpu: Callable[[], float] = time.process_time,
                  connected: Callable[[str], bool] = lambda session_id: True):
-        self.target, self.reserve = target_cores, reserve_cores
-        self._clock, self._process_cpu, self._machine_idle = clock, process_cpu, machine_idle
+        self.target = target_cores
+        self._clock, self._process_cpu = clock, process_cpu
         self.connected = connected
         self._lock = threading.Lock()
         self._seen: dict[str, float] = {}
-        self._frame_cost: dict[str, tuple[float, float]] = {}   # session → (per frame, of which drawing)
+        # session → (CPU per frame, of which drawing, wall-clock time per frame)
+        self._frame_cost: dict[str, tuple[float, float, float]] = {}
         self.run_cost = RUN_COST_S
         self.live_cores = target_cores
         self.used_cores = 0.0           # the process's CPU, last window
-        self.idle_cores: float | None = None
         self._live_cpu = 0.0
         self._t = clock()
         self._cpu = process_cpu()
-        self._idle = machine_idle()
 
     # -- who is watching --------------------------------------------------------------------------
 
@@ -115,37 +107,34 @@ class LiveBudget:
     # -- measuring --------------------------------------------------------------------------------
 
     def note(self, session_id: str | None, run_cpu: float, frames: int = 0, frames_cpu: float = 0.0,
-             draw_cpu: float = 0.0) -> None:
+             draw_cpu: float = 0.0, frames_wall: float | None = None) -> None:
         """After a live run: its CPU time in all (``run_cpu``), and of that ``frames_cpu`` for its ``frames``
-        frames (training and drawing), ``draw_cpu`` of which drawing."""
+        frames (training and drawing), ``draw_cpu`` of which drawing; ``frames_wall`` the frames' wall time."""
         with self._lock:
             self._live_cpu += run_cpu
             if frames > 0:
                 self.run_cost += EWMA * (max(0.0, run_cpu - frames_cpu) + _STREAMLIT_RUN_S - self.run_cost)
-                per, draw = frames_cpu / frames, draw_cpu / frames
+                new = (frames_cpu / frames, draw_cpu / frames,
+                       (frames_wall if frames_wall is not None else frames_cpu) / frames)
                 old = self._frame_cost.get(session_id)
-                self._frame_cost[session_id] = (per, draw) if old is None else (
-                    old[0] + EWMA * (per - old[0]), old[1] + EWMA * (draw - old[1]))
+                self._frame_cost[session_id] = new if old is None else tuple(
+                    o + EWMA * (n - o) for o, n in zip(old, new))
             self._measure()
 
     def _measure(self) -> None:
-        """Every MEASURE_EVERY_S: what the process used, what the machine had idle, and so what is left
-        for the live views (smoothed). Called with the lock held."""
+        """Every MEASURE_EVERY_S: what the process used, and so what is left for the live views (smoothed).
+        Called with the lock held."""
         now = self._clock()
         dt = now - self._t
         if dt < MEASURE_EVERY_S:
             return
-        cpu, idle = self._process_cpu(), self._machine_idle()
+        cpu = self._process_cpu()
         used = max(0.0, (cpu - self._cpu) / dt)
         live = min(used, self._live_cpu / dt)
-        cap = self.target
-        if idle is not None and self._idle is not None:
-            self.idle_cores = max(0.0, (idle - self._idle) / dt)
-            cap = min(cap, used + self.idle_cores - self.reserve)
-        wanted = min(self.target, max(MIN_LIVE_CORES, cap - (used - live)))
+        wanted = min(self.target, max(MIN_LIVE_CORES, self.target - (used - live)))
         self.live_cores += 0.5 * (wanted - self.live_cores)
         self.used_cores = used
-        self._t, self._cpu, self._idle, self._live_cpu = now, cpu, idle, 0.0
+        self._t, self._cpu, self._live_cpu = now, cpu, 0.0
 
     # -- sharing ----------------------------------------------------------------------------------
 
@@ -155,15 +144,21 @@ class LiveBudget:
         with self._lock:
             self._measure()
             live, run_cost = self.live_cores, self.run_cost
-            frame_cost, draw_cost = self._frame_cost.get(session_id, (FRAME_COST_S, DRAW_COST_S))
+            frame_cost, draw_cost, frame_wall = self._frame_cost.get(session_id, (FRAME_COST_S, DRAW_COST_S,
+                                                                                   FRAME_WALL_S))
         seconds = min(MAX_SECONDS, max(MIN_SECONDS, n * run_cost / (RUN_SHARE * live)))
         most = min(MAX_FRAMES, round(MAX_FPS * seconds))
         least = min(most, max(1, math.ceil(MIN_FPS * seconds)))
         for_frames = max(0.0, live / n * seconds - run_cost)      # CPU-seconds for this run's frames
-        frames = min(most, max(least, math.floor(for_frames / max(frame_cost, 1e-6))))
+        by_cpu = math.floor(for_frames / max(frame_cost, 1e-6))
+        by_wall = math.floor(WALL_SHARE * seconds / max(frame_wall, 1e-6))
+        frames = min(most, max(least, min(by_cpu, by_wall)))
         train_s = FRAME_TRAIN_S
-        if frames * frame_cost > for_frames:  # at the floor: train less per frame, keep the frames coming
-            train_s = min(FRAME_TRAIN_S, max(MIN_TRAIN_S, for_frames / frames - draw_cost))
+        if frames * frame_cost > for_frames or frames * frame_wall > WALL_SHARE * seconds:
+            # At the floor: train less per frame, keep the frames coming.
+            share = min(for_frames / frames - draw_cost,
+                        (WALL_SHARE * seconds / frames) * (frame_cost - draw_cost) / max(frame_wall, 1e-6))
+            train_s = min(FRAME_TRAIN_S, max(MIN_TRAIN_S, share))
         return Plan(seconds=round(seconds, 3), frames=frames, train_s=train_s, sessions=n, live_cores=live)
 
 

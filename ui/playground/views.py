@@ -178,7 +178,8 @@ def _train_batch(run, G, plan: Plan, page_run: bool) -> tuple[list[dict], list[b
             break
         if page_run and time.perf_counter() - started > PAGE_TRAIN_S:
             break
-    BUDGET.note(_session_id(), time.thread_time() - cpu0, len(frames), train_cpu + draw_cpu, draw_cpu)
+    BUDGET.note(_session_id(), time.thread_time() - cpu0, len(frames), train_cpu + draw_cpu, draw_cpu,
+                time.perf_counter() - started)
     return frames, grids
 
 
