@@ -81,6 +81,7 @@ LIVE_VIEW = "ui.live_frames.live_frames"
 CONTROL_KEY, CONTROL_VALUE = "w_pg_width_1", 5.0    # "Units in layer 1": 4 → 5 …
 CONTROL_ECHO = "width1=5"                           # … which the page mirrors into its URL
 PLAY_KEY, UPLOADER_KEY = "pg_play", "pets_uploads"
+PLAYGROUND_QUERY = "epochs=10000"
 ACTIONS = ["connect", "home", "playground", "control", "play", "frame", "pause", "pets", "upload",
            "convnets", "train", "queue wait", "trained"]
 TRAIN_PAGE, TRAIN_QUERY, TRAIN_KEY = "convnets", "cnn_tab=Train+a+small+conv+net&epochs={epochs}", "cnn_train_start"
@@ -189,7 +190,8 @@ def simulate(url: str, index: int, play_seconds: float, stop_at: float, timeout:
         act("connect", client.connect)
         student.upstream = client.upstream
         act("home", lambda: client.open_page(""))
-        act("playground", lambda: client.open_page("playground"))
+        # The lecturer's link: a run long enough to play the whole time (the default stops at 1000 epochs).
+        act("playground", lambda: client.open_page("playground", PLAYGROUND_QUERY))
         # Each action is answered when its effect shows: the new width in the page's URL, the live
         # view's timer started (Play) or stopped (Pause), a P(dog) drawn.
         changed = act("control", lambda: client.set_widget(

@@ -30,7 +30,7 @@ STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_satura
                   # the live view's frames (ui.playground.views): the number of the server's last playback
                   # command, the batch marks, what was sent, and what the next run owes the browser
                   "pg_play_id": 0, "pg_marks": list, "pg_live_token": None, "pg_batch": 0, "pg_sent_ends": list,
-                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False}
+                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False, "pg_retimed": 0.0}
 LIVE_KEY = "pg_live"   # the live view component's key: its value is the browser's last report
 MARKS_KEPT = 6         # batch marks kept: a browser that draws slowly shows frames up to ~3 batches old
 

@@ -10,6 +10,8 @@ evenly by the sessions on the playground (``ui.live_budget``). Whole figures are
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import uuid
 
@@ -30,7 +32,7 @@ from ui.threads import single_threaded_blas
 
 DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second (alone)
 # A page run (a click) trains at most this long for the frames it sends: the click's answer comes first.
-PAGE_TRAIN_S = 0.06
+PAGE_TRAIN_S = 0.03
 
 
 def _session_id() -> str | None:
@@ -61,13 +63,51 @@ def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float
 
 
 # A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
-# page visit), at most YIELD_S: with a class on one server the click is then answered first, instead of
-# taking turns with every playing session's training and drawing (docs/classroom_notes.md).
-YIELD_S = 1.0
-# When the class has grown so that the shared timer is RETIME_FACTOR times the one this session's live
-# view was started with, one page run restarts the timer at the shared rate, at a moment when no other
-# session's page run is going (during arrivals, a wave of these restarts slowed the others' clicks).
-RETIME_FACTOR = 1.5
+# page visit), at most YIELD_SHARE of its timer's interval and YIELD_S: with a class on one server the click
+# is then answered first. Not longer: the timer's next request would stop the waiting run (Streamlit stops a
+# fragment's run when the same fragment is asked for again), and the student would get nothing.
+YIELD_S = 0.25
+YIELD_SHARE = 0.1
+# After drawing, a timer's run waits (without the GIL) until Streamlit's event loop has sent its message, at
+# most FLUSH_SHARE of its interval: if the timer's next request is already waiting, the next run starts at
+# once and Streamlit drops whatever of this fragment it has not sent yet (a whole batch of frames lost).
+FLUSH_SHARE = 0.1
+
+
+# One timer's run computes at a time in this process (its training and grids, the detail view's graph): Python
+# runs one thread at a time anyway (the GIL), and fifteen threads taking turns every few milliseconds kept
+# Streamlit's event loop, which sends the frames, and the clicks' page runs waiting for the GIL. A page run
+# never waits for it.
+_COMPUTE = threading.Lock()
+
+
+def computing():
+    """The context a timer's run computes in: the process's one compute turn (``_COMPUTE``); a page run's is
+    free."""
+    return _COMPUTE if _fragment_run() is not None else contextlib.nullcontext()
+
+
+def wait_until_sent(limit: float) -> float:
+    """In a fragment run, sleep until this session's outgoing messages have left (at most ``limit`` seconds);
+    returns the seconds waited. Reads Streamlit's session queue, an internal: if that is not there, it waits
+    not at all."""
+    ctx = _fragment_run()
+    if ctx is None or not Runtime.exists():
+        return 0.0
+    try:
+        info = Runtime.instance()._session_mgr.get_active_session_info(ctx.session_id)
+        queue = info.session._browser_queue
+    except Exception:  # noqa: BLE001 - another Streamlit: nothing to wait for
+        return 0.0
+    start = time.monotonic()
+    while not queue.is_empty() and time.monotonic() - start < limit:
+        time.sleep(0.002)
+    return time.monotonic() - start
+# When the class has grown (or shrunk) so that the budget's timer (``ui.live_budget.SECONDS_STEPS``) is not
+# the one this session's live view was started with, one page run restarts it, at a moment when no other
+# session's page run is going, and at most once every RETIME_EVERY_S (during arrivals, a wave of these
+# restarts slowed the others' clicks).
+RETIME_EVERY_S = 8.0
 
 
 def _fragment_run():
@@ -156,9 +196,10 @@ def _full(run, xs, ys, G, running: bool) -> str:
                      {"stats": {"labels": stat_labels(run)}})
 
 
-def _train_batch(run, G, plan: Plan, page_run: bool) -> tuple[list[dict], list[bytes]]:
+def _train_batch(run, G, plan: Plan, page_run: bool, asked: float) -> tuple[list[dict], list[bytes]]:
     """Train and grid ``plan.frames`` frames from a mark (``pg_session.mark``), each a slice of at most
-    ``plan.train_s`` seconds; a page run stops after PAGE_TRAIN_S. Notes the cost in the budget."""
+    ``plan.train_s`` seconds; a page run stops after PAGE_TRAIN_S. Notes the cost in the budget, with the
+    wall-clock time since ``asked`` (the wait for the compute turn included)."""
     ss = st.session_state
     pg_session.mark(run)
     frames, grids = [], []
@@ -179,7 +220,7 @@ def _train_batch(run, G, plan: Plan, page_run: bool) -> tuple[list[dict], list[b
         if page_run and time.perf_counter() - started > PAGE_TRAIN_S:
             break
     BUDGET.note(_session_id(), time.thread_time() - cpu0, len(frames), train_cpu + draw_cpu, draw_cpu,
-                time.perf_counter() - started)
+                time.perf_counter() - asked)
     return frames, grids
 
 
@@ -188,7 +229,7 @@ def live_view() -> None:
     """Everything that changes while training: the boundary, the numbers and the learning curves, one
     component (``ui.live_frames``). Reruns on its own timer while running (``live_plan``)."""
     ss = st.session_state
-    yield_to_page_runs()
+    yield_to_page_runs(min(YIELD_S, YIELD_SHARE * (ss["pg_live_timer"] or 1.0)))
     ctx = _fragment_run()
     page_run = ctx is None
     if not page_run and (ss["pg_rerun_page"] or (ss["pg_running"] and ss["pg_finish_pending"])):
@@ -201,8 +242,9 @@ def live_view() -> None:
     running = ss["pg_running"]
     plan = live_plan()
     timer = ss["pg_live_timer"] or plan.seconds
-    if (running and not page_run and not (1 / RETIME_FACTOR <= plan.seconds / timer <= RETIME_FACTOR)
+    if (running and not page_run and plan.seconds != timer and time.monotonic() - ss["pg_retimed"] > RETIME_EVERY_S
             and not chapter.page_runs_elsewhere(ctx.session_id)):
+        ss["pg_retimed"] = time.monotonic()
         rerun_page()  # the class has grown or shrunk: a page run restarts the timer (not while others click)
     lo, hi = grid.bounds(run.X_train, run.X_test)
     xs, ys, G = grid.plane(lo, hi, BOUNDARY_RESOLUTION)
@@ -211,11 +253,13 @@ def live_view() -> None:
         ss["pg_send_full"] = True
     full = page_run or ss["pg_send_full"]
     ss["pg_send_full"] = False
-    if running and not ss["pg_finish_pending"]:
-        frames, grids = _train_batch(run, G, plan, page_run)
-    else:
-        frame, data = _frame(run, G)
-        frames, grids = [frame], [data]
+    asked = time.perf_counter()
+    with computing():
+        if running and not ss["pg_finish_pending"]:
+            frames, grids = _train_batch(run, G, plan, page_run, asked)
+        else:
+            frame, data = _frame(run, G)
+            frames, grids = [frame], [data]
     # The curves' new points: everything after a whole figure; else from the end of the batch before the
     # last, so one run the browser missed (Streamlit drops a fragment's unsent output) leaves no gap.
     sent = ss["pg_sent_ends"]
@@ -234,6 +278,20 @@ def live_view() -> None:
     if run.diverged_message:
         st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
                  "finite state. Press Reset to start again.", icon=":material/error:")
+    wait_until_sent(FLUSH_SHARE * plan.seconds)
+
+
+def _detail_figures(run) -> None:
+    """Build the network graph and the diagnostics into the session (``pg_detail_figures``)."""
+    ss = st.session_state
+    lo, hi = grid.bounds(run.X_train, run.X_test)
+    _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
+    ss["pg_detail_figures"] = (
+        pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
+                                 list(run.net.weights), list(run.net.biases),
+                                 features.input_labels(run.setup.features), run.net.activation_names,
+                                 live=ss["pg_running"]),
+        pg_figures.diagnostics(run.records, ss["pg_saturation"]))
 
 
 @single_threaded_blas
@@ -250,14 +308,8 @@ def detail_view() -> None:
     st.caption("Blue = high (dog side), orange = low (cat side). Edges: blue w > 0, orange w < 0, thicker = "
                "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values.")
     if not busy or ss["pg_detail_figures"] is None:
-        lo, hi = grid.bounds(run.X_train, run.X_test)
-        _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
-        ss["pg_detail_figures"] = (
-            pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
-                                     list(run.net.weights), list(run.net.biases),
-                                     features.input_labels(run.setup.features), run.net.activation_names,
-                                     live=ss["pg_running"]),
-            pg_figures.diagnostics(run.records, ss["pg_saturation"]))
+        with computing():
+            _detail_figures(run)
     graph, diagnostics = ss["pg_detail_figures"]
     live_chart(graph, key="pg_graph_chart", label="The network drawn as a graph of unit heatmaps and weighted edges")
     st.subheader("Per-layer diagnostics")
