@@ -146,13 +146,26 @@ function count(panel, figure) {
 // [0, 1], coloured by the palette and outlined at P = 0.5, as ui/playground/images.probability_png draws it.
 const RENDERERS = { binary: drawBinary };
 
+const paletteCache = new Map();
+function packedPalette(palette) {   // 256 RGBA colours as one little-endian uint32 each
+  const key = palette.join();
+  if (!paletteCache.has(key)) {
+    const packed = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      packed[i] = (255 << 24) | (palette[3 * i + 2] << 16) | (palette[3 * i + 1] << 8) | palette[3 * i];
+    }
+    paletteCache.set(key, packed);
+  }
+  return paletteCache.get(key);
+}
+
 function drawBinary(spec, values, image) {
   const r = spec.r, s = spec.upscale, W = r * s;
-  const palette = spec.palette;
+  const colours = packedPalette(spec.palette);
   if (image.width !== W) { image.width = W; image.height = W; }
   const ctx = image.getContext("2d");
   const out = ctx.createImageData(W, W);
-  const px = out.data;
+  const px = new Uint32Array(out.data.buffer);
   // Bilinear weights, pixel centres as Pillow's resize places them, edges held.
   const i0 = new Int32Array(W), i1 = new Int32Array(W), w = new Float64Array(W);
   for (let k = 0; k < W; k++) {
@@ -161,45 +174,41 @@ function drawBinary(spec, values, image) {
     i1[k] = Math.min(i0[k] + 1, r - 1);
     w[k] = u - i0[k];
   }
-  // Image rows run top-down; grid rows follow y upwards.
-  const P = new Float64Array(W * W);
-  const row = new Float64Array(W);
-  const lineRow = (gi) => {
-    const base = gi * r;
+  // Each grid row interpolated along x (image rows run top-down; grid rows follow y upwards) …
+  const rows = new Array(r);
+  for (let gi = 0; gi < r; gi++) {
+    const base = (r - 1 - gi) * r, row = new Float64Array(W);
     for (let x = 0; x < W; x++) {
       const a = values[base + i0[x]], b = values[base + i1[x]];
       row[x] = (a + (b - a) * w[x]) / 65535;
     }
-    return Float64Array.from(row);
-  };
-  const rows = new Array(r);
-  for (let gi = 0; gi < r; gi++) rows[gi] = lineRow(r - 1 - gi);
+    rows[gi] = row;
+  }
+  // … then along y, coloured; the pixels where P crosses 0.5 (from the left or from above) noted.
+  const crossings = [];
+  let above = null;
+  const P = new Float64Array(W);
   for (let y = 0; y < W; y++) {
     const a = rows[i0[y]], b = rows[i1[y]], t = w[y], off = y * W;
-    for (let x = 0; x < W; x++) P[off + x] = a[x] + (b[x] - a[x]) * t;
-  }
-  // The line where P crosses 0.5, widened to about five image pixels as the reference draws it.
-  const line = new Uint8Array(W * W);
-  for (let y = 0; y < W; y++) {
-    const off = y * W;
+    let left = false;
     for (let x = 0; x < W; x++) {
-      const dog = P[off + x] >= 0.5;
-      if ((x > 0 && dog !== (P[off + x - 1] >= 0.5)) || (y > 0 && dog !== (P[off - W + x] >= 0.5))) line[off + x] = 1;
+      const p = a[x] + (b[x] - a[x]) * t;
+      const dog = p >= 0.5;
+      if ((x > 0 && dog !== left) || (above !== null && dog !== (above[x] >= 0.5))) crossings.push(off + x);
+      left = dog;
+      P[x] = p;
+      px[off + x] = colours[Math.round((p < 0 ? 0 : p > 1 ? 1 : p) * 254)];
     }
+    above = above === null ? Float64Array.from(P) : (above.set(P), above);
   }
-  for (let pass = 0; pass < 2; pass++) {
-    for (let y = 0; y < W; y++) for (let x = 0; x < W - 1; x++) line[y * W + x] |= line[y * W + x + 1];
-    for (let y = 0; y < W - 1; y++) for (let x = 0; x < W; x++) line[y * W + x] |= line[(y + 1) * W + x];
-    for (let y = 0; y < W; y++) for (let x = W - 1; x > 0; x--) line[y * W + x] |= line[y * W + x - 1];
-    for (let y = W - 1; y > 0; y--) for (let x = 0; x < W; x++) line[y * W + x] |= line[(y - 1) * W + x];
-  }
-  for (let k = 0; k < W * W; k++) {
-    const p = P[k];
-    const index = line[k] ? 255 : Math.round(Math.min(Math.max(p, 0), 1) * 254);
-    px[4 * k] = palette[3 * index];
-    px[4 * k + 1] = palette[3 * index + 1];
-    px[4 * k + 2] = palette[3 * index + 2];
-    px[4 * k + 3] = 255;
+  // The line: every crossing widened to a 5 × 5 square, as the reference's two rounds of one-pixel shifts.
+  const line = colours[255];
+  for (const k of crossings) {
+    const y = (k / W) | 0, x = k - y * W;
+    for (let yy = Math.max(0, y - 2); yy <= Math.min(W - 1, y + 2); yy++) {
+      const off = yy * W;
+      for (let xx = Math.max(0, x - 2); xx <= Math.min(W - 1, x + 2); xx++) px[off + xx] = line;
+    }
   }
   ctx.putImageData(out, 0, 0);
 }
