@@ -292,18 +292,23 @@ def simulate_train(url: str, index: int, stop_at: float, timeout: float = 60.0, 
         student.upstream = client.upstream
         act("convnets", lambda: client.open_page(TRAIN_PAGE, TRAIN_QUERY.format(epochs=train_epochs)))
         clicked = time.perf_counter()
-        act("train", lambda: client.click(TRAIN_KEY, until=lambda run: run.full and bool(client.auto_reruns)))
         granted = None
+
+        def note(run) -> None:
+            nonlocal granted
+            for text in run.exceptions:
+                student.errors.append(f"train: exception on the page: {text[:200]}")
+            for text in run.progress:
+                if granted is None and TRAINING.match(text):   # trained (a run may end within one tick)
+                    granted = run.finished_at
+                    student.actions.setdefault("queue wait", []).append(granted - clicked)
+                if (m := PER_EPOCH.search(text)) and TRAINING.match(text):
+                    student.per_epoch_s = float(m.group(1))
+
+        note(act("train", lambda: client.click(TRAIN_KEY, until=lambda run: run.full)))
         while client.auto_reruns and time.perf_counter() < stop_at:
             for run in client.follow_auto_reruns(min(5.0, max(0.1, stop_at - time.perf_counter()))):
-                for text in run.exceptions:
-                    student.errors.append(f"train: exception on the page: {text[:200]}")
-                for text in run.progress:
-                    if granted is None and TRAINING.match(text) and "mini-batch" in text:
-                        granted = run.finished_at
-                        student.actions.setdefault("queue wait", []).append(granted - clicked)
-                    if (m := PER_EPOCH.search(text)) and TRAINING.match(text):
-                        student.per_epoch_s = float(m.group(1))
+                note(run)
         student.trained = not client.auto_reruns
         if student.trained:
             student.actions.setdefault("trained", []).append(time.perf_counter() - clicked)
