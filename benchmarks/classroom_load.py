@@ -85,8 +85,7 @@ PLAYGROUND_QUERY = "epochs=10000"
 ACTIONS = ["connect", "home", "playground", "control", "play", "frame", "pause", "pets", "upload",
            "convnets", "train", "queue wait", "trained"]
 TRAIN_PAGE, TRAIN_QUERY, TRAIN_KEY = "convnets", "cnn_tab=Train+a+small+conv+net&epochs={epochs}", "cnn_train_start"
-TRAINING = re.compile(r"^Epoch \d+ of \d+")
-PER_EPOCH = re.compile(r"([0-9.]+) s an epoch")
+TRAINING = re.compile(r"^Epoch (\d+) of (\d+)(?:, mini-batch (\d+) of (\d+))?")
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cats_and_dogs_filtered"
 P_DOG = re.compile(r"P\(dog\) = \*\*([0-9.]+)\*\*")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -109,7 +108,7 @@ class Student:
     play_from: float = 0.0    # perf_counter when Play was answered …
     play_seconds: float = 0.0 # … and for how long the student watched
     p_dog: float | None = None
-    per_epoch_s: float | None = None   # --train: seconds an epoch while training (the progress bar's)
+    epochs_per_s: float | None = None  # --train: epochs trained a second, from the progress bar, while training
     trained: bool = False
 
     @property
@@ -294,22 +293,29 @@ def simulate_train(url: str, index: int, stop_at: float, timeout: float = 60.0, 
         clicked = time.perf_counter()
         granted = None
 
+        seen: list[tuple[float, float]] = []   # (when, epochs done) while training
+
         def note(run) -> None:
             nonlocal granted
             for text in run.exceptions:
                 student.errors.append(f"train: exception on the page: {text[:200]}")
             for text in run.progress:
-                if granted is None and TRAINING.match(text):   # trained (a run may end within one tick)
+                m = TRAINING.match(text)
+                if not m:
+                    continue
+                if granted is None:   # trained (a run may end within one tick)
                     granted = run.finished_at
                     student.actions.setdefault("queue wait", []).append(granted - clicked)
-                if (m := PER_EPOCH.search(text)) and TRAINING.match(text):
-                    student.per_epoch_s = float(m.group(1))
+                epoch, _, step, steps = m.groups()
+                seen.append((run.finished_at, int(epoch) - 1 + int(step) / int(steps) if step else int(epoch)))
 
         note(act("train", lambda: client.click(TRAIN_KEY, until=lambda run: run.full)))
         while client.auto_reruns and time.perf_counter() < stop_at:
             for run in client.follow_auto_reruns(min(5.0, max(0.1, stop_at - time.perf_counter()))):
                 note(run)
         student.trained = not client.auto_reruns
+        if len(seen) >= 2 and seen[-1][0] > seen[0][0]:   # the progress bar's advance while training
+            student.epochs_per_s = (seen[-1][1] - seen[0][1]) / (seen[-1][0] - seen[0][0])
         if student.trained:
             student.actions.setdefault("trained", []).append(time.perf_counter() - clicked)
         elif granted is None:
@@ -524,7 +530,7 @@ def summarize(students: list[Student], samples: list[dict], train: bool = False)
         "runs_delivered": sum(len(s.batches) for s in students),
         "p_dog": [s.p_dog for s in students if s.p_dog is not None], "upstreams": upstreams}
     if train:
-        summary["epochs_per_second"] = _spread([1 / s.per_epoch_s for s in students if s.per_epoch_s], digits=3)
+        summary["epochs_per_second"] = _spread([s.epochs_per_s for s in students if s.epochs_per_s], digits=3)
         summary["trained"] = sum(1 for s in students if s.trained)
         summary.pop("starved_sessions")
     if samples:
