@@ -168,12 +168,15 @@ def _frame_charts(tab) -> list[tuple[dict, dict]]:
 
 
 def chart_boxes(tab) -> dict[str, dict]:
-    """Each live chart on the page (``ui.live_chart``, ``ui.live_frames``), by chart key: its box in the window."""
+    """Each live chart on the page (``ui.live_chart``, ``ui.live_frames``), by chart key: its box in the window,
+    the part its frame shows (a frame left too short cuts the chart off)."""
     boxes = {}
     for state, outer in _frame_charts(tab):
         box = state["box"]
-        boxes[state["key"]] = {"x": outer["x"] + box["x"], "y": outer["y"] + box["y"], "width": box["width"],
-                               "height": box["height"]}
+        x0, y0 = outer["x"] + max(0.0, box["x"]), outer["y"] + max(0.0, box["y"])
+        x1 = min(outer["x"] + box["x"] + box["width"], outer["x"] + outer["width"])
+        y1 = min(outer["y"] + box["y"] + box["height"], outer["y"] + outer["height"])
+        boxes[state["key"]] = {"x": x0, "y": y0, "width": max(0.0, x1 - x0), "height": max(0.0, y1 - y0)}
     return boxes
 
 

@@ -128,7 +128,7 @@ def test_a_second_run_waits_for_the_slot_says_where_it_is_and_can_leave(tiny_dat
     first.button(key="cnn_train_start").click().run()
     second.button(key="cnn_train_start").click().run()
     assert first.session_state["cnn_running"] and second.session_state["cnn_running"]
-    assert progress(second).startswith("Waiting for a training slot: you are next of 1 waiting")
+    assert progress(second).startswith("Waiting for a training slot: you are next, about ")
     assert any("trains 1 run at a time" in i.value for i in second.info)
     second.run()
     assert second.session_state["cnn_run"]["history"] == [] and not second.session_state["cnn_run"]["batches"]

@@ -57,17 +57,19 @@ def page_runs_elsewhere(session_id: str | None, wait: float = 0.0) -> int:
 
 # A browser whose server went away (a replica of a class deployment died, or the server was restarted)
 # reconnects to a new session on its own and reruns the page it shows, with the values its widgets had and
-# the page's address. The new session's first run then already carries the history guard's report, which
-# a fresh visit sends only later (``ui.history``): that is how the page knows, and says so.
+# the page's address. The new session's first run then already carries the history guard's report, which a
+# fresh visit sends only in a later run, once the guard is in place (``ui.history``): so a report that the
+# guard has not yet seen in an earlier run of this session (``history.READY_KEY`` unset) means the page
+# outlived its server, and it says so.
 RESTART_NOTE = ("**The server restarted:** your settings are back; a model trained or a photo uploaded before is "
                 "lost, so press ▶ Play (or Start training) to train again.")
 
 
 def _restart_note(page: str) -> None:
     ss = st.session_state
-    if "chapter_seen" not in ss:   # this session's first run
+    if "chapter_seen" not in ss:   # this session's first page run
         ss["chapter_seen"] = True
-        if ss.get(history.REPORT_KEY) is True:
+        if ss.get(history.REPORT_KEY) is True and not ss.get(history.READY_KEY):
             ss["chapter_restarted_on"] = page
     if ss.get("chapter_restarted_on") == page:
         st.warning(RESTART_NOTE, icon=":material/restart_alt:")

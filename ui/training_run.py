@@ -246,9 +246,11 @@ class TrainingRun:
             st.rerun()   # granted a slot, or back in line: the page sets the timer for that
         if turn is not None and not turn.training:
             self.waiting(run, turn)
+            run.setdefault("queued_at", time.monotonic())
             if run["history"] or run["batches"]:
                 draw(run, [(len(run["history"]), len(run["batches"]))])
             return
+        run.pop("queued_at", None)
         draw(run, self.frames(run))
         self.tick(run)
         if run["done"] and self.running:
@@ -257,10 +259,11 @@ class TrainingRun:
 
     def waiting(self, run: dict, turn: Turn) -> None:
         """Where the run is in the line, about how long it will wait, and a way out."""
-        first = run.setdefault("queue_places", turn.place)
-        st.progress(min(1.0, max(0.0, 1 - (turn.place - 1) / max(first, 1))),
-                    text=f"Waiting for a training slot: {'you are next' if turn.place == 1 else f'place {turn.place}'}"
-                         f" of {turn.waiting} waiting, about {_duration(turn.wait_s)}")
+        since = run.setdefault("queued_at", time.monotonic())
+        waited = time.monotonic() - since
+        st.progress(min(1.0, waited / max(waited + turn.wait_s, 1e-6)),
+                    text=f"Waiting for a training slot: {'you are next' if turn.place == 1 else f'number {turn.place} in line'}"
+                         f", about {_duration(turn.wait_s)} ({turn.waiting} waiting)")
         st.info(f"This server trains {turn.slots} run{'s' if turn.slots != 1 else ''} at a time, so that each "
                 "trains at full speed; the others wait their turn. Yours starts by itself.",
                 icon=":material/hourglass_top:")

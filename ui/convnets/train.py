@@ -80,12 +80,13 @@ def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
     history = run["history"]
     st.caption(run["summary"] + f" · {run['model'].net.n_parameters:,} parameters")
     RUN.progress(run)
-    if history:
-        last = history[-1]
-        m1, m2, m3 = st.columns(3)
-        m1.metric("training cost J", f"{last.train_cost:.3f}")
-        m2.metric("training accuracy (during the epoch)", f"{last.train_accuracy:.1%}")
-        m3.metric("test accuracy", f"{last.test_accuracy:.1%}")
+    # Always drawn ("–" before the first epoch's end): an element appearing above the live chart would
+    # mount it again, empty, mid-run.
+    last = history[-1] if history else None
+    m1, m2, m3 = st.columns(3)
+    m1.metric("training cost J", f"{last.train_cost:.3f}" if last else "–")
+    m2.metric("training accuracy (during the epoch)", f"{last.train_accuracy:.1%}" if last else "–")
+    m3.metric("test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
     left, right = st.columns([1.3, 1], gap="large")
     with left:
         RUN.curves(run, marks, key="cnn_train_curves_chart", height=520)

@@ -480,8 +480,40 @@ function framesOf(batch, bytes) {
   });
 }
 
+// Asked at most every RESYNC_MS: a frame mounted again mid-run (its place on the page changed) has nothing
+// to draw frames on until the next run brings the whole state.
+const RESYNC_MS = 500;
+// Streamlit mounts a component's frame again when elements before it on the page change (a new row of
+// numbers, a note): the frame going away keeps what it holds in the tab's session storage, and the new one
+// takes it back (same server session, same chart), so it draws at once instead of asking for everything.
+function storageKey(batch) {
+  return "neuronlab-live:" + Object.values(batch.charts || {}).join(",");
+}
+
+function save() {
+  if (!V.args || !V.fullText) return;
+  try {
+    sessionStorage.setItem(storageKey(V.args.batch || {}), JSON.stringify({
+      token: V.token, lastBatch: V.lastBatch, full: V.fullText, history: V.history, play: V.play}));
+  } catch (error) { /* storage full or unavailable: the frame will ask for everything */ }
+}
+
+function restore(batch) {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(storageKey(batch)) || "null");
+    if (!saved || saved.token !== batch.token) return;
+    V.full = JSON.parse(saved.full);
+    V.fullText = saved.full;
+    V.history = saved.history;
+    V.lastBatch = saved.lastBatch - 1;   // the render that comes with the new frame is drawn again
+    V.play = saved.play;
+  } catch (error) { /* nothing usable: ask for everything */ }
+}
+
+window.addEventListener("pagehide", save);
+
 function resync() {
-  if (now() - V.resyncAsked < 2000) return;
+  if (now() - V.resyncAsked < RESYNC_MS) return;
   V.resyncAsked = now();
   report({ action: "resync" });
 }
@@ -499,6 +531,8 @@ async function onRender(args) {
     V.queue = [];
     V.frozen = null;
     V.full = null;
+    V.fullText = null;
+    restore(batch);
   }
   if (batch.id <= V.lastBatch) {   // the same render again (a width change): nothing new to play
     V.layoutDue = true;
@@ -506,7 +540,10 @@ async function onRender(args) {
   }
   V.lastBatch = batch.id;
   const hadFull = !!args.full;
-  if (hadFull) V.full = JSON.parse(args.full);
+  if (hadFull) {
+    V.full = JSON.parse(args.full);
+    V.fullText = args.full;
+  }
   if (!V.full) { resync(); return; }
   if (hadFull) V.history = {};
   if (!merge(batch.series)) { resync(); return; }
@@ -536,7 +573,7 @@ async function onRender(args) {
   V.play = batch.play;
   const planned = batch.every_ms || 0;
   V.everyMs = V.gapMs && frames.length ? Math.min(1.5 * planned, Math.max(planned, V.gapMs / frames.length)) : planned;
-  if (hadFull) await drawBase();
+  if (hadFull || (V.panels.boundary && !V.panels.boundary.drawn)) await drawBase();
   // Keep at most half a batch of the last one: a browser that draws slower than the frames come drops
   // frames rather than falling behind the training.
   const keep = Math.floor(frames.length / 2);
@@ -559,6 +596,9 @@ async function relayout() {
 }
 
 window.addEventListener("resize", () => { V.layoutDue = true; });
+// The frame's height follows the view's, whatever changed it (a first drawing, the numbers wrapping): the
+// page was once left with a 6-pixel frame when Play came before the paused figures had been drawn.
+new ResizeObserver(() => sendHeight()).observe(document.getElementById("view"));
 
 // The page's Pause (and Step) while frames play: answered here on the frame shown, then reported; the
 // server pauses the run on that epoch (its own answer would land up to a batch later).

@@ -74,11 +74,12 @@ def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
     history = run["history"]
     st.caption(run["summary"])
     RUN.progress(run)
-    if history:
-        last = history[-1]
-        m1, m2 = st.columns(2)
-        m1.metric("training accuracy", f"{last.train_accuracy:.1%}")
-        m2.metric("test accuracy", f"{last.test_accuracy:.1%}")
+    # Always drawn ("–" before the first epoch's end): an element appearing above the live chart would
+    # mount it again, empty, mid-run.
+    last = history[-1] if history else None
+    m1, m2 = st.columns(2)
+    m1.metric("training accuracy", f"{last.train_accuracy:.1%}" if last else "–")
+    m2.metric("test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
     st.markdown("**Cross-entropy cost J** (without the L2 term) of each mini-batch as it trains, and of all "
                 "training and test photos at the end of each epoch; **accuracy** at the end of each epoch.")
     RUN.curves(run, marks, key="pets_cost_chart", height=460)
