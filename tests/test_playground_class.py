@@ -333,3 +333,24 @@ def test_step_from_the_browser_goes_one_epoch_beyond_the_frame_shown(playing):
     shown = sent["batch"]["frames"][0]["epoch"]
     playing.report(action="step", epoch=shown, play=playing.state["pg_play_id"], seq=1)
     assert not playing.state["pg_running"] and playing.state["pg_run"].epoch == shown + 1
+
+
+def test_the_compute_turn_goes_to_the_runs_in_the_order_they_asked():
+    from ui.threads import FairLock
+
+    lock, order = FairLock(), []
+
+    def run(name: str, delay: float) -> None:
+        time.sleep(delay)
+        with lock:
+            order.append(name)
+            time.sleep(0.02)
+
+    with lock:   # a run holds the turn while five others ask, one after the other
+        threads = [threading.Thread(target=run, args=(f"s{k}", 0.01 * k)) for k in range(5)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.2)
+    for thread in threads:
+        thread.join()
+    assert order == [f"s{k}" for k in range(5)]

@@ -1,4 +1,5 @@
-"""NumPy's BLAS on one thread for the playground's small matrices (``single_blas``).
+"""NumPy's BLAS on one thread for the playground's small matrices (``single_blas``), and a lock taken in
+turn (``FairLock``).
 
 A second BLAS thread gains nothing on matrices this small and, when the browser drawing the page shares the
 cores, its waiting threads starve it (the README's benchmarks give the figures). One thread also makes a
@@ -7,8 +8,10 @@ slice of training give bit-for-bit the same weights each time it is trained, whi
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
+import threading
 
 from threadpoolctl import ThreadpoolController
 
@@ -29,3 +32,28 @@ def single_threaded_blas(view):
         with single_blas():
             return view(*args, **kwargs)
     return run
+
+
+class FairLock:
+    """A lock taken in the order it was asked for (``threading.Lock`` promises no order, and a session that
+    keeps losing the race would starve): ``with lock: ...``."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._line: collections.deque = collections.deque()
+        self._held = False
+
+    def __enter__(self) -> "FairLock":
+        me = object()
+        with self._changed:
+            self._line.append(me)
+            while self._held or self._line[0] is not me:
+                self._changed.wait()
+            self._line.popleft()
+            self._held = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._changed:
+            self._held = False
+            self._changed.notify_all()

@@ -35,10 +35,8 @@ LIVE_KEY = "pg_live"   # the live view component's key: its value is the browser
 MARKS_KEPT = 6         # batch marks kept: a browser that draws slowly shows frames up to ~3 batches old
 
 # Training per frame stops after this long, whatever "epochs per frame" says, so a big network trains
-# fewer epochs a frame instead of redrawing less often. The live view shows four frames per run
-# (ui/playground/views.py), 16 a second: 15 ms each keeps training under a quarter of a core, the rest
-# of the two cores left to the page's figures and the browser (earlier, 40 ms in one frame per run:
-# 8 redraws a second at most).
+# fewer epochs a frame instead of redrawing less often (a Step's epoch too). The live view's frames take
+# theirs from the server's budget (ui.live_budget.FRAME_TRAIN_S alone, less when the server is crowded).
 FRAME_BUDGET_S = 0.015
 # Setup fields that define the data or the network (changing one means a new model), with the
 # words the reset note uses for them.

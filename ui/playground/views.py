@@ -28,7 +28,7 @@ from ui.live_chart import live_chart
 from ui.live_frames import full_json, grid_bytes, live_frames
 from ui.playground import figures as pg_figures
 from ui.playground import session as pg_session
-from ui.threads import single_threaded_blas
+from ui.threads import FairLock, single_threaded_blas
 
 DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second (alone)
 # A page run (a click) trains at most this long for the frames it sends: the click's answer comes first.
@@ -57,11 +57,6 @@ def live_plan(*, touch: bool = True) -> Plan:
     return BUDGET.plan(_session_id(), touch=touch)
 
 
-def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float:
-    """The live view's timer: a run every this many seconds (``live_plan``)."""
-    return BUDGET.plan(session_id if session_id is not None else _session_id(), touch=touch).seconds
-
-
 # A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
 # page visit), at most YIELD_SHARE of its timer's interval and YIELD_S: with a class on one server the click
 # is then answered first. Not longer: the timer's next request would stop the waiting run (Streamlit stops a
@@ -77,8 +72,8 @@ FLUSH_SHARE = 0.1
 # One timer's run computes at a time in this process (its training and grids, the detail view's graph): Python
 # runs one thread at a time anyway (the GIL), and fifteen threads taking turns every few milliseconds kept
 # Streamlit's event loop, which sends the frames, and the clicks' page runs waiting for the GIL. A page run
-# never waits for it.
-_COMPUTE = threading.Lock()
+# never waits for it. Taken in the order asked, so no session waits behind the others for ever.
+_COMPUTE = FairLock()
 
 
 def computing():
