@@ -131,7 +131,7 @@ def test_a_second_run_waits_for_the_slot_says_where_it_is_and_can_leave(tiny_dat
     assert progress(second).startswith("Waiting for a training slot: you are next, about ")
     assert any("trains 1 run at a time" in i.value for i in second.info)
     second.run()
-    assert second.session_state["cnn_run"]["history"] == [] and not second.session_state["cnn_run"]["batches"]
+    assert "model" not in second.session_state["cnn_run"]  # nothing prepared while it waits: no photos held
     first.run()   # the first session trains meanwhile
     assert first.session_state["cnn_run"]["batches"]
     second.button(key="cnn_leave_queue").click().run()
@@ -143,6 +143,8 @@ def test_a_second_run_waits_for_the_slot_says_where_it_is_and_can_leave(tiny_dat
             break
         first.run()
     assert first.session_state["cnn_eval"] is not None
+    assert "gen" not in first.session_state["cnn_run"]  # the ended run let its photos go; its model stays
+    assert first.session_state["cnn_session_model"] is not None
     second.run()
     assert second.session_state["cnn_run"]["batches"], "the waiting run trains once the slot is free"
     assert not progress(second).startswith("Waiting")

@@ -238,19 +238,20 @@ class TrainingRun:
         if ss.pop(f"{self.prefix}_rerun", False):
             st.rerun()
         run = self.run
-        if not run or "gen" not in run:
+        if not run:
             return
         turn = self.turn() if self.running else None
         timer = ss.get(f"{self.prefix}_timer")
         if turn is not None and is_fragment_run() and timer != (TICK_SECONDS if turn.training else WAIT_SECONDS):
-            st.rerun()   # granted a slot, or back in line: the page sets the timer for that
+            st.rerun()   # granted a slot (the page prepares the run), or back in line: the page sets the timer
         if turn is not None and not turn.training:
             self.waiting(run, turn)
-            run.setdefault("queued_at", time.monotonic())
-            if run["history"] or run["batches"]:
+            if run.get("history") or run.get("batches"):
                 draw(run, [(len(run["history"]), len(run["batches"]))])
             return
         run.pop("queued_at", None)
+        if "model" not in run:   # started, its photos and model not yet prepared
+            return
         draw(run, self.frames(run))
         self.tick(run)
         if run["done"] and self.running:
@@ -310,11 +311,21 @@ class TrainingRun:
         if run and isinstance(report, dict) and report.get("action") == "resync" and "live" in run:
             run["live"]["full"] = True
 
+    def should_prepare(self) -> bool:
+        """A started run whose turn has come (``ui.train_queue``): the page decodes its photos and builds its
+        model now, not while it waits, so a class in line holds no copies of the photos."""
+        run = self.run
+        return bool(run and run.get("pending") and self.running and self.turn().training)
+
     def finish(self, run: dict) -> dict | None:
-        """Stop, score the model on the test photos and keep it as the session's model."""
+        """Stop, score the model on the test photos and keep it as the session's model. The run's training
+        (its copies of the photos) is let go: a class of trained models would otherwise keep thirty."""
         ss = st.session_state
         ss[f"{self.prefix}_running"] = False
         train_queue.QUEUE.leave(self.owner())
+        gen = run.pop("gen", None)
+        if gen is not None:
+            gen.close()
         if run["error"] or not run["history"]:
             return None
         data = dataset(run["root"], run["size"], run["colour"])

@@ -54,8 +54,7 @@ def render() -> None:
     c2.select_slider("Learning rate α (Adam)", LEARNING_RATES, key="w_cnn_train_lr", persist_state="session",
                      disabled=running)
     RUN.buttons("cnn_train_start", "cnn_train_pause", "cnn_train_reset")
-    run = RUN.run
-    if run and run.get("pending"):
+    if RUN.should_prepare():   # started, and its turn to train has come
         _prepare_run(str(root))
     # Tick only while training (or waiting for a training slot), so an idle page makes no work.
     st.fragment(RUN.live_panel, run_every=RUN.timer())(_draw, RUN.finish)

@@ -47,8 +47,7 @@ def train_tab() -> None:
                      persist_state="session", disabled=running)
     c3.slider("Epochs", 1, 200, key="w_pets_train_epochs", persist_state="session", disabled=running)
     RUN.buttons("pets_start", "pets_pause", "pets_reset")
-    run = RUN.run
-    if run and run.get("pending"):
+    if RUN.should_prepare():   # started, and its turn to train has come
         _prepare_run(str(root))
     # Tick only while training (or waiting for a training slot), so an idle page makes no work.
     st.fragment(RUN.live_panel, run_every=RUN.timer())(_draw, _finish)
