@@ -16,8 +16,9 @@ A session that plays the playground asks the server for a run every ``seconds`` 
   ``seconds``: long enough that the runs' fixed cost (Streamlit's run, the message) is at most
   ``RUN_SHARE`` of what one process may use, in steps (``SECONDS_STEPS``) so that a timer, which only a
   page run can change, changes seldom. Its frames per run follow its own measured cost per frame (a big network
-  costs more per frame than a small one), at least ``MIN_FPS`` a second; below that, each frame trains for
-  less time instead (at least one epoch), so a crowded server slows training, not the picture.
+  costs more per frame than a small one). Below ``SMOOTH_FPS`` a second each frame trains for less time
+  instead (at least one epoch), so a crowded server slows the training, not the picture; only when even
+  that does not fit does a session get fewer frames, ``MIN_FPS`` at least.
 - **Alone**, a session gets ``MAX_FPS`` frames a second (runs every ``MIN_SECONDS``).
 
 docs/classroom_notes.md has the measurements behind the constants.
@@ -39,7 +40,7 @@ RUN_SHARE = 0.3         # the runs' fixed cost may take this share of the live b
 SECONDS_STEPS = (0.6, 0.9, 1.35)   # a session's run period: alone … a crowded server
 MIN_SECONDS, MAX_SECONDS = SECONDS_STEPS[0], SECONDS_STEPS[-1]
 MAX_FRAMES = 40         # frames a run at most (MAX_FPS at MAX_SECONDS)
-MAX_FPS, MIN_FPS = 30.0, 3.0
+MAX_FPS, SMOOTH_FPS, MIN_FPS = 30.0, 10.0, 3.0
 FRAME_TRAIN_S = 0.015   # training in one frame at most (a big network trains fewer epochs a frame)
 MIN_TRAIN_S = 0.001     # … and at least (at least one epoch is always trained)
 RUN_COST_S = 0.012      # a live run's fixed cost until measured: Streamlit's run, the message, our setup
@@ -151,16 +152,21 @@ class LiveBudget:
         wanted = n * run_cost / (RUN_SHARE * self.target)
         seconds = next((step for step in SECONDS_STEPS if step >= wanted), MAX_SECONDS)
         most = min(MAX_FRAMES, round(MAX_FPS * seconds))
-        least = min(most, max(1, math.ceil(MIN_FPS * seconds)))
+        smooth = min(most, math.ceil(SMOOTH_FPS * seconds))
         for_frames = max(0.0, live / n * seconds - run_cost)      # CPU-seconds for this run's frames
+        wall = WALL_SHARE * seconds                                # … and wall-clock seconds
         by_cpu = math.floor(for_frames / max(frame_cost, 1e-6))
-        by_wall = math.floor(WALL_SHARE * seconds / max(frame_wall, 1e-6))
-        frames = min(most, max(least, min(by_cpu, by_wall)))
+        by_wall = math.floor(wall / max(frame_wall, 1e-6))
+        frames = min(most, max(smooth, min(by_cpu, by_wall)))
         train_s = FRAME_TRAIN_S
-        if frames * frame_cost > for_frames or frames * frame_wall > WALL_SHARE * seconds:
-            # At the floor: train less per frame, keep the frames coming.
-            share = min(for_frames / frames - draw_cost,
-                        (WALL_SHARE * seconds / frames) * (frame_cost - draw_cost) / max(frame_wall, 1e-6))
+        if frames * frame_cost > for_frames or frames * frame_wall > wall:
+            # Short of time: each frame trains for less (what is left after drawing it), so the frames keep
+            # coming; and if one epoch a frame still does not fit, fewer frames, MIN_FPS at least.
+            stretch = max(frame_wall, 1e-6) / max(frame_cost, 1e-6)   # wall-clock seconds per CPU-second
+            floor = draw_cost + MIN_TRAIN_S
+            fits = math.floor(min(for_frames, wall / stretch) / floor)
+            frames = min(frames, max(min(most, math.ceil(MIN_FPS * seconds)), fits))
+            share = min(for_frames, wall / stretch) / frames - draw_cost
             train_s = min(FRAME_TRAIN_S, max(MIN_TRAIN_S, share))
         return Plan(seconds=round(seconds, 3), frames=frames, train_s=train_s, sessions=n, live_cores=live)
 
