@@ -354,3 +354,22 @@ def test_the_compute_turn_goes_to_the_runs_in_the_order_they_asked():
     for thread in threads:
         thread.join()
     assert order == [f"s{k}" for k in range(5)]
+
+
+def test_a_timer_is_kept_while_the_class_stays_about_the_same_size():
+    steps = live_budget.SECONDS_STEPS
+
+    def class_of(n: int) -> LiveBudget:
+        budget = Clock().budget()
+        for k in range(n - 1):
+            budget.seen(f"s{k}")
+        return budget
+
+    first = {}   # the smallest class that gets each step
+    for n in range(1, 80):
+        first.setdefault(class_of(n).plan("me").seconds, n)
+    assert list(first) == list(steps)
+    assert class_of(first[steps[1]]).plan("me", current=steps[0]).seconds == steps[0]  # just past: kept
+    assert class_of(first[steps[2]] - 1).plan("me", current=steps[2]).seconds == steps[2]  # just under: kept
+    assert class_of(2 * first[steps[1]]).plan("me", current=steps[0]).seconds > steps[0]  # twice: a new timer
+    assert class_of(1).plan("me", current=steps[2]).seconds == steps[0]  # everyone left: the full rate again

@@ -50,6 +50,7 @@ FRAME_WALL_S = 0.003    # a frame's wall-clock time until measured
 MEASURE_EVERY_S = 0.5
 OPEN_WINDOW_S = 60.0    # a session counts as watching for a minute after its last run, unless its tab closed
 EWMA = 0.3
+RUN_EWMA = 0.05         # the runs' fixed cost moves slowly: the timers follow it, and a new timer costs a page run
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class LiveBudget:
         with self._lock:
             self._live_cpu += run_cpu + _STREAMLIT_RUN_S
             if frames > 0:
-                self.run_cost += EWMA * (max(0.0, run_cpu - frames_cpu) + _STREAMLIT_RUN_S - self.run_cost)
+                self.run_cost += RUN_EWMA * (max(0.0, run_cpu - frames_cpu) + _STREAMLIT_RUN_S - self.run_cost)
                 new = (frames_cpu / frames, draw_cpu / frames,
                        (frames_wall if frames_wall is not None else frames_cpu) / frames)
                 old = self._frame_cost.get(session_id)
@@ -141,8 +142,10 @@ class LiveBudget:
 
     # -- sharing ----------------------------------------------------------------------------------
 
-    def plan(self, session_id: str | None, touch: bool = True) -> Plan:
-        """This session's share now (see the module docstring)."""
+    def plan(self, session_id: str | None, touch: bool = True, current: float | None = None) -> Plan:
+        """This session's share now (see the module docstring). ``current``: the interval its timer runs at;
+        kept unless the class has grown 30 % past it or shrunk 20 % below the step under it (a new interval
+        costs a page run)."""
         n = self.seen(session_id, touch)
         with self._lock:
             self._measure()
@@ -151,6 +154,10 @@ class LiveBudget:
                                                                                    FRAME_WALL_S))
         wanted = n * run_cost / (RUN_SHARE * self.target)
         seconds = next((step for step in SECONDS_STEPS if step >= wanted), MAX_SECONDS)
+        if current in SECONDS_STEPS and seconds != current:
+            below = max([step for step in SECONDS_STEPS if step < current], default=0.0)
+            if 0.8 * below <= wanted <= 1.3 * current:
+                seconds = current
         most = min(MAX_FRAMES, round(MAX_FPS * seconds))
         smooth = min(most, math.ceil(SMOOTH_FPS * seconds))
         for_frames = max(0.0, live / n * seconds - run_cost)      # CPU-seconds for this run's frames

@@ -53,8 +53,9 @@ BUDGET.connected = _connected
 
 def live_plan(*, touch: bool = True) -> Plan:
     """This session's share of the server's live budget (``ui.live_budget``): its timer, frames a run and
-    training a frame."""
-    return BUDGET.plan(_session_id(), touch=touch)
+    training a frame (the timer it runs at kept while the class is about the same size)."""
+    current = st.session_state.get("pg_live_timer") if st.session_state.get("pg_running") else None
+    return BUDGET.plan(_session_id(), touch=touch, current=current)
 
 
 # A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
@@ -66,7 +67,7 @@ YIELD_SHARE = 0.1
 # After drawing, a timer's run waits (without the GIL) until Streamlit's event loop has sent its message, at
 # most FLUSH_SHARE of its interval: if the timer's next request is already waiting, the next run starts at
 # once and Streamlit drops whatever of this fragment it has not sent yet (a whole batch of frames lost).
-FLUSH_SHARE = 0.1
+FLUSH_SHARE = 0.3
 
 
 # One timer's run computes at a time in this process (its training and grids, the detail view's graph): Python
