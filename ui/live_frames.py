@@ -31,11 +31,15 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import streamlit.components.v1 as components
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import style
@@ -77,6 +81,62 @@ def is_fragment_run() -> bool:
     """Whether this is a fragment's own run (its timer, or a click inside it) rather than a page run."""
     ctx = get_script_run_ctx()
     return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+# Two races in Streamlit (1.67) lose a fragment run's output under load, both about its event loop, which
+# sends every session's messages and which the script threads keep waiting for the GIL:
+# - a run starts when its script thread says so, but the event loop handles that start later, and then
+#   clears the fragment's messages still queued, this run's own included if it has drawn already;
+# - a run that ends while the timer's next request waits is followed at once by the next run, whose start
+#   clears what of this run the event loop has not yet sent.
+# So a timer's run waits (without the GIL) until its start has been handled before it draws, and until its
+# messages have left before it ends. Both read Streamlit internals; if those are not there, they wait not.
+
+# Python hands the GIL to a waiting thread every 5 ms by default; with a dozen script threads computing,
+# Streamlit's event loop, which sends every session's frames, got a turn that rarely. 1 ms keeps it
+# answering (measured: docs/classroom_notes.md).
+sys.setswitchinterval(0.001)
+
+
+def _session():
+    """The current fragment run's AppSession, or None (a page run, AppTest, another Streamlit)."""
+    if not is_fragment_run() or not Runtime.exists():
+        return None
+    try:
+        return Runtime.instance()._session_mgr.get_active_session_info(get_script_run_ctx().session_id).session
+    except Exception:  # noqa: BLE001 - another Streamlit: nothing to wait for
+        return None
+
+
+def wait_until_started(limit: float) -> float:
+    """In a fragment run, wait until the event loop has handled this run's start (callbacks run in order:
+    one scheduled now runs after it), at most ``limit`` seconds; returns the seconds waited."""
+    session = _session()
+    if session is None:
+        return 0.0
+    started, handled = time.monotonic(), threading.Event()
+    try:
+        session._event_loop.call_soon_threadsafe(handled.set)
+    except Exception:  # noqa: BLE001 - a closed loop: the session is going away
+        return 0.0
+    handled.wait(limit)
+    return time.monotonic() - started
+
+
+def wait_until_sent(limit: float) -> float:
+    """In a fragment run, wait until this session's outgoing messages have left, at most ``limit`` seconds;
+    returns the seconds waited."""
+    session = _session()
+    if session is None:
+        return 0.0
+    try:
+        queue = session._browser_queue
+    except AttributeError:
+        return 0.0
+    started = time.monotonic()
+    while not queue.is_empty() and time.monotonic() - started < limit:
+        time.sleep(0.002)
+    return time.monotonic() - started
 
 
 def live_frames(*, key: str, view: str, batch: dict, grids: bytes = b"", full: str | None = None,

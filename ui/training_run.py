@@ -35,7 +35,7 @@ from engine.training import BatchRecord
 import uuid
 
 from ui import style
-from ui.live_frames import full_json, is_fragment_run, live_frames
+from ui.live_frames import full_json, is_fragment_run, live_frames, wait_until_sent, wait_until_started
 from ui.pets import figures as pets_figures
 from ui.pets.common import dataset
 from ui.playground import figures as pg_figures
@@ -237,6 +237,7 @@ class TrainingRun:
         ss = st.session_state
         if ss.pop(f"{self.prefix}_rerun", False):
             st.rerun()
+        wait_until_started(0.3 * TICK_SECONDS)
         run = self.run
         if not run:
             return
@@ -253,6 +254,7 @@ class TrainingRun:
         if "model" not in run:   # started, its photos and model not yet prepared
             return
         draw(run, self.frames(run))
+        wait_until_sent(0.2 * TICK_SECONDS)   # before this tick trains (ui.live_frames: Streamlit's races)
         self.tick(run)
         if run["done"] and self.running:
             finish(run)

@@ -11,7 +11,6 @@ evenly by the sessions on the playground (``ui.live_budget``). Whole figures are
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 import uuid
 
@@ -25,7 +24,7 @@ from lessons import features, grid
 from ui import chapter, present
 from ui.live_budget import BUDGET, Plan
 from ui.live_chart import live_chart
-from ui.live_frames import full_json, grid_bytes, live_frames
+from ui.live_frames import full_json, grid_bytes, live_frames, wait_until_sent, wait_until_started
 from ui.playground import figures as pg_figures
 from ui.playground import session as pg_session
 from ui.threads import FairLock, single_threaded_blas
@@ -64,9 +63,8 @@ def live_plan(*, touch: bool = True) -> Plan:
 # fragment's run when the same fragment is asked for again), and the student would get nothing.
 YIELD_S = 0.25
 YIELD_SHARE = 0.1
-# After drawing, a timer's run waits (without the GIL) until Streamlit's event loop has sent its message, at
-# most FLUSH_SHARE of its interval: if the timer's next request is already waiting, the next run starts at
-# once and Streamlit drops whatever of this fragment it has not sent yet (a whole batch of frames lost).
+# A timer's run waits (without the GIL) for Streamlit's event loop before it draws and before it ends, at
+# most FLUSH_SHARE of its interval each time (``ui.live_frames.wait_until_started``, ``wait_until_sent``).
 FLUSH_SHARE = 0.3
 
 
@@ -83,22 +81,7 @@ def computing():
     return _COMPUTE if _fragment_run() is not None else contextlib.nullcontext()
 
 
-def wait_until_sent(limit: float) -> float:
-    """In a fragment run, sleep until this session's outgoing messages have left (at most ``limit`` seconds);
-    returns the seconds waited. Reads Streamlit's session queue, an internal: if that is not there, it waits
-    not at all."""
-    ctx = _fragment_run()
-    if ctx is None or not Runtime.exists():
-        return 0.0
-    try:
-        info = Runtime.instance()._session_mgr.get_active_session_info(ctx.session_id)
-        queue = info.session._browser_queue
-    except Exception:  # noqa: BLE001 - another Streamlit: nothing to wait for
-        return 0.0
-    start = time.monotonic()
-    while not queue.is_empty() and time.monotonic() - start < limit:
-        time.sleep(0.002)
-    return time.monotonic() - start
+
 # When the class has grown (or shrunk) so that the budget's timer (``ui.live_budget.SECONDS_STEPS``) is not
 # the one this session's live view was started with, one page run restarts it, at a moment when no other
 # session's page run is going, and at most once every RETIME_EVERY_S (during arrivals, a wave of these
@@ -225,7 +208,9 @@ def live_view() -> None:
     """Everything that changes while training: the boundary, the numbers and the learning curves, one
     component (``ui.live_frames``). Reruns on its own timer while running (``live_plan``)."""
     ss = st.session_state
-    yield_to_page_runs(min(YIELD_S, YIELD_SHARE * (ss["pg_live_timer"] or 1.0)))
+    interval = ss["pg_live_timer"] or 1.0
+    wait_until_started(FLUSH_SHARE * interval)
+    yield_to_page_runs(min(YIELD_S, YIELD_SHARE * interval))
     ctx = _fragment_run()
     page_run = ctx is None
     if not page_run and (ss["pg_rerun_page"] or (ss["pg_running"] and ss["pg_finish_pending"])):
@@ -295,6 +280,7 @@ def detail_view() -> None:
     that still finds other students' page runs going after its wait sends the figures it drew last (the
     chart stays as it was; building the graph is most of this view's cost)."""
     ss = st.session_state
+    wait_until_started(0.3)
     yield_to_page_runs()
     ctx = _fragment_run()
     busy = ctx is not None and chapter.page_runs_elsewhere(ctx.session_id) > 0
@@ -310,3 +296,4 @@ def detail_view() -> None:
     st.subheader("Per-layer diagnostics")
     live_chart(diagnostics, key="pg_diagnostics_chart",
                label="Per-layer gradient norm and share of saturated units per epoch")
+    wait_until_sent(0.3)
