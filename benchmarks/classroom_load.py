@@ -105,6 +105,7 @@ class Student:
     frames: int = 0           # frames delivered (in all the batches that reached the student)
     shown: int = 0            # frames played on their schedule (``playback``)
     frames_dropped: int = 0   # live-view runs that arrived with their drawing discarded by the server
+    page_reruns: int = 0      # live-view runs that reran the page instead (a new timer)
     play_from: float = 0.0    # perf_counter when Play was answered …
     play_seconds: float = 0.0 # … and for how long the student watched
     p_dog: float | None = None
@@ -251,7 +252,8 @@ def warm_up(url: str, timeout: float = 60.0, train: bool = False) -> float:
 def watch(client: StreamlitClient, student: Student, seconds: float, since: float) -> None:
     """Let the live view play for ``seconds``: note the batches of frames that reach the student (a run whose
     live view was drawn), the dropped runs and the last epoch seen; then play them as the browser does."""
-    for run in client.follow_auto_reruns(seconds):
+    runs = client.follow_auto_reruns(seconds)
+    for i, run in enumerate(runs):
         for text in run.exceptions:
             student.errors.append(f"frame: exception on the page: {text[:200]}")
         for batch in live_batches(run):
@@ -260,7 +262,10 @@ def watch(client: StreamlitClient, student: Student, seconds: float, since: floa
                 student.frames += len(batch["frames"])
                 student.epoch_last = batch["frames"][-1]["epoch"]
         if not run.components and run.status == "FINISHED_EARLY_FOR_RERUN":
-            student.frames_dropped += 1
+            if i + 1 < len(runs) and not runs[i + 1].fragment_ids:
+                student.page_reruns += 1   # it reran the page (a new timer for a grown class), by design
+            else:
+                student.frames_dropped += 1
     end = time.perf_counter()
     student.play_from, student.play_seconds = since, end - since
     shown = playback(student.batches, end)
@@ -527,6 +532,7 @@ def summarize(students: list[Student], samples: list[dict], train: bool = False)
         "frames_delivered_per_second": _spread(delivered_rates, digits=2),
         "starved_sessions": sum(1 for a in advanced if a <= 0),
         "frames_delivered": sum(s.frames for s in students), "frames_dropped": sum(s.frames_dropped for s in students),
+        "page_reruns": sum(s.page_reruns for s in students),
         "runs_delivered": sum(len(s.batches) for s in students),
         "p_dog": [s.p_dog for s in students if s.p_dog is not None], "upstreams": upstreams}
     if train:
@@ -604,7 +610,8 @@ def report(summary: dict) -> str:
         lines.append(f"live-view updates a second per student (frames shown on schedule): min {f['min']}, median "
                      f"{f['median']}, max {f['max']}; delivered: median {d['median']} ({summary['frames_delivered']} "
                      f"frames in {summary['runs_delivered']} runs; runs whose drawing the server discarded: "
-                     f"{summary['frames_dropped']})")
+                     f"{summary['frames_dropped']}; runs that reran the page for a new timer: "
+                     f"{summary.get('page_reruns', 0)})")
     if summary["p_dog"]:
         lines.append(f"P(dog) read by {len(summary['p_dog'])} students (e.g. {summary['p_dog'][0]:.2f})")
     if "server" in summary:
