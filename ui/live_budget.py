@@ -33,11 +33,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-TARGET_CORES = 0.8      # what one process may use: Python runs on about one core at a time
+TARGET_CORES = 0.9      # what one process may use: Python runs on about one core at a time
 WALL_SHARE = 0.35       # a run's frames take at most this share of its interval, by the wall clock
 MIN_LIVE_CORES = 0.1    # the live views never get less than this, however busy the rest
 RUN_SHARE = 0.3         # the runs' fixed cost may take this share of the live budget
-SECONDS_STEPS = (0.6, 0.9, 1.35)   # a session's run period: alone … a crowded server
+SECONDS_STEPS = (0.6, 0.9, 1.35, 2.0)   # a session's run period: alone … a crowded server
 MIN_SECONDS, MAX_SECONDS = SECONDS_STEPS[0], SECONDS_STEPS[-1]
 MAX_FRAMES = 40         # frames a run at most (MAX_FPS at MAX_SECONDS)
 MAX_FPS, SMOOTH_FPS, MIN_FPS = 30.0, 10.0, 3.0
