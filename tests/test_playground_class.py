@@ -342,11 +342,11 @@ def test_the_compute_turn_goes_to_the_runs_in_the_order_they_asked():
 
     def run(name: str, delay: float) -> None:
         time.sleep(delay)
-        with lock:
+        with lock.taken():
             order.append(name)
             time.sleep(0.02)
 
-    with lock:   # a run holds the turn while five others ask, one after the other
+    with lock.taken():   # a run holds the turn while five others ask, one after the other
         threads = [threading.Thread(target=run, args=(f"s{k}", 0.01 * k)) for k in range(5)]
         for thread in threads:
             thread.start()
@@ -373,3 +373,32 @@ def test_a_timer_is_kept_while_the_class_stays_about_the_same_size():
     assert class_of(first[steps[2]] - 1).plan("me", current=steps[2]).seconds == steps[2]  # just under: kept
     assert class_of(2 * first[steps[1]]).plan("me", current=steps[0]).seconds > steps[0]  # twice: a new timer
     assert class_of(1).plan("me", current=steps[2]).seconds == steps[0]  # everyone left: the full rate again
+
+
+def test_a_students_click_ends_the_wait_for_the_compute_turn():
+    from ui.threads import FairLock
+
+    class Clicked(Exception):
+        pass
+
+    lock, clicks = FairLock(), []
+
+    def check():
+        if clicks:
+            raise Clicked
+
+    with lock.taken():   # another student's run computes …
+        def click_soon():
+            time.sleep(0.1)
+            clicks.append(True)
+
+        clicker = threading.Thread(target=click_soon)
+        clicker.start()
+        started = time.monotonic()
+        with pytest.raises(Clicked):
+            with lock.taken(check):
+                pass
+        clicker.join()
+        assert time.monotonic() - started < 5   # … and this one gave up its place at the click
+    with lock.taken(check=lambda: None):   # the line is not left blocked
+        pass

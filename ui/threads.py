@@ -36,24 +36,38 @@ def single_threaded_blas(view):
 
 class FairLock:
     """A lock taken in the order it was asked for (``threading.Lock`` promises no order, and a session that
-    keeps losing the race would starve): ``with lock: ...``."""
+    keeps losing the race would starve): ``with lock.taken(check): ...``, where ``check()`` is called
+    every ``poll`` seconds while waiting and may raise to give up the place (a script run that a click
+    interrupts)."""
 
     def __init__(self):
         self._changed = threading.Condition()
         self._line: collections.deque = collections.deque()
         self._held = False
 
-    def __enter__(self) -> "FairLock":
+    @contextlib.contextmanager
+    def taken(self, check=lambda: None, poll: float = 0.02):
         me = object()
         with self._changed:
             self._line.append(me)
-            while self._held or self._line[0] is not me:
-                self._changed.wait()
+            try:
+                while self._held or self._line[0] is not me:
+                    self._changed.wait(poll)
+                    if self._held or self._line[0] is not me:
+                        self._changed.release()
+                        try:
+                            check()
+                        finally:
+                            self._changed.acquire()
+            except BaseException:
+                self._line.remove(me)
+                self._changed.notify_all()
+                raise
             self._line.popleft()
             self._held = True
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self._changed:
-            self._held = False
-            self._changed.notify_all()
+        try:
+            yield self
+        finally:
+            with self._changed:
+                self._held = False
+                self._changed.notify_all()

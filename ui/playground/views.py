@@ -76,9 +76,10 @@ _COMPUTE = FairLock()
 
 
 def computing():
-    """The context a timer's run computes in: the process's one compute turn (``_COMPUTE``); a page run's is
-    free."""
-    return _COMPUTE if _fragment_run() is not None else contextlib.nullcontext()
+    """The context a timer's run computes in: the process's one compute turn (``_COMPUTE``), given up if the
+    student clicks meanwhile (Streamlit's yield check stops the run); a page run's is free."""
+    ctx = _fragment_run()
+    return _COMPUTE.taken(ctx.yield_check) if ctx is not None else contextlib.nullcontext()
 
 
 
