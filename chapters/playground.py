@@ -19,6 +19,7 @@ st.markdown(r"Each hidden layer, $A^{[l]} = g(A^{[l-1]} W^{[l]\top} + b^{[l]})$,
 
 
 def playground() -> None:
+    pg_session.settle()
     running = st.session_state["pg_running"]
     # One row: the presets fold into a popover; the playback buttons carry keyboard shortcuts. (Streamlit
     # keeps R for its own rerun, so Reset is Home.)
@@ -38,7 +39,7 @@ def playground() -> None:
     run = pg_session.current_run()
     if st.session_state["pg_note"]:
         st.info(st.session_state["pg_note"], icon=":material/info:")
-    every = pg_views.frame_seconds()  # shared by every session on this server
+    every = pg_views.live_plan().seconds  # this session's share of the server's live budget
     st.session_state["pg_live_timer"] = every
     st.fragment(run_every=every if running else None)(pg_views.live_view)()
     st.caption("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision "

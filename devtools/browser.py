@@ -137,20 +137,24 @@ def assert_no_exception(tab) -> None:
     assert n == 0, f"{n} exception(s) on the page: " + tab.locator('[data-testid="stException"]').first.inner_text()
 
 
-# Evaluated inside each live chart's frame (ui/live_chart_frontend/index.html).
-_LIVE_CHART_STATE = """() => {
-  const chart = document.getElementById('chart');
-  return chart && chart.dataset.chart ? {key: chart.dataset.chart, draws: Number(chart.dataset.draws || 0),
-                  points: Number(chart.dataset.points ?? -1), lineSwaps: Number(chart.dataset.lineSwaps || 0)} : null;
-}"""
+# Evaluated inside each component frame: its live charts (ui/live_chart_frontend: one #chart a frame;
+# ui/live_frames_frontend: a .chart per panel), each with its key, redraw count, first trace's points, line
+# swaps and box in the frame.
+_LIVE_CHART_STATE = """() => [...document.querySelectorAll('[data-chart]')].map((chart) => {
+  const r = chart.getBoundingClientRect();
+  return {key: chart.dataset.chart, draws: Number(chart.dataset.draws || 0), points: Number(chart.dataset.points ?? -1),
+          lineSwaps: Number(chart.dataset.lineSwaps || 0), box: {x: r.x, y: r.y, width: r.width, height: r.height}};
+})"""
 
 
-# Scrolls the live chart (ui.live_chart) with the given key into the middle of the window; false until it exists.
+# Scrolls the live chart with the given key (ui.live_chart, ui.live_frames) into the middle of the window;
+# false until it exists.
 SCROLL_TO_CHART = """(key) => {
   for (const f of document.querySelectorAll('iframe')) {
     try {
-      if (f.contentDocument?.getElementById('chart')?.dataset.chart === key) {
-        f.scrollIntoView({block: 'center'});
+      const chart = f.contentDocument?.querySelector(`[data-chart="${key}"]`);
+      if (chart) {
+        chart.scrollIntoView({block: 'center'});   // scrolls the page around the frame too
         return true;
       }
     } catch (e) { /* a frame that is not ours */ }
@@ -165,16 +169,30 @@ def scroll_to_chart(tab, key: str) -> bool:
     return tab.evaluate(SCROLL_TO_CHART, key)
 
 
-def chart_boxes(tab) -> dict[str, dict]:
-    """Each live chart's frame (``ui.live_chart``) on the page, by chart key: its box in the window."""
-    boxes = {}
+def _frame_charts(tab) -> list[tuple[dict, dict]]:
+    """(chart state, the frame element's box) for every live chart in every component frame."""
+    found = []
     for frame in tab.frames[1:]:
         try:
-            key = frame.evaluate("() => document.getElementById('chart')?.dataset.chart")
-            if key:
-                boxes[key] = frame.frame_element().bounding_box()
+            states = frame.evaluate(_LIVE_CHART_STATE)
+            outer = frame.frame_element().bounding_box() if states else None
         except Exception:  # noqa: BLE001 - a frame being replaced or not yet loaded; skip it
             continue
+        if outer:
+            found += [(state, outer) for state in states]
+    return found
+
+
+def chart_boxes(tab) -> dict[str, dict]:
+    """Each live chart on the page (``ui.live_chart``, ``ui.live_frames``), by chart key: its box in the window,
+    the part its frame shows (a frame left too short cuts the chart off)."""
+    boxes = {}
+    for state, outer in _frame_charts(tab):
+        box = state["box"]
+        x0, y0 = outer["x"] + max(0.0, box["x"]), outer["y"] + max(0.0, box["y"])
+        x1 = min(outer["x"] + box["x"] + box["width"], outer["x"] + outer["width"])
+        y1 = min(outer["y"] + box["y"] + box["height"], outer["y"] + outer["height"])
+        boxes[state["key"]] = {"x": x0, "y": y0, "width": max(0.0, x1 - x0), "height": max(0.0, y1 - y0)}
     return boxes
 
 
@@ -186,17 +204,11 @@ def visible_area(box: dict, width: float, height: float) -> float:
 
 
 def live_charts(tab) -> dict[str, dict]:
-    """Every live chart on the page (``ui.live_chart``) by key: its redraw count ("draws"), the number of
-    points in the first trace on screen ("points") and how many redraws only moved its lines ("lineSwaps")."""
-    charts = {}
-    for frame in tab.frames[1:]:
-        try:
-            state = frame.evaluate(_LIVE_CHART_STATE)
-        except Exception:  # noqa: BLE001 - a frame being replaced or not yet loaded; skip it
-            continue
-        if state:
-            charts[state["key"]] = state
-    return charts
+    """Every live chart on the page (``ui.live_chart``, ``ui.live_frames``) by key: its redraw count ("draws"),
+    the number of points in the first trace on screen ("points") and how many redraws only moved its lines
+    ("lineSwaps")."""
+    return {state["key"]: {k: state[k] for k in ("key", "draws", "points", "lineSwaps")}
+            for state, _ in _frame_charts(tab)}
 
 
 # Evaluated inside each gradient-descent player frame (ui/gradient_descent/player_frontend/player.js).

@@ -78,6 +78,8 @@ class Run:
     page_script_hash: str = ""      # the page it ran (from its "navigation" message; full runs only)
     exceptions: list[str] = field(default_factory=list)   # st.exception / uncaught errors drawn
     markdown: list[str] = field(default_factory=list)     # every markdown body drawn, in order
+    progress: list[str] = field(default_factory=list)     # every progress bar's text, in order
+    components: list[tuple[str, str]] = field(default_factory=list)  # (component name, its JSON arguments)
     finished_at: float = 0.0        # time.perf_counter() when script_finished arrived
 
     @property
@@ -364,6 +366,10 @@ class StreamlitClient:
                 self._current.markdown.append(body.body)
             elif kind == "exception":
                 self._current.exceptions.append(f"{body.type}: {body.message}")
+            elif kind == "progress":
+                self._current.progress.append(body.text)
+            elif kind == "component_instance":
+                self._current.components.append((body.component_name, body.json_args))
 
     def _finish_run(self, msg: ForwardMsg) -> None:
         run = self._current or Run(0.0, "", tuple(msg.metadata.run.fragment_ids))

@@ -81,3 +81,12 @@ def tiny_data(tmp_path, monkeypatch):
     monkeypatch.setenv(pet_data.ENV_DATA, str(root))
     monkeypatch.setenv(pet_data.ENV_CACHE, str(tmp_path / "cache"))
     return root
+
+
+@pytest.fixture(autouse=True)
+def _empty_training_queue(monkeypatch):
+    """Each test starts with the server's training queue empty (``ui.train_queue``): a run a test left
+    holding a slot would otherwise make a later test's run wait its turn."""
+    from ui import train_queue
+
+    monkeypatch.setattr(train_queue, "QUEUE", train_queue.TrainQueue(alive=train_queue.QUEUE.alive))

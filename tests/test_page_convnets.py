@@ -12,6 +12,7 @@ import ui.convnets.common
 from engine.pets.models import BUNDLED, PetModel, Standardizer, load_bundled
 from engine.pets.models import verdict as verdict_of
 from lessons import convolution as cv
+from tests import live_view
 from tests.pagetools import arr, chart, live_figures, open_tab, table
 
 PAGE = "chapters/convnets.py"
@@ -257,11 +258,18 @@ def test_the_bundled_conv_net_looks_at_an_uploaded_photo(open_page, no_data):
 
 
 def live_charts(app) -> dict[str, dict]:
+    """Each live chart's figure by chart key: the learning curves as the browser draws the frame left on
+    screen (``ui.live_frames``), the filters' last figure (``ui.live_chart``)."""
     charts = {}
     for element in app.get("component_instance"):
         args = json.loads(element.proto.json_args)
-        if "chart" in args:  # not another component (ui.history's report)
+        if "chart" in args:  # ui.live_chart
             charts[args["chart"]] = live_figures(args["figure"])[-1]  # the frame left on screen
+        elif "batch" in args:  # ui.live_frames
+            batch = args["batch"]
+            base = live_view.full(args)["curves"]
+            charts[batch["charts"]["curves"]] = live_view.curves_at(base, live_view.history(batch["series"]),
+                                                                    batch["frames"][-1]["n"])
     return charts
 
 
@@ -341,9 +349,8 @@ def test_pause_keeps_the_model_and_resume_goes_on(open_page, tiny_data, monkeypa
     assert app.button(key="cnn_train_pause").label == "Resume"
     app.button(key="cnn_train_pause").click().run()
     # Resume never replays frames from before the Pause: every frame sent holds all four mini-batches.
-    frames = live_figures(next(json.loads(e.proto.json_args)["figure"] for e in app.get("component_instance")
-                               if json.loads(e.proto.json_args).get("chart") == "cnn_train_curves_chart"))
-    assert all(len(f["data"][0]["x"]) >= 4 for f in frames)
+    frames = live_view.sent(app, "cnn_live")[0]["batch"]["frames"]
+    assert all(f["n"]["batches"] >= 4 for f in frames)
     for _ in range(30):
         if app.session_state["cnn_eval"] is not None:
             break

@@ -1,6 +1,5 @@
 """AppTest of the network playground: controls, presets, play/step/reset, URL state, import/export."""
 
-import html
 import json
 import re
 
@@ -8,23 +7,28 @@ import numpy as np
 import pytest
 
 from engine import Network
-from lessons import presets
+from lessons import grid, presets
+from tests import live_view
 from tests.pagetools import live_figures
+from ui.live_budget import Plan
+from ui.playground import figures as pg_figures
+from ui.playground import session as pg_session
 from ui.playground import views as pg_views
 from ui.playground.controls import PRESET_TITLES
 
 PAGE = "chapters/playground.py"
+FRAMES = 4  # frames a run in these tests
 
 
 @pytest.fixture(autouse=True)
 def whole_frames(monkeypatch):
-    """The page caps training at a few milliseconds a frame, and a run's frames at a time budget, so a
-    slow machine redraws as often; these tests count epochs and frames, so every frame trains all its
-    epochs and every run makes all its frames, however busy the machine is."""
-    from ui.playground import session
-
-    monkeypatch.setattr(session, "FRAME_BUDGET_S", 10.0)
-    monkeypatch.setattr(pg_views, "RUN_BUDGET_S", 10.0)
+    """The page caps training at a few milliseconds a frame, and sizes a run's batch from the server's
+    measured spare time, so a slow machine redraws as often; these tests count epochs and frames, so every
+    frame trains all its epochs and every run makes FRAMES frames, however busy the machine is."""
+    monkeypatch.setattr(pg_session, "FRAME_BUDGET_S", 10.0)
+    monkeypatch.setattr(pg_views, "PAGE_TRAIN_S", 10.0)
+    monkeypatch.setattr(pg_views, "live_plan", lambda touch=True: Plan(seconds=0.4, frames=FRAMES, train_s=10.0,
+                                                                       sessions=1, live_cores=0.8))
 
 
 @pytest.fixture
@@ -32,39 +36,37 @@ def open_playground(open_page):
     return lambda **query: open_page(PAGE, **query)
 
 
-STAT = re.compile(r'<div style="[^"]*">([^<]*)</div><div style="[^"]*" data-stat="(\w+)">([^<]*)</div>')
+def live(app) -> tuple[dict, bytes]:
+    """What the live view (``ui.live_frames``) was sent in the last run: its arguments and grids."""
+    return live_view.sent(app, pg_session.LIVE_KEY)
 
 
 def stats(app) -> dict[str, tuple[str, str]]:
-    """The live statistics row (``ui.playground.views.stats_html``): {name: (label, value)}."""
-    rows = [m.value for m in app.markdown if 'aria-label="Training progress"' in m.value]
-    assert len(rows) == 1, rows
-    return {key: (html.unescape(label), html.unescape(value)) for label, key, value in STAT.findall(rows[0])}
+    """The numbers row of the frame left on screen: {name: (label, value)}."""
+    args, _ = live(app)
+    labels = dict(live_view.full(args)["stats"]["labels"])
+    frame = args["batch"]["frames"][-1]
+    return {key: (labels[key], value) for key, value in zip(labels, frame["stats"])}
 
 
 def metrics(app) -> dict[str, str]:
-    """{label: value} of the statistics row, e.g. {"Train cost J": "0.6931", …}."""
+    """{label: value} of the numbers row, e.g. {"Train cost J": "0.6931", …}."""
     return dict(stats(app).values())
 
 
-def live_frames(app) -> dict[str, list[dict]]:
-    """The figures each live chart (``ui.live_chart``) was sent, by chart key, template included: one
-    figure, or while playing the few the browser plays in turn."""
-    charts = {}
-    for element in app.get("component_instance"):
-        args = json.loads(element.proto.json_args)
-        if "chart" not in args:  # another component (ui.history's report)
-            continue
-        figures = live_figures(args["figure"])
-        for figure in figures:
-            figure["layout"]["template"] = json.loads(args["template"])
-        charts[args["chart"]] = figures
-    return charts
-
-
 def live_charts(app) -> dict[str, dict]:
-    """The figure each live chart shows last (the one that stays), by chart key."""
-    return {key: figures[-1] for key, figures in live_frames(app).items()}
+    """Each chart's whole figure, by chart key: the live view's (a page run sends them) and the detail
+    view's live charts, template included."""
+    args, _ = live(app)
+    charts = {args["batch"]["charts"][panel]: figure for panel, figure in live_view.full(args).items()
+              if panel in args["batch"]["charts"]}
+    for element in app.get("component_instance"):
+        other = json.loads(element.proto.json_args)
+        if "chart" in other:  # ui.live_chart
+            figure = live_figures(other["figure"])[-1]
+            figure["layout"]["template"] = json.loads(other["template"])
+            charts[other["chart"]] = figure
+    return charts
 
 
 def epoch(app) -> tuple[int, int]:
@@ -80,11 +82,16 @@ def test_defaults_show_epoch_zero_every_chart_and_the_matrix_shapes(open_playgro
     charts = live_charts(app)
     assert set(charts) == {"pg_boundary_chart", "pg_curves_chart", "pg_graph_chart", "pg_diagnostics_chart"}
     boundary = charts["pg_boundary_chart"]
-    assert boundary["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    # P(dog) travels as a grid the browser draws under the see-through chart, not as an image
+    assert "images" not in boundary["layout"] and boundary["layout"]["plot_bgcolor"] == "rgba(0,0,0,0)"
+    assert boundary["layout"]["meta"]["grid"]["kind"] == "binary" and boundary["layout"]["meta"]["grid"]["r"] == 60
     # paused: an invisible heatmap of P(dog) answers hovers; 4 point traces (train/test × cat/dog)
     assert [t["type"] for t in boundary["data"]].count("heatmap") == 1
     assert sum(len(t["x"]) for t in boundary["data"] if t.get("mode") == "markers" and t["x"][0] is not None) == 300
     assert boundary["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+    [frame] = live_view.frames(*live(app))
+    heatmap = next(t for t in boundary["data"] if t["type"] == "heatmap")
+    assert np.allclose(frame["P"], heatmap["z"], atol=1e-4)  # the grid drawn is the P hovered
     table = app.dataframe[0].value
     rows = dict(zip(table["array"], table["shape"]))
     assert rows["X = A[0]"] == "(210 × 2)" and rows["W[1]"] == "(4 × 2)" and rows["W[3]"] == "(1 × 4)"
@@ -99,27 +106,37 @@ def test_step_trains_exactly_one_epoch_and_shows_finite_costs(open_playground):
     assert 0 < float(shown["Train cost J"]) < 2 and 0 < float(shown["Test cost J"]) < 2
 
 
-def test_play_sends_a_few_frames_per_run_until_paused(open_playground):
-    n = pg_views.FRAMES_PER_RUN
+def test_play_sends_data_frames_of_p_and_the_new_points_until_paused(open_playground):
     app = open_playground(speed="5")
     app.button(key="pg_play").click().run()
-    assert app.session_state["pg_running"] and epoch(app) == (5 * n, 1000)
-    frames = live_frames(app)
-    assert len(frames["pg_boundary_chart"]) == len(frames["pg_curves_chart"]) == n
-    # Each frame is 5 more epochs; only the boundary image changes: the points keep their data revision,
-    # so Plotly.react leaves them alone, and there is no hover heatmap to recompute.
-    boundaries = frames["pg_boundary_chart"]
-    assert len({b["layout"]["datarevision"] for b in boundaries}) == 1
-    assert len({b["layout"]["images"][0]["source"] for b in boundaries}) == n
-    assert all("heatmap" not in [t["type"] for t in b["data"]] for b in boundaries)
-    lengths = [[len(t["x"]) for t in c["data"] if t["yaxis"] == "y"] for c in frames["pg_curves_chart"]]
-    assert lengths == [[5 * k, 5 * k] for k in range(1, n + 1)]
+    assert app.session_state["pg_running"] and epoch(app) == (5 * FRAMES, 1000)
+    args, grids = live(app)
+    batch = args["batch"]
+    assert batch["running"] and batch["every_ms"] == 100  # FRAMES frames over the run's 0.4 s
+    frames = live_view.frames(args, grids)
+    assert [f["epoch"] for f in frames] == [5 * k for k in range(1, FRAMES + 1)]
+    assert len(grids) == FRAMES * 60 * 60 * 2  # uint16 P(dog) on the 60 × 60 grid, per frame
+    run = app.session_state["pg_run"]
+    _, _, G = grid.plane(*grid.bounds(run.X_train, run.X_test), 60)
+    assert np.allclose(frames[-1]["P"], grid.probability(run.net, G), atol=1 / 65535)  # the last is the model now
+    assert len({f["P"].tobytes() for f in frames}) == FRAMES  # each frame its own boundary
+    # The curves: every epoch's numbers once; a frame draws what the full figure at its epoch would.
+    history = live_view.history(batch["series"])
+    assert len(history["train_cost"]) == 5 * FRAMES
+    base = live_view.full(args)["curves"]
+    for frame in frames:
+        drawn = live_view.curves_at(base, history, frame["n"])
+        whole = json.loads(json.dumps(pg_figures.learning_curves(run.records[:frame["epoch"]], height=330),
+                                      default=lambda a: a.tolist()))
+        assert [(t["x"], t["y"]) for t in drawn["data"]] == [(t["x"], t["y"]) for t in whole["data"]]
+        assert drawn["layout"]["xaxis"]["range"] == whole["layout"]["xaxis"]["range"]
+    assert "heatmap" not in [t["type"] for t in live_view.full(args)["boundary"]["data"]]  # no hover while playing
     app.run()  # what the fragment's timer does in the browser
-    assert epoch(app) == (10 * n, 1000)
+    assert epoch(app) == (10 * FRAMES, 1000)
     app.button(key="pg_play").click().run()  # now labelled Pause
     app.run()
-    assert not app.session_state["pg_running"] and epoch(app) == (10 * n, 1000)
-    assert len(live_frames(app)["pg_boundary_chart"]) == 1
+    assert not app.session_state["pg_running"] and epoch(app) == (10 * FRAMES, 1000)
+    assert len(live(app)[0]["batch"]["frames"]) == 1
     assert "heatmap" in [t["type"] for t in live_charts(app)["pg_boundary_chart"]["data"]]
 
 
@@ -209,6 +226,7 @@ def test_regenerate_moves_to_the_next_seed_and_new_data(open_playground):
 def test_a_diverging_run_shows_an_error_and_no_nan(open_playground):
     app = open_playground(act="relu", opt="gd", lr="30", layers="2", width1="8", width2="8", speed="20")
     app.button(key="pg_play").click().run()
+    app.run()  # the timer's next run: the frames up to the last finite epoch have played
     errors = [e.value for e in app.error]
     assert any("diverged" in e and "learning rate" in e for e in errors)
     assert not app.session_state["pg_running"]
@@ -291,14 +309,3 @@ def test_a_width_typed_outside_its_range_is_set_to_the_limit_with_a_message(open
     assert any("set to the smallest, 1" in w.value for w in app.warning)
     app.run()  # the message is said once
     assert not any("outside" in w.value for w in app.warning)
-
-
-def test_the_live_timer_is_shared_by_every_session_on_the_playground(monkeypatch):
-    monkeypatch.setattr(pg_views, "_open_sessions", {})
-    assert pg_views.frame_seconds("a") == pg_views.FRAME_SECONDS  # one student: the full rate
-    for k in range(29):
-        pg_views.frame_seconds(f"s{k}")
-    # 30 sessions share SERVER_RUNS_PER_SECOND runs: each one's timer is 30 / 10 = 3 s.
-    assert pg_views.frame_seconds("a") == pytest.approx(30 / pg_views.SERVER_RUNS_PER_SECOND)
-    monkeypatch.setattr(pg_views, "OPEN_WINDOW_S", -1.0)  # everyone else left long ago
-    assert pg_views.frame_seconds("a") == pg_views.FRAME_SECONDS

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import links, present, state, tabs
+from ui import history, links, present, state, tabs
 
 
 # The page runs in progress on this server (session id → start), so that timer-driven fragment runs can let
@@ -55,6 +55,28 @@ def page_runs_elsewhere(session_id: str | None, wait: float = 0.0) -> int:
         return _others_running(session_id)
 
 
+# A browser whose server went away (a replica of a class deployment died, or the server was restarted)
+# reconnects to a new session on its own and reruns the page it shows, with the values its widgets had and
+# the page's address. The new session's first run then already carries the history guard's report, which a
+# fresh visit sends only in a later run, once the guard is in place (``ui.history``): so a report that the
+# guard has not yet seen in an earlier run of this session (``history.READY_KEY`` unset) means the page
+# outlived its server, and it says so.
+RESTART_NOTE = ("**The server restarted:** your settings are back; a model trained or a photo uploaded before is "
+                "lost, so press ▶ Play (or Start training) to train again.")
+
+
+def _restart_note(page: str) -> None:
+    ss = st.session_state
+    if "chapter_seen" not in ss:   # this session's first page run
+        ss["chapter_seen"] = True
+        if ss.get(history.REPORT_KEY) is True and not ss.get(history.READY_KEY):
+            ss["chapter_restarted_on"] = page
+    if ss.get("chapter_restarted_on") == page:
+        st.warning(RESTART_NOTE, icon=":material/restart_alt:")
+    else:
+        ss.pop("chapter_restarted_on", None)   # said once, on the page the student was on
+
+
 def _reset(defaults: Mapping[str, Any], also: Callable[[], None] | None) -> None:
     """Every control and result of the page back to its start (other pages keep theirs); the open tab
     stays, since it is where the lecturer is, not a setting."""
@@ -81,6 +103,7 @@ def begin(title: str, link: links.Link, defaults: Mapping[str, Any] | None = Non
                          args=(everything, on_reset), icon=":material/restart_alt:",
                          help="Every control and result on this page back to its start. Other pages keep theirs.")
     st.title(title)
+    _restart_note(link.page)
     link.warn(ignored)
 
 

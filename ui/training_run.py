@@ -6,10 +6,16 @@ The run lives in ``st.session_state[f"{prefix}_run"]`` as a dict: the model, its
 mini-batch and epoch records (``engine.pets.training.live(..., batches=True)``), the history of epoch
 records, the mini-batch costs, and whether it is done.
 
+The server trains a few runs at a time (``ui.train_queue``): a run that is started (or resumed) queues for a
+slot; while it waits, its panel says its place and about how long, with a button to leave the line, and
+its fragment asks again every WAIT_SECONDS. Pause, Reset and the run's end give the slot back.
+
 Live: each tick (a fragment run every TICK_SECONDS) draws what the previous tick trained, then trains
 for TRAIN_SECONDS, stopping between two mini-batches, and notes the curves FRAMES_PER_TICK times on the
-way; the browser plays those frames TICK_SECONDS / FRAMES_PER_TICK apart (``ui.live_chart``), so the
-curves move 16 times a second even when an epoch takes several seconds, and Pause answers within a tick.
+way; the browser plays those frames TICK_SECONDS / FRAMES_PER_TICK apart, so the curves move 20 times a
+second even when an epoch takes several seconds, and Pause answers within a tick. A frame is data
+(``ui.live_frames``): a tick sends the new epoch records and mini-batch costs, and each frame only how many
+of them it shows; the whole figure is built only in a page run (a click).
 """
 
 from __future__ import annotations
@@ -19,20 +25,35 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from engine.pets import data as pet_data
 from engine.pets.training import evaluate
 from engine.training import BatchRecord
 
+import uuid
+
 from ui import style
-from ui.live_chart import live_chart
+from ui.live_frames import full_json, is_fragment_run, live_frames, wait_until_sent, wait_until_started
 from ui.pets import figures as pets_figures
 from ui.pets.common import dataset
 from ui.playground import figures as pg_figures
+from ui import train_queue
+from ui.train_queue import Turn
 
 TICK_SECONDS = 0.5      # a fragment run while training
 TRAIN_SECONDS = 0.38    # of which training: the rest draws, and the page stays quick to answer
 FRAMES_PER_TICK = 10    # → 20 curve updates a second (fewer in a tick that ends an epoch)
+WAIT_SECONDS = 1.0      # a run waiting for a training slot asks again this often
+
+
+def _alive(owner: str) -> bool:
+    """Whether the session that queued a run still has a browser tab (a closed tab's run is dropped)."""
+    return not Runtime.exists() or Runtime.instance().is_active_session(owner.split(":", 1)[0])
+
+
+train_queue.QUEUE.alive = _alive
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,38 @@ class TrainingRun:
     def evaluation(self) -> dict | None:
         return st.session_state[f"{self.prefix}_eval"]
 
+    # -- the queue ----------------------------------------------------------------------------------
+
+    def owner(self) -> str:
+        """This session's run of this page, in the server's training queue: "session id:page:tag" (the tag
+        tells apart sessions that share an id, as AppTest's do)."""
+        ss = st.session_state
+        key = f"{self.prefix}_queue_owner"
+        if key not in ss:
+            ctx = get_script_run_ctx()
+            ss[key] = f"{ctx.session_id if ctx is not None else 'local'}:{self.prefix}:{uuid.uuid4().hex[:8]}"
+        return ss[key]
+
+    def turn(self) -> Turn:
+        """This run's place: training, or waiting (asks again if the queue gave it up, e.g. a tab the
+        browser had put to sleep)."""
+        turn = train_queue.QUEUE.turn(self.owner())
+        return turn if turn.queued else train_queue.QUEUE.join(self.owner())
+
+    def timer(self) -> float | None:
+        """The live panel's ``run_every``: none when stopped, slower while waiting for a slot."""
+        ss = st.session_state
+        every = None if not self.running else TICK_SECONDS if self.turn().training else WAIT_SECONDS
+        ss[f"{self.prefix}_timer"] = every
+        return every
+
+    def leave_queue(self) -> None:
+        """"Leave the queue": the run stays as it is (paused, or not started) and gives up its place."""
+        ss = st.session_state
+        train_queue.QUEUE.leave(self.owner())
+        ss[f"{self.prefix}_running"] = False
+        ss[f"{self.prefix}_rerun"] = True   # the page redraws its buttons and stops the timer
+
     # -- the buttons' callbacks ---------------------------------------------------------------------
 
     def start(self) -> None:
@@ -62,6 +115,8 @@ class TrainingRun:
         ss[f"{self.prefix}_run"] = {"pending": True}
         ss[f"{self.prefix}_running"] = True
         ss[f"{self.prefix}_eval"] = None
+        train_queue.QUEUE.leave(self.owner())   # a new run goes to the back of the line
+        train_queue.QUEUE.join(self.owner())
 
     @staticmethod
     def unfinished(run: dict | None) -> bool:
@@ -71,12 +126,14 @@ class TrainingRun:
     def pause_or_resume(self) -> None:
         if self.unfinished(self.run):
             st.session_state[f"{self.prefix}_running"] = not self.running
+            (train_queue.QUEUE.join if self.running else train_queue.QUEUE.leave)(self.owner())
 
     def reset(self) -> None:
         ss = st.session_state
         ss[f"{self.prefix}_run"] = None
         ss[f"{self.prefix}_running"] = False
         ss[f"{self.prefix}_eval"] = None
+        train_queue.QUEUE.leave(self.owner())
         if self.forget_model_on_reset:
             ss[f"{self.prefix}_session_model"] = None
 
@@ -175,29 +232,102 @@ class TrainingRun:
     def live_panel(self, draw: Callable[[dict, list[tuple[int, int]]], None],
                    finish: Callable[[dict], object]) -> None:
         """A page's live panel (its fragment): ``draw(run, frames)`` what the last tick trained, then train
-        this tick; at the run's end ``finish(run)`` and rerun the page, which stops the timer."""
+        this tick if the run holds a training slot (else say where it is in the line); at the run's end
+        ``finish(run)`` and rerun the page, which stops the timer."""
+        ss = st.session_state
+        if ss.pop(f"{self.prefix}_rerun", False):
+            st.rerun()
+        wait_until_started(0.3 * TICK_SECONDS)
         run = self.run
-        if not run or "gen" not in run:
+        if not run:
+            return
+        turn = self.turn() if self.running else None
+        timer = ss.get(f"{self.prefix}_timer")
+        if turn is not None and is_fragment_run() and timer != (TICK_SECONDS if turn.training else WAIT_SECONDS):
+            st.rerun()   # granted a slot (the page prepares the run), or back in line: the page sets the timer
+        if turn is not None and not turn.training:
+            self.waiting(run, turn)
+            if run.get("history") or run.get("batches"):
+                draw(run, [(len(run["history"]), len(run["batches"]))])
+            return
+        run.pop("queued_at", None)
+        if "model" not in run:   # started, its photos and model not yet prepared
             return
         draw(run, self.frames(run))
+        wait_until_sent(0.2 * TICK_SECONDS)   # before this tick trains (ui.live_frames: Streamlit's races)
         self.tick(run)
         if run["done"] and self.running:
             finish(run)
             st.rerun()
 
-    @staticmethod
-    def curves(run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:
+    def waiting(self, run: dict, turn: Turn) -> None:
+        """Where the run is in the line, about how long it will wait, and a way out."""
+        since = run.setdefault("queued_at", time.monotonic())
+        waited = time.monotonic() - since
+        st.progress(min(1.0, waited / max(waited + turn.wait_s, 1e-6)),
+                    text=f"Waiting for a training slot: {'you are next' if turn.place == 1 else f'number {turn.place} in line'}"
+                         f", about {_duration(turn.wait_s)} ({turn.waiting} waiting)")
+        st.info(f"This server trains {turn.slots} run{'s' if turn.slots != 1 else ''} at a time, so that each "
+                "trains at full speed; the others wait their turn. Yours starts by itself.",
+                icon=":material/hourglass_top:")
+        st.button("Leave the queue", key=f"{self.prefix}_leave_queue", on_click=self.leave_queue,
+                  icon=":material/logout:")
+
+    def curves(self, run: dict, marks: list[tuple[int, int]], key: str, height: int) -> None:
         """The live learning curves, one frame per mark: cost J (mini-batches, and train and test at each
-        epoch's end) and accuracy, on an epoch axis as long as the run."""
-        figures = [pg_figures.learning_curves(run["history"][:h], height=height, batches=run["batches"][:b],
-                                              epochs=run["epochs"]) for h, b in marks]
-        live_chart(figures, key=key, every=TICK_SECONDS / len(figures) if len(figures) > 1 else None,
-                   label="Learning curves: cost J per mini-batch and per epoch, and accuracy per epoch")
+        epoch's end) and accuracy, on an epoch axis as long as the run. A timer's run sends the new points
+        only; a page run (or the browser asking, ``resync``) the whole figure."""
+        live = run.setdefault("live", {"token": uuid.uuid4().hex, "batch": 0, "sent": [], "full": True})
+        full = live["full"] or not is_fragment_run()
+        live["full"] = False
+        history, batches = run["history"], run["batches"]
+        start_e, start_b = (0, 0) if full or not live["sent"] else live["sent"][0]
+        start_e, start_b = min(start_e, len(history)), min(start_b, len(batches))
+        now = (len(history), len(batches))
+        live["sent"] = [now] if full else (live["sent"] + [now])[-2:]
+        live["batch"] += 1
+        frames = []
+        for h, b in marks:
+            last = history[h - 1] if h else None
+            text = (f"Learning curves after {h} of {run['epochs']} epochs and {b} mini-batches: cost J "
+                    f"{last.train_cost:.2f}, test accuracy {last.test_accuracy:.0%}" if last else
+                    f"Learning curves: {b} mini-batches into the first epoch" if b else "Learning curves: no step yet")
+            frames.append({"epoch": h, "n": {"epochs": h, "batches": b}, "stats": [], "text": {"curves": text}})
+        series = {**pg_figures.curve_series(history, start_e), **pg_figures.batch_series(batches, start_b)}
+        batch = {"token": live["token"], "id": live["batch"], "play": 0, "charts": {"curves": key},
+                 "running": self.running, "every_ms": round(1000 * TICK_SECONDS / max(1, len(frames))),
+                 "frames": frames, "series": series, "grid": {"r": 0, "count": 0}}
+        figure = None
+        if full:
+            h, b = marks[-1]
+            figure = full_json({"curves": pg_figures.learning_curves(history[:h], height=height, batches=batches[:b],
+                                                                     epochs=run["epochs"])})
+        live_frames(key=f"{self.prefix}_live", view="curves", batch=batch, full=figure,
+                    label="Learning curves: cost J per mini-batch and per epoch, and accuracy per epoch",
+                    on_change=self._resync)
+
+    def _resync(self) -> None:
+        """The browser lacks what a frame needs (a remounted chart, a tick it missed): send it all next."""
+        run = self.run
+        report = st.session_state.get(f"{self.prefix}_live")
+        if run and isinstance(report, dict) and report.get("action") == "resync" and "live" in run:
+            run["live"]["full"] = True
+
+    def should_prepare(self) -> bool:
+        """A started run whose turn has come (``ui.train_queue``): the page decodes its photos and builds its
+        model now, not while it waits, so a class in line holds no copies of the photos."""
+        run = self.run
+        return bool(run and run.get("pending") and self.running and self.turn().training)
 
     def finish(self, run: dict) -> dict | None:
-        """Stop, score the model on the test photos and keep it as the session's model."""
+        """Stop, score the model on the test photos and keep it as the session's model. The run's training
+        (its copies of the photos) is let go: a class of trained models would otherwise keep thirty."""
         ss = st.session_state
         ss[f"{self.prefix}_running"] = False
+        train_queue.QUEUE.leave(self.owner())
+        gen = run.pop("gen", None)
+        if gen is not None:
+            gen.close()
         if run["error"] or not run["history"]:
             return None
         data = dataset(run["root"], run["size"], run["colour"])
@@ -220,3 +350,12 @@ class TrainingRun:
                           key=f"{self.prefix}_confusion_chart")
         right.plotly_chart(pets_figures.roc(ev["fpr"], ev["tpr"], ev["auc"]), config=style.CHART_CONFIG,
                            key=f"{self.prefix}_roc_chart")
+
+
+def _duration(seconds: float) -> str:
+    """A wait in words: "a few seconds", "40 s", "3 min"."""
+    if seconds < 5:
+        return "a few seconds"
+    if seconds < 90:
+        return f"{round(seconds / 5) * 5:.0f} s"
+    return f"{round(seconds / 60):.0f} min"

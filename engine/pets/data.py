@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,7 +233,8 @@ def _cap(items: list[tuple[Path, int]], n: int) -> list[tuple[Path, int]]:
 
 def _write_cache(path: Path, arrays: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
+    # One temporary file per process and thread: a class's sessions decode the same photos at once.
+    tmp = path.with_suffix(f".tmp{os.getpid()}_{threading.get_ident()}.npz")
     np.savez(tmp, **arrays)
     os.replace(tmp, path)  # atomic: a reader never sees half a file
 

@@ -1,19 +1,23 @@
 """The first screen holds the lesson: on every page not covered by its own test (gradient descent and
 the playground have theirs), at 1280×720 and 1920×1080, the main action and the main chart are fully
-on screen without scrolling, and the chart is the largest thing there. Plus the playground's charts
-survive window resizes and a collapsed sidebar."""
+on screen without scrolling, and the chart is the largest thing there. Plus every one of the playground's
+live charts stays drawn through window resizes both ways, playing and paused, and a collapsed sidebar."""
 
+import io
+
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
-from devtools.browser import (assert_no_exception, chart_boxes, live_charts, open_page, resize_round_trip,
-                              visible_area, wait_until_idle)
+from devtools.browser import assert_no_exception, chart_boxes, open_page, scroll_to_chart, visible_area, wait_until_idle
 from tests.photos import jpeg
 from ui import nav
 
 pytestmark = pytest.mark.e2e
 
 TITLES = {p.url_path: p.title for p in nav.PAGES}
+TITLE_PLAYGROUND = TITLES["playground"]
 SIZES = [(1280, 720), (1920, 1080)]
 # page: (how to find the main action, the main chart's key)
 PAGES = {
@@ -57,25 +61,61 @@ def test_the_main_action_and_the_main_chart_share_the_first_screen(browser, serv
     context.close()
 
 
-def test_the_playground_charts_survive_resizes_and_a_collapsed_sidebar(page, server_url):
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_page(page, server_url, "playground", TITLES["playground"])
+PLAYGROUND_CHARTS = ("pg_boundary_chart", "pg_curves_chart", "pg_graph_chart", "pg_diagnostics_chart")
 
-    def check(what):
-        page.wait_for_timeout(1000)  # Plotly's resize, Streamlit's new frame height
-        for _ in range(60):  # the first visit: until both charts have drawn once
-            boxes = chart_boxes(page)
-            if {"pg_boundary_chart", "pg_curves_chart"} <= boxes.keys():
-                break
-            page.wait_for_timeout(500)
-        for key in ("pg_boundary_chart", "pg_curves_chart"):
-            assert key in boxes and boxes[key]["height"] > 200, (what, key, boxes.get(key))
-            assert live_charts(page)[key]["draws"] >= 1, (what, key)
-        return boxes["pg_boundary_chart"]["width"]
 
-    resize_round_trip(page, check)
+def painted(page, key: str) -> dict:
+    """Scroll the live chart ``key`` into view and read what the screen shows there: its box, the share of
+    its pixels that are not background, and whether the data's blue (train line, dog side) is drawn. A chart
+    can hold a whole figure and still show nothing (a collapsed container: the bug this guards)."""
+    for _ in range(60):  # a first visit or a new figure: until the chart is on the page
+        if scroll_to_chart(page, key):
+            break
+        page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
+    box = chart_boxes(page)[key]
+    assert box["height"] > 0 and box["y"] < page.viewport_size["height"], (key, box)  # collapsed, or off screen
+    shot = page.screenshot(clip={"x": box["x"], "y": max(0, box["y"]), "width": box["width"],
+                                 "height": min(box["height"], page.viewport_size["height"] - max(0, box["y"]))})
+    pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=int)
+    ink = (pixels.min(axis=2) < 200).mean()
+    blue = ((np.abs(pixels - (0, 114, 178)).sum(axis=2) < 60)).sum()
+    return {"box": box, "ink": ink, "blue": int(blue)}
+
+
+def all_painted(page, what: str) -> float:
+    """Every live chart of the playground drawn on screen; returns the boundary's width."""
+    page.wait_for_timeout(800)  # Plotly's resize, Streamlit's new frame height
+    for key in PLAYGROUND_CHARTS:
+        seen = painted(page, key)
+        assert seen["box"]["height"] > 200 and seen["ink"] > 0.005, (what, key, seen)  # not blank
+        assert seen["blue"] > 50, (what, key, seen)  # its data, not only axes
+    return chart_boxes(page)["pg_boundary_chart"]["width"]
+
+
+def test_every_playground_chart_survives_resizes_both_ways_playing_and_paused(page, server_url):
+    # A lecturer plugs into a projector (1920 × 1080 → 1280 × 720) and back, paused and while playing.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, server_url, "playground", TITLE_PLAYGROUND)
     page.get_by_role("button", name="Step (1 epoch)").click()
     wait_until_idle(page)
-    check("after a step")
-    assert live_charts(page)["pg_curves_chart"]["points"] == 1  # epoch 1 on the learning curves
+    wide = all_painted(page, "1920, paused")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    narrow = all_painted(page, "1920 → 1280, paused")
+    assert narrow < 0.8 * wide
+    page.get_by_role("button", name="Play").click()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    assert all_painted(page, "1280 → 1920, playing") > 1.2 * narrow
+    page.set_viewport_size({"width": 1280, "height": 720})
+    all_painted(page, "1920 → 1280, playing")
+    page.keyboard.press("Escape")
+    page.get_by_role("heading", name=TITLE_PLAYGROUND).click()
+    page.keyboard.press("Space")  # Pause, answered on the frame shown
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    wait_until_idle(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    all_painted(page, "1280 → 1920, paused")
+    page.get_by_test_id("stSidebar").hover()  # the collapse button shows on hover
+    page.get_by_role("button", name="Collapse sidebar").click()
+    all_painted(page, "sidebar collapsed")
     assert_no_exception(page)

@@ -1,12 +1,18 @@
-"""The network playground in real Chromium: change the architecture, press Play, watch it train."""
+"""The network playground in real Chromium: change the architecture, press Play, watch it train, pause on the
+frame shown."""
 
+import base64
+import io
 import re
 import time
 
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from devtools.browser import assert_no_exception, chart_boxes, live_charts, open_page, wait_until_idle
+from ui.playground.images import probability_png
 
 pytestmark = pytest.mark.e2e
 
@@ -27,9 +33,13 @@ def wait_for_chart(page, key: str, test, timeout_s: float = 30) -> dict:
     raise AssertionError(f"live chart {key} never reached the expected state; last seen {state}")
 
 
+def live_view(page):
+    """The live view's frame (``ui.live_frames``): the boundary, the numbers and the curves."""
+    return page.frame_locator('iframe[title="ui.live_frames.live_frames"]')
+
+
 def epoch_metric(page):
-    # A fragment rerun can briefly leave the previous (stale) copy in the page: read the live one.
-    return page.locator("[data-stale='false'] [data-stat='epoch']").last
+    return live_view(page).locator("[data-stat='epoch']")
 
 
 def test_change_layers_and_width_then_play_advances_epochs_and_cost_chart(page, server_url):
@@ -118,18 +128,24 @@ def test_a_markdown_link_in_the_url_is_shown_as_text_not_a_link(page, server_url
     assert alert.locator("a").count() == 0
 
 
-# Inside the curves chart's frame: the lines on screen after frames drawn by the fast path (ui/live_chart's
-# swapLines), then the same figure drawn by Plotly.react, both as lists of (x, y) pixels per line.
+def frame_of(page, key: str):
+    """The Playwright frame holding the live chart ``key``."""
+    return next(f for f in page.frames[1:] if f.evaluate(f"() => !!document.querySelector('[data-chart=\"{key}\"]')"))
+
+
+# Inside the live view's frame: the curves' lines on screen after frames drawn by the fast path (swapLines),
+# then the same figure drawn by Plotly.react, both as lists of (x, y) pixels per line.
 _LINES_AND_PLOTLY_S = """async () => {
-  const read = () => [...document.querySelectorAll('.scatterlayer > .trace path.js-line')].map(
+  const panel = V.panels.curves;
+  const read = () => [...panel.chart.querySelectorAll('.scatterlayer > .trace path.js-line')].map(
       (path) => path.getAttribute('d').slice(1).split('L').map((p) => p.split(',').map(Number)));
-  drawing = true;  // no frame of the chart's own may come between the two readings
+  V.drawing = true;  // no frame of the view's own may come between the two readings
   try {
-    const ours = read(), figure = drawnFigure;
-    await Plotly.react(chart, figure.data, Object.assign({}, figure.layout, {template: template}), meta.config);
+    const ours = read(), figure = panel.built;
+    await Plotly.react(panel.chart, figure.data, figure.layout, config());
     return {ours: ours, plotly: read()};
   } finally {
-    drawing = false;
+    V.drawing = false;
   }
 }"""
 
@@ -142,9 +158,7 @@ def test_learning_curves_move_in_place_where_plotly_draws_them(page, server_url)
     later = wait_for_chart(page, "pg_curves_chart", lambda s: s["draws"] >= moved["draws"] + 8)
     # Most frames only move the lines; a redraw by Plotly is left for a new epoch-axis range.
     assert later["lineSwaps"] - moved["lineSwaps"] >= 0.5 * (later["draws"] - moved["draws"]) > 0, (moved, later)
-    frame = next(f for f in page.frames[1:]
-                 if f.evaluate("() => document.getElementById('chart')?.dataset.chart") == "pg_curves_chart")
-    lines = frame.evaluate(_LINES_AND_PLOTLY_S)
+    lines = frame_of(page, "pg_curves_chart").evaluate(_LINES_AND_PLOTLY_S)
     page.get_by_role("button", name="Pause").click()
     wait_until_idle(page)
     assert moved["draws"] > moved["lineSwaps"] >= 3
@@ -155,4 +169,50 @@ def test_learning_curves_move_in_place_where_plotly_draws_them(page, server_url)
         assert len(plotly) <= len(ours)
     after = live_chart(page, "pg_curves_chart")
     assert after["points"] > 1
+    assert_no_exception(page)
+
+
+# Inside the live view's frame: what is on screen now. The boundary's canvas and its grid image as digests
+# (and the image's pixels when asked), the grid of P(dog) of the frame shown, and the curves' figure.
+_ON_SCREEN = """async (pixels) => {
+  const digest = async (data) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))]
+      .map((b) => b.toString(16).padStart(2, '0')).join('');
+  const b = V.panels.boundary, c = V.panels.curves;
+  const canvas = b.canvas.getContext('2d').getImageData(0, 0, b.canvas.width, b.canvas.height).data;
+  const image = b.image.getContext('2d').getImageData(0, 0, b.image.width, b.image.height).data;
+  const figure = V.running ? c.built : c.drawn;
+  return {epoch: V.shown.epoch, frozen: !!V.frozen, running: V.running, canvas: await digest(canvas),
+          image: pixels ? Array.from(image) : null, size: b.image.width, grid: Array.from(V.shown.grid),
+          curves: figure.data.map((t) => [t.name, t.x, t.y]), range: figure.layout.xaxis.range};
+}"""
+
+
+def test_pause_stops_on_the_frame_shown_and_the_full_figure_draws_it_identically(page, server_url):
+    open_page(page, server_url, "playground", TITLE)
+    wait_for_chart(page, "pg_curves_chart", lambda s: s["draws"] >= 1)
+    page.get_by_role("button", name="Play").click()
+    view = frame_of(page, "pg_boundary_chart")
+    view.wait_for_function("() => Number(document.body.dataset.frames || 0) >= 20", timeout=60_000)
+    page.get_by_role("button", name="Pause").click()
+    frame = view.evaluate(_ON_SCREEN, True)
+    assert frame["frozen"] and frame["running"], frame  # answered in the browser, on the frame shown
+    # The server's answer: paused on that epoch, its whole figures drawn with the same code.
+    view.wait_for_function("() => !V.running && !V.frozen", timeout=60_000)
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    paused = view.evaluate(_ON_SCREEN, False)
+    assert paused["epoch"] == frame["epoch"] > 0
+    assert paused["grid"] == frame["grid"]        # the same weights: P(dog) to the last bit
+    assert paused["canvas"] == frame["canvas"]    # … so the same pixels
+    assert paused["curves"] == frame["curves"] and paused["range"] == frame["range"]  # the full figure's values
+    assert len(frame["curves"][0][1]) == frame["epoch"]  # every epoch on the curves
+    # The browser's drawing of the grid against the Python reference (ui/playground/images.probability_png).
+    P = np.array(frame["grid"], dtype=float).reshape(60, 60) / 65535
+    reference = np.asarray(Image.open(io.BytesIO(base64.b64decode(probability_png(P).split(",", 1)[1]))).convert("RGB"),
+                           dtype=int)
+    ours = np.array(frame["image"], dtype=int).reshape(frame["size"], frame["size"], 4)[..., :3]
+    assert ours.shape == reference.shape
+    line_ours, line_ref = ours.sum(axis=2) < 3 * 60, reference.sum(axis=2) < 3 * 60
+    assert (line_ours & line_ref).sum() >= 0.9 * line_ref.sum() and line_ref.sum() > 100  # the same ŷ = 0.5 line
+    off_line = ~(line_ours | line_ref)
+    assert np.abs(ours - reference)[off_line].mean() < 1.5  # the same colours (within a level)
     assert_no_exception(page)

@@ -10,7 +10,7 @@ from lessons import convolution
 
 from ui.convnets import figures
 from ui.live_chart import live_chart
-from ui.training_run import TICK_SECONDS, TrainingRun
+from ui.training_run import TrainingRun
 
 SIZE, COLOUR = 32, "rgb"
 FILTERS = (8, 16, 32)          # three blocks: 32×32 → 16×16 → 8×8 → 4×4
@@ -54,11 +54,10 @@ def render() -> None:
     c2.select_slider("Learning rate α (Adam)", LEARNING_RATES, key="w_cnn_train_lr", persist_state="session",
                      disabled=running)
     RUN.buttons("cnn_train_start", "cnn_train_pause", "cnn_train_reset")
-    run = RUN.run
-    if run and run.get("pending"):
+    if RUN.should_prepare():   # started, and its turn to train has come
         _prepare_run(str(root))
-    # Tick only while training, so an idle page makes no work.
-    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.cnn_running else None)(_draw, RUN.finish)
+    # Tick only while training (or waiting for a training slot), so an idle page makes no work.
+    st.fragment(RUN.live_panel, run_every=RUN.timer())(_draw, RUN.finish)
     if RUN.evaluation is not None:
         RUN.results()
         st.markdown("The model is now in the **Inside the trained conv net** tab as *trained in this session*: "
@@ -80,12 +79,13 @@ def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
     history = run["history"]
     st.caption(run["summary"] + f" · {run['model'].net.n_parameters:,} parameters")
     RUN.progress(run)
-    if history:
-        last = history[-1]
-        m1, m2, m3 = st.columns(3)
-        m1.metric("training cost J", f"{last.train_cost:.3f}")
-        m2.metric("training accuracy (during the epoch)", f"{last.train_accuracy:.1%}")
-        m3.metric("test accuracy", f"{last.test_accuracy:.1%}")
+    # Always drawn ("–" before the first epoch's end): an element appearing above the live chart would
+    # mount it again, empty, mid-run.
+    last = history[-1] if history else None
+    m1, m2, m3 = st.columns(3)
+    m1.metric("training cost J", f"{last.train_cost:.3f}" if last else "–")
+    m2.metric("training accuracy (during the epoch)", f"{last.train_accuracy:.1%}" if last else "–")
+    m3.metric("test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
     left, right = st.columns([1.3, 1], gap="large")
     with left:
         RUN.curves(run, marks, key="cnn_train_curves_chart", height=520)

@@ -11,7 +11,7 @@ from engine.pets.training import PRESETS, TrainConfig, live
 from ui import style
 from ui.pets import figures as pets_figures
 from ui.pets.common import dataset, enlarge
-from ui.training_run import TICK_SECONDS, TrainingRun
+from ui.training_run import TrainingRun
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
 
@@ -50,11 +50,10 @@ def train_tab() -> None:
                      persist_state="session", disabled=running)
     c3.slider("Epochs", 1, 200, key="w_pets_train_epochs", persist_state="session", disabled=running)
     RUN.buttons("pets_start", "pets_pause", "pets_reset")
-    run = RUN.run
-    if run and run.get("pending"):
+    if RUN.should_prepare():   # started, and its turn to train has come
         _prepare_run(str(root))
-    # Tick only while training, so an idle page makes no work.
-    st.fragment(RUN.live_panel, run_every=TICK_SECONDS if st.session_state.pets_running else None)(_draw, _finish)
+    # Tick only while training (or waiting for a training slot), so an idle page makes no work.
+    st.fragment(RUN.live_panel, run_every=RUN.timer())(_draw, _finish)
     if st.session_state.pets_eval is not None:
         _results(str(root))
 
@@ -77,11 +76,12 @@ def _draw(run: dict, marks: list[tuple[int, int]]) -> None:
     history = run["history"]
     st.caption(run["summary"])
     RUN.progress(run)
-    if history:
-        last = history[-1]
-        m1, m2 = st.columns(2)
-        m1.metric("training accuracy", f"{last.train_accuracy:.1%}")
-        m2.metric("test accuracy", f"{last.test_accuracy:.1%}")
+    # Always drawn ("–" before the first epoch's end): an element appearing above the live chart would
+    # mount it again, empty, mid-run.
+    last = history[-1] if history else None
+    m1, m2 = st.columns(2)
+    m1.metric("training accuracy", f"{last.train_accuracy:.1%}" if last else "–")
+    m2.metric("test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
     st.markdown("**Cross-entropy cost J** (without the L2 term) of each mini-batch as it trains, and of all "
                 "training and test photos at the end of each epoch; **accuracy** at the end of each epoch.")
     RUN.curves(run, marks, key="pets_cost_chart", height=460)

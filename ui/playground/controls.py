@@ -69,7 +69,7 @@ CONTROLS: list[links.Control] = [
     links.Control("w_pg_batch", "batch", 0, options=tuple(BATCH_SIZES)),
     links.Control("w_pg_l2", "l2", 0.0, options=tuple(L2_VALUES)),
     links.Control("w_pg_max_epochs", "epochs", 1000, options=tuple(EPOCH_LIMITS)),
-    # 5 epochs a frame at 16 frames a second: the default 1000 epochs take about 12 s to watch.
+    # 5 epochs a frame at up to 30 frames a second: the default 1000 epochs take about 7 s to watch.
     links.Control("w_pg_speed", "speed", 5, options=tuple(SPEEDS)),
 ]
 WIDGET_DEFAULTS = {c.key: (list(c.default) if c.many else c.default) for c in CONTROLS}
@@ -165,5 +165,5 @@ def training_controls() -> None:
     c1, c2 = st.columns(2)
     c1.select_slider("Epochs limit", EPOCH_LIMITS, key="w_pg_max_epochs", persist_state="session")
     c2.select_slider("Epochs per frame", SPEEDS, key="w_pg_speed", persist_state="session",
-                     help="How many epochs each screen update trains (about 16 updates a second; at most 15 ms "
-                     "of training each, so a big network trains fewer)")
+                     help="How many epochs each screen update trains (up to 30 updates a second, fewer when a "
+                     "class shares the server; at most 15 ms of training each, so a big network trains fewer)")

@@ -2,10 +2,12 @@
 as a graph of per-unit heatmaps, per-layer diagnostics, and the depth-vs-width overlay. The pictures
 inside two of them (P(dog) over the plane, the graph's tiles and edges) are drawn by ``images``.
 
-The live figures are redrawn several times a second, so they are plain figure dicts
-({"data": [...], "layout": {...}}, drawn by ``ui.live_chart``) rather than ``go.Figure`` objects:
-Plotly's property-by-property checking costs ~40 ms a figure. Each chart's styled layout is built
-once with ``ui.style.styled`` and cached (``_figure``); the traces are added as they are.
+The live figures are plain figure dicts ({"data": [...], "layout": {...}}, drawn by ``ui.live_frames`` and
+``ui.live_chart``) rather than ``go.Figure`` objects: Plotly's property-by-property checking costs ~40 ms a
+figure. Each chart's styled layout is built once with ``ui.style.styled`` and cached (``_figure``); the
+traces are added as they are. While training, the decision boundary and the learning curves are not built
+here at all: the browser draws each frame from the grid and the new points (``boundary_grid``,
+``curve_series``, ``batch_series``), by the rules these figures carry (``layout.meta``, ``meta.live``).
 """
 
 from __future__ import annotations
@@ -65,32 +67,38 @@ def _digest(*arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
+def boundary_grid(xs) -> dict:
+    """How the browser draws P(dog) under the decision-boundary chart (``ui.live_frames``): an r × r grid
+    ("binary": one probability per point, rows following y) stretched over [lo, hi]² (the grid points are
+    cell centres), coloured with ``palette`` (256 RGB triples: index i < 255 is P = i / 254, 255 the line)
+    and outlined where P crosses 0.5 (``images.BOUNDARY_UPSCALE`` image pixels per grid cell)."""
+    d = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
+    return {"kind": "binary", "r": len(xs), "extent": [float(xs[0]) - d / 2, float(xs[-1]) + d / 2],
+            "upscale": images.BOUNDARY_UPSCALE, "palette": images.probability_palette()}
+
+
 def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool = False, height: int = 420,
                       title: str | None = None) -> dict:
-    """P(dog) over the plane as an image with the ŷ = 0.5 boundary, train points filled, test points outlined.
+    """P(dog) over the plane with the ŷ = 0.5 boundary, train points filled, test points outlined.
 
-    Built for cheap live redraws: the probabilities are one PNG in ``layout.images``, and the points
-    carry a ``layout.datarevision`` that only changes when the points do. Between two frames
-    Plotly then swaps the image and leaves the points, axes and legend alone (about 13 ms instead of
-    90 ms a frame in headless Chromium). With ``live=False`` (paused) the figure also carries an
-    invisible heatmap of P, so hovering anywhere reads x1, x2 and P(dog); its revision follows P.
+    The probabilities themselves are not in the figure: the browser draws them from a grid of P
+    (``boundary_grid`` in ``layout.meta``; ``ui.live_frames``) in a canvas under the chart, whose
+    backgrounds are transparent, so a frame while training changes no trace. With ``live=False``
+    (paused) the figure also carries an invisible heatmap of P, so hovering anywhere reads x1, x2 and
+    P(dog); its revision follows P. ``P`` may be None when ``live``.
     """
-    d = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
-    lo, hi = float(xs[0]) - d / 2, float(xs[-1]) + d / 2
-    image = dict(source=images.probability_png(P), xref="x", yref="y", x=lo, y=hi, sizex=hi - lo, sizey=hi - lo,
-                 sizing="stretch", layer="below")
     traces = [
         # the colour bar, on a trace with no visible points
         dict(type="scatter", x=[None, None], y=[None, None], mode="markers", showlegend=False, hoverinfo="skip",
              marker=dict(color=[0, 1], cmin=0, cmax=1, colorscale=style.DIVERGING, opacity=images.HEATMAP_OPACITY,
                          showscale=True, colorbar=dict(title=dict(text="P(dog)"), thickness=12, len=0.8,
                                                        tickvals=[0, 0.5, 1], x=1.01, xpad=4))),
-        # the boundary line lives in the image; this entry names it in the legend
+        # the boundary line is drawn with the probabilities; this entry names it in the legend
         dict(type="scatter", x=[None], y=[None], mode="lines", name="ŷ = 0.5 (decision boundary)",
              line=dict(width=3, color="#222222"), hoverinfo="skip"),
     ]
     if not live:
-        traces.append(dict(type="heatmap", x=xs, y=ys, z=P, zmin=0, zmax=1, opacity=0, showscale=False,
+        traces.append(dict(type="heatmap", x=xs, y=ys, z=np.round(P, 4), zmin=0, zmax=1, opacity=0, showscale=False,
                            showlegend=False, name="P(dog)",
                            hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>P(dog) = %{z:.3f}<extra></extra>"))
     for X, y, kind in ((X_train, y_train, "train"), (X_test, y_test, "test")):
@@ -107,12 +115,14 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
     layout = dict(xaxis=dict(title=dict(text="x1 (data units)"), range=extent, constrain="domain"),
                   yaxis=dict(title=dict(text="x2 (data units)"), range=extent, scaleanchor="x",
                              constrain="domain"))
-    # No legend: the caption under the chart names the marks, so the plot keeps the chart's width.
-    after = dict(showlegend=False, margin=dict(l=55, r=10, t=10, b=50))
+    # No legend: the caption under the chart names the marks, so the plot keeps the chart's width. The
+    # backgrounds are see-through: the probabilities are drawn beneath the chart, the grid lines above them.
+    after = dict(showlegend=False, margin=dict(l=55, r=10, t=10, b=50), paper_bgcolor="rgba(0,0,0,0)",
+                 plot_bgcolor="rgba(0,0,0,0)")
     points = _digest(X_train, y_train, X_test, y_test)
     revision = f"{points}:live" if live else f"{points}:{_digest(P)}"
     return _figure(traces, height, title, layout, after,
-                   extra=dict(images=[image], datarevision=revision, uirevision=points))
+                   extra=dict(datarevision=revision, uirevision=points, meta=dict(grid=boundary_grid(xs))))
 
 
 def _panel_title(text: str, x: float, y: float, size: int = style.FONT_SIZE) -> dict:
@@ -130,11 +140,41 @@ def _epoch_axis_end(epochs: int) -> int:
     return end
 
 
+def _rounded(values, which: str) -> np.ndarray:
+    """What a chart can show (a quarter of the JSON a frame used to take): J to 5 decimals, accuracy in
+    percent to 2. The same rule for the figure and the series the browser extends it with."""
+    v = np.asarray(values, dtype=float)
+    return np.round(100 * v, 2) if which == "accuracy" else np.round(v, 5)
+
+
+CURVE_SERIES = {f"{kind}_{which}": (kind, which) for which in ("cost", "accuracy") for kind in ("train", "test")}
+
+
+def curve_series(records, start: int = 0) -> dict:
+    """The learning curves' points from epoch ``start`` + 1 on, as ``ui.live_frames`` series: train and test
+    J and accuracy (%), rounded as ``learning_curves`` draws them."""
+    from ui.live_frames import finite
+    return {name: {"from": int(start), "values": finite(_rounded([getattr(r, name) for r in records[start:]], which))}
+            for name, (_, which) in CURVE_SERIES.items()}
+
+
+def batch_series(batches, start: int = 0) -> dict:
+    """The mini-batch costs from step ``start`` on: where each sits on the epoch axis and its J."""
+    from ui.live_frames import finite
+    at = np.asarray(batches[start:], dtype=float).reshape(-1, 2)
+    return {"batch_at": {"from": int(start), "values": finite(np.round(at[:, 0], 4))},
+            "batch_cost": {"from": int(start), "values": finite(np.round(at[:, 1], 5))}}
+
+
 def learning_curves(records, height: int = 620, batches=None, epochs: int | None = None) -> dict:
     """Train and test cost J (top) and accuracy (bottom) per epoch, on one shared epoch axis.
 
     ``batches`` [(epoch − 1 + step/steps, J of that mini-batch), …] adds the mini-batch costs under the
-    epoch curves, so a long epoch is seen moving; ``epochs`` (the run's length) fixes the epoch axis."""
+    epoch curves, so a long epoch is seen moving; ``epochs`` (the run's length) fixes the epoch axis.
+
+    Each trace's ``meta.live`` says which series it draws (x "epoch" is 1, 2, …; ``group`` names the count
+    a frame gives for it) and ``layout.meta`` the thinning and the epoch axis's rule: the browser builds
+    every frame while training from the series alone, as this function would (``ui.live_frames``)."""
     traces = []
     if batches is not None:
         x, v = _thin_xy(*np.asarray(batches, dtype=float).reshape(-1, 2).T)
@@ -142,27 +182,28 @@ def learning_curves(records, height: int = 620, batches=None, epochs: int | None
                            name="mini-batch", xaxis="x", yaxis="y",
                            hovertemplate="a mini-batch, before its step<br>epoch %{x:.2f}<br>cost %{y:.3f}"
                                          "<extra></extra>",
-                           line=dict(width=1.5, color="#8C8C8C")))
+                           line=dict(width=1.5, color="#8C8C8C"),
+                           meta=dict(live=dict(x="batch_at", y="batch_cost", group="batches"))))
     for row, which in ((1, "cost"), (2, "accuracy")):
         for i, kind in enumerate(("train", "test")):
             x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
-            # Rounded to what a chart can show: a quarter of the JSON sent each frame.
-            y = np.round(100 * v, 2) if which == "accuracy" else np.round(v, 5)
-            traces.append(dict(type="scatter", x=x, y=y, mode="lines",
+            traces.append(dict(type="scatter", x=x, y=_rounded(v, which), mode="lines",
                                name=kind, legendgroup=kind, showlegend=row == 1,
                                xaxis="x" if row == 1 else "x2", yaxis="y" if row == 1 else "y2",
                                hovertemplate=f"{kind}<br>epoch %{{x}}<br>{which} %{{y:.3f}}<extra></extra>",
-                               line=dict(width=3.5, color=style.RUNS[i], dash="solid" if i == 0 else "dash")))
-    epochs = [0, epochs if epochs else _epoch_axis_end(len(records))]
-    layout = dict(xaxis=dict(anchor="y", range=epochs, showticklabels=False),
+                               line=dict(width=3.5, color=style.RUNS[i], dash="solid" if i == 0 else "dash"),
+                               meta=dict(live=dict(x="epoch", y=f"{kind}_{which}", group="epochs"))))
+    axis = [0, epochs if epochs else _epoch_axis_end(len(records))]
+    layout = dict(xaxis=dict(anchor="y", range=axis, showticklabels=False),
                   yaxis=dict(domain=[0.56, 1.0], title=dict(text="cost J"), rangemode="tozero"),
-                  xaxis2=dict(anchor="y2", matches="x", range=epochs, title=dict(text="epoch")),
+                  xaxis2=dict(anchor="y2", matches="x", range=axis, title=dict(text="epoch")),
                   yaxis2=dict(domain=[0.0, 0.44], title=dict(text="accuracy (%)"), range=[0, 102]))
     after = dict(legend=dict(orientation="h", y=1.075, x=1, xanchor="right", yanchor="bottom"),
                  margin=dict(t=75),
                  annotations=[_panel_title("<b>Cost J</b> (cross-entropy)", 0, 1.0),
                               _panel_title("<b>Accuracy</b>", 0, 0.44)])
-    return _figure(traces, height, None, layout, after)
+    meta = dict(curves=dict(max_points=MAX_CURVE_POINTS, epoch_axis=epochs or "auto", axes=["xaxis", "xaxis2"]))
+    return _figure(traces, height, None, layout, after, extra=dict(meta=meta))
 
 
 # -- the network as a graph -----------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""Pictures drawn with Pillow for the playground's figures: P(dog) over the input plane with the
-decision boundary, and the network graph's edges and unit tiles. Each is one image a live chart
-swaps in a few milliseconds (hover data and axes stay in ``ui.playground.figures``)."""
+"""Pictures drawn with Pillow for the playground's figures: the network graph's edges and unit tiles (one
+image a live chart swaps in a few milliseconds; hover data and axes stay in ``ui.playground.figures``), and
+P(dog) over the input plane with the decision boundary. The browser draws the live boundary itself from
+the grid of P (``ui/live_frames_frontend/live_frames.js``, ``drawBinary``) with this palette and rule;
+``probability_png`` is the reference its drawing is checked against (tests/e2e/test_live_frames.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ HEATMAP_OPACITY = 0.85  # how strongly P(dog) tints the white plot (points stay 
 
 
 @functools.cache
-def _probability_palette() -> list[int]:
+def probability_palette() -> list[int]:
     """256 palette entries: index i < 255 is the colour of P(dog) = i / 254 (cat orange ↔ white ↔ dog
     blue, tinted onto the white plot at HEATMAP_OPACITY); index 255 is the boundary line."""
     white = np.full(3, 255.0)
@@ -51,7 +53,7 @@ def probability_png(P: np.ndarray, upscale: int = BOUNDARY_UPSCALE) -> str:
         line[1:, :] |= line[:-1, :].copy()
     q[line] = 255
     image = Image.fromarray(q, "P")
-    image.putpalette(_probability_palette())
+    image.putpalette(probability_palette())
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()

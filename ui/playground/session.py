@@ -1,28 +1,42 @@
 """The playground's model in ``st.session_state``: one ``lessons.presets.Run`` kept across reruns,
 rebuilt (with a note) when the data or the architecture changes, retuned in place when only the
 training settings change, and advanced a few epochs per frame while the "running" flag is set.
+
+While playing, the server trains a batch of frames ahead of what the browser shows (``ui.live_frames``).
+So that Pause stops on the frame a student sees, each batch starts with a mark (``Mark``: the weights,
+the optimizer's state, the shuffling RNG and how many epochs each frame trained); the browser reports the
+epoch on screen when Pause is pressed (``apply_report``), and the run goes back to the latest mark at or
+before it and trains the same slices again, which gives the very same weights.
 """
 
 from __future__ import annotations
 
+import copy
 import time
+from dataclasses import dataclass, field
 
+import numpy as np
 import streamlit as st
 
 from engine import ModelFileError, Network
 from lessons import grid, presets
 
 from ui.playground import controls as pg_controls
+from ui.threads import single_blas
 
 STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_saturation": list,
                   "pg_import_message": None, "pg_depth_width": None,
-                  "pg_live_timer": None, "pg_detail_figures": None}
+                  "pg_live_timer": None, "pg_detail_figures": None,
+                  # the live view's frames (ui.playground.views): the number of the server's last playback
+                  # command, the batch marks, what was sent, and what the next run owes the browser
+                  "pg_play_id": 0, "pg_marks": list, "pg_live_token": None, "pg_batch": 0, "pg_sent_ends": list,
+                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False, "pg_retimed": 0.0}
+LIVE_KEY = "pg_live"   # the live view component's key: its value is the browser's last report
+MARKS_KEPT = 6         # batch marks kept: a browser that draws slowly shows frames up to ~3 batches old
 
 # Training per frame stops after this long, whatever "epochs per frame" says, so a big network trains
-# fewer epochs a frame instead of redrawing less often. The live view shows four frames per run
-# (ui/playground/views.py), 16 a second: 15 ms each keeps training under a quarter of a core, the rest
-# of the two cores left to the page's figures and the browser (earlier, 40 ms in one frame per run:
-# 8 redraws a second at most).
+# fewer epochs a frame instead of redrawing less often (a Step's epoch too). The live view's frames take
+# theirs from the server's budget (ui.live_budget.FRAME_TRAIN_S alone, less when the server is crowded).
 FRAME_BUDGET_S = 0.015
 # Setup fields that define the data or the network (changing one means a new model), with the
 # words the reset note uses for them.
@@ -40,6 +54,9 @@ def _new_run(setup: presets.Setup, note: str = "", weights_from: Network | None 
     ss["pg_run"] = run
     ss["pg_saturation"] = []
     ss["pg_note"] = note
+    ss["pg_marks"] = []
+    ss["pg_finish_pending"] = False
+    command()
     record_saturation(run)
     return run
 
@@ -70,7 +87,7 @@ def record_saturation(run: presets.Run) -> None:
 
 def advance(run: presets.Run, epochs: int, budget_s: float | None = None) -> int:
     """Train up to ``epochs`` epochs, stopping early after ``budget_s`` seconds (default FRAME_BUDGET_S);
-    returns epochs done."""
+    returns epochs done. Within a batch (``mark``) the slice is noted, so the batch can be trained again."""
     budget_s = FRAME_BUDGET_S if budget_s is None else budget_s
     start, done = time.perf_counter(), 0
     for _ in run.train(epochs):
@@ -78,7 +95,109 @@ def advance(run: presets.Run, epochs: int, budget_s: float | None = None) -> int
         if time.perf_counter() - start > budget_s:
             break
     record_saturation(run)
+    marks = st.session_state["pg_marks"]
+    if marks and marks[-1].run is run and done:
+        marks[-1].slices.append(done)
     return done
+
+
+# -- batch marks: Pause on the frame shown ---------------------------------------------------------
+
+@dataclass
+class Mark:
+    """A run's state at the start of a batch, and the epochs each of the batch's frames trained."""
+
+    run: presets.Run
+    setup: presets.Setup
+    epoch: int
+    params: list[np.ndarray]
+    optimizer_t: int
+    optimizer_state: list
+    rng_state: dict
+    saturation: int
+    slices: list[int] = field(default_factory=list)
+
+
+def mark(run: presets.Run) -> None:
+    """Note the run's state: a batch of frames starts here."""
+    ss = st.session_state
+    ss["pg_marks"] = ss["pg_marks"][-(MARKS_KEPT - 1):] + [Mark(
+        run, run.setup, run.epoch, [p.copy() for p in run.net.parameters()], run.optimizer.t,
+        copy.deepcopy(run.optimizer._state), copy.deepcopy(run.rng.bit_generator.state), len(ss["pg_saturation"]))]
+
+
+def rollback(run: presets.Run, epoch: int) -> bool:
+    """Put the run back at ``epoch`` (a frame of a marked batch) with the weights it had there: back to the
+    batch's mark, then the same slices trained again. False (and nothing changed) if no mark covers it or
+    the training settings changed since."""
+    ss = st.session_state
+    found = [m for m in ss["pg_marks"] if m.run is run and m.setup == run.setup and m.epoch <= epoch]
+    if not found or epoch > run.epoch:
+        return False
+    m = found[-1]
+    ends = np.cumsum([0, *m.slices]) + m.epoch
+    if epoch not in ends:
+        return False
+    for p, saved in zip(run.net.parameters(), m.params):
+        p[...] = saved
+    run.optimizer.t, run.optimizer._state = m.optimizer_t, copy.deepcopy(m.optimizer_state)
+    run.rng.bit_generator.state = copy.deepcopy(m.rng_state)
+    del run.records[m.epoch:]
+    run.diverged_message = ""
+    del ss["pg_saturation"][m.saturation:]
+    slices = m.slices[:list(ends).index(epoch)]
+    ss["pg_marks"] = [x for x in ss["pg_marks"] if x.epoch <= m.epoch]
+    m.slices = []
+    for n in slices:
+        for _ in run.train(n):
+            pass
+        record_saturation(run)
+        m.slices.append(n)
+    return run.epoch == epoch
+
+
+def settle() -> None:
+    """A run that reached its limit or diverged in the last batch stops now (its frames have played by the
+    time the timer asks, or the student has clicked): the page then shows ▶ Play again."""
+    ss = st.session_state
+    if ss["pg_running"] and ss["pg_finish_pending"]:
+        ss["pg_running"] = False
+        command()
+
+
+def command() -> None:
+    """The server changed the playback (Play, Pause, Step, Reset, a new model): a report about frames from
+    before is out of date."""
+    ss = st.session_state
+    ss["pg_play_id"] = int(ss.get("pg_play_id", 0)) + 1
+    ss["pg_finish_pending"] = False
+
+
+def apply_report() -> None:
+    """The live view's report (its value): Pause or Step pressed on the frame it shows, or a request for the
+    whole state. A Pause goes back to that frame's epoch, a Step one epoch beyond; a report about an older
+    playback is ignored. The live view then reruns the page, which redraws the buttons and stops the timer."""
+    ss = st.session_state
+    report = ss.get(LIVE_KEY)
+    if not isinstance(report, dict):
+        return
+    if report.get("action") == "resync":
+        ss["pg_send_full"] = True
+        return
+    if report.get("action") not in ("pause", "step") or not ss["pg_running"] or report.get("play") != ss["pg_play_id"]:
+        return
+    run = ss["pg_run"]
+    ss["pg_running"] = False
+    try:
+        epoch = int(report.get("epoch"))
+    except (TypeError, ValueError):
+        epoch = -1
+    with single_blas():
+        rollback(run, epoch)
+        if report["action"] == "step":
+            advance(run, 1)
+    command()
+    ss["pg_rerun_page"] = True
 
 
 # -- button callbacks (run before the page script, so the page draws the new state) ---------------
@@ -93,10 +212,12 @@ def play() -> None:
     else:
         st.session_state["pg_note"] = ""
         st.session_state["pg_running"] = True
+        command()
 
 
 def pause() -> None:
     st.session_state["pg_running"] = False
+    command()
 
 
 def play_or_pause() -> None:
@@ -109,7 +230,9 @@ def play_or_pause() -> None:
 
 def step() -> None:
     st.session_state["pg_running"] = False
-    advance(current_run(), 1)
+    command()
+    with single_blas():
+        advance(current_run(), 1)
 
 
 def reset() -> None:

@@ -1,59 +1,42 @@
-"""The playground's live views, each run as an ``st.fragment`` so training redraws only these parts."""
+"""The playground's live views, each run as an ``st.fragment`` so training redraws only these parts.
+
+The live view (``live_view``) sends data frames, not figures (``ui.live_frames``): each run of its timer
+trains a batch of frames ahead, each a slice of epochs, and sends the grid of P(dog) and the new points
+of the learning curves of each; the browser plays them over the next run's interval. How many frames a
+run makes and how often each session's timer fires come from the server's measured spare time, shared
+evenly by the sessions on the playground (``ui.live_budget``). Whole figures are built only in page runs
+(a click), where they bring back hover while paused.
+"""
 
 from __future__ import annotations
 
-import functools
-import html
-import threading
+import contextlib
 import time
+import uuid
 
+import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime import Runtime
-from threadpoolctl import ThreadpoolController
 
 from lessons import features, grid
 
-from ui import chapter
+from ui import chapter, present
+from ui.live_budget import BUDGET, Plan
+from ui.live_chart import live_chart
+from ui.live_frames import full_json, grid_bytes, live_frames, wait_until_sent, wait_until_started
 from ui.playground import figures as pg_figures
 from ui.playground import session as pg_session
-from ui.live_chart import live_chart
+from ui.threads import FairLock, single_threaded_blas
 
-# While training, each run of the live view trains FRAMES_PER_RUN slices of epochs and sends a figure
-# after each; the browser plays them FRAME_SECONDS / FRAMES_PER_RUN apart. One Streamlit run per quarter
-# second costs the server and the browser far less than one per frame did (8 redraws a second at most).
-FRAME_SECONDS = 0.25
-FRAMES_PER_RUN = 4         # → 16 chart updates a second
-# A run stops making frames after this long (wall clock): on a server shared by a class, where each
-# frame takes longer, every session then gets fewer frames a run rather than the server falling behind.
-RUN_BUDGET_S = 0.12
-DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second
-# Live-view runs a second for the whole server, shared by every session that has the playground open: one
-# process runs Python on about one core, and a run costs ~50 ms. Without a shared budget, a class of 30
-# starved (runs pile up, and Streamlit drops a fragment's unsent output when its next run starts);
-# docs/classroom_notes.md has the measurements.
-SERVER_RUNS_PER_SECOND = 10
-OPEN_WINDOW_S = 60.0       # a session counts as "on the playground" for a minute after its last full run
-_open_sessions: dict[str, float] = {}
-_open_lock = threading.Lock()
+DETAIL_SECONDS = 1.0       # the heavier network graph and diagnostics: once a second (alone)
+# A page run (a click) trains at most this long for the frames it sends: the click's answer comes first.
+PAGE_TRAIN_S = 0.03
 
 
-def frame_seconds(session_id: str | None = None, *, touch: bool = True) -> float:
-    """The live view's timer: FRAME_SECONDS, or n / SERVER_RUNS_PER_SECOND when n sessions have drawn the
-    playground in the last minute (counting only sessions that play let the first to press Play starve
-    the rest); a session whose tab has closed no longer counts. ``touch=False`` reads it without counting
-    this session as seen now."""
-    if session_id is None:
-        ctx = get_script_run_ctx()
-        session_id = ctx.session_id if ctx is not None else None
-    now = time.monotonic()
-    with _open_lock:
-        if session_id is not None and touch:
-            _open_sessions[session_id] = now
-        for stale in [s for s, seen in _open_sessions.items() if now - seen > OPEN_WINDOW_S or not _connected(s)]:
-            del _open_sessions[stale]
-        n = max(1, len(_open_sessions))
-    return max(FRAME_SECONDS, n / SERVER_RUNS_PER_SECOND)
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
 
 
 def _connected(session_id: str) -> bool:
@@ -64,14 +47,47 @@ def _connected(session_id: str) -> bool:
     return Runtime.instance().is_active_session(session_id)
 
 
+BUDGET.connected = _connected
+
+
+def live_plan(*, touch: bool = True) -> Plan:
+    """This session's share of the server's live budget (``ui.live_budget``): its timer, frames a run and
+    training a frame (the timer it runs at kept while the class is about the same size)."""
+    current = st.session_state.get("pg_live_timer") if st.session_state.get("pg_running") else None
+    return BUDGET.plan(_session_id(), touch=touch, current=current)
+
+
 # A live-view run (the browser's timer) waits while another student's page run is in progress (a click, a
-# page visit), at most YIELD_S: with a class on one server the click is then answered first, instead of
-# taking turns with every playing session's training and drawing (docs/classroom_notes.md).
-YIELD_S = 1.0
-# When the class has grown so that the shared timer is RETIME_FACTOR times the one this session's live
-# view was started with, one page run restarts the timer at the shared rate, at a moment when no other
-# session's page run is going (during arrivals, a wave of these restarts slowed the others' clicks).
-RETIME_FACTOR = 1.5
+# page visit), at most YIELD_SHARE of its timer's interval and YIELD_S: with a class on one server the click
+# is then answered first. Not longer: the timer's next request would stop the waiting run (Streamlit stops a
+# fragment's run when the same fragment is asked for again), and the student would get nothing.
+YIELD_S = 0.25
+YIELD_SHARE = 0.1
+# A timer's run waits (without the GIL) for Streamlit's event loop before it draws and before it ends, at
+# most FLUSH_SHARE of its interval each time (``ui.live_frames.wait_until_started``, ``wait_until_sent``).
+FLUSH_SHARE = 0.3
+
+
+# One timer's run computes at a time in this process (its training and grids, the detail view's graph): Python
+# runs one thread at a time anyway (the GIL), and fifteen threads taking turns every few milliseconds kept
+# Streamlit's event loop, which sends the frames, and the clicks' page runs waiting for the GIL. A page run
+# never waits for it. Taken in the order asked, so no session waits behind the others for ever.
+_COMPUTE = FairLock()
+
+
+def computing():
+    """The context a timer's run computes in: the process's one compute turn (``_COMPUTE``), given up if the
+    student clicks meanwhile (Streamlit's yield check stops the run); a page run's is free."""
+    ctx = _fragment_run()
+    return _COMPUTE.taken(ctx.yield_check) if ctx is not None else contextlib.nullcontext()
+
+
+
+# When the class has grown (or shrunk) so that the budget's timer (``ui.live_budget.SECONDS_STEPS``) is not
+# the one this session's live view was started with, one page run restarts it, at a moment when no other
+# session's page run is going, and at most once every RETIME_EVERY_S (during arrivals, a wave of these
+# restarts slowed the others' clicks).
+RETIME_EVERY_S = 8.0
 
 
 def _fragment_run():
@@ -110,98 +126,153 @@ def yield_to_page_runs(limit: float = YIELD_S) -> float:
 
 BOUNDARY_RESOLUTION = 60   # grid points per side of the decision-boundary heatmap
 UNIT_RESOLUTION = 20       # … and of each unit's small heatmap in the network graph
+STAT_LABELS = ("epoch", "train_cost", "test_cost", "train_accuracy", "test_accuracy")
+CHARTS = {"boundary": "pg_boundary_chart", "curves": "pg_curves_chart"}
 
 
-_BLAS = ThreadpoolController()
+def stat_labels(run) -> list[list[str]]:
+    """The numbers row's [key, label] pairs (the epoch's label names the run's limit)."""
+    names = [f"Epoch (of {run.setup.max_epochs})", "Train cost J", "Test cost J", "Train accuracy", "Test accuracy"]
+    return [[key, name] for key, name in zip(STAT_LABELS, names)]
 
 
-def single_threaded_blas(view):
-    """Run ``view`` with NumPy's BLAS on one thread. The playground's matrices are small: a second
-    BLAS thread gains nothing on a quiet machine and, when the browser drawing the page shares the
-    cores, its waiting threads starve it (the README's benchmarks give the figures)."""
-    @functools.wraps(view)
-    def run(*args, **kwargs):
-        with _BLAS.limit(limits=1, user_api="blas"):
-            return view(*args, **kwargs)
-    return run
-
-
-STAT_STYLE = ("display:flex;flex-wrap:wrap;gap:0.1rem 1.6rem;margin-bottom:0.3rem",
-              "font-size:0.95rem;color:#333333", "font-size:1.7rem;line-height:1.2;color:#111111")
-
-
-def stats_html(run) -> str:
-    """Epoch, costs and accuracies as one row of large numbers.
-
-    One markdown element rather than five ``st.metric`` in five columns: Streamlit re-renders every
-    element of the fragment on each frame, and those eleven elements cost about 0.6 redraws a second
-    in headless Chromium (``benchmarks/playground_browser_fps.py``). Each value carries a
-    ``data-stat`` name for tests. All text here is ours (numbers and fixed labels), never user input.
-    """
+def stats(run) -> list[str]:
+    """Epoch, costs and accuracies as the numbers row shows them (``stat_labels``)."""
     last = run.records[-1] if run.records else None
-    stats = [("epoch", f"Epoch (of {run.setup.max_epochs})", f"{run.epoch}"),
-             ("train_cost", "Train cost J", f"{last.train_cost:.4f}" if last else "–"),
-             ("test_cost", "Test cost J", f"{last.test_cost:.4f}" if last else "–"),
-             ("train_accuracy", "Train accuracy", f"{last.train_accuracy:.1%}" if last else "–"),
-             ("test_accuracy", "Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")]
-    row, label, value = STAT_STYLE
-    cells = "".join(f'<div><div style="{label}">{html.escape(name)}</div>'
-                    f'<div style="{value}" data-stat="{key}">{html.escape(text)}</div></div>'
-                    for key, name, text in stats)
-    return f'<div role="group" aria-label="Training progress" style="{row}">{cells}</div>'
+    if last is None:
+        return [f"{run.epoch}", "–", "–", "–", "–"]
+    return [f"{run.epoch}", f"{last.train_cost:.4f}", f"{last.test_cost:.4f}", f"{last.train_accuracy:.1%}",
+            f"{last.test_accuracy:.1%}"]
+
+
+def texts(run, P: np.ndarray) -> dict[str, str]:
+    """What each chart shows now, in words: its accessible name, set with every frame."""
+    if not run.records:
+        return {"boundary": "Decision boundary before training: P(dog) over the input plane, the untrained "
+                            f"network puts {np.mean(P >= 0.5):.0%} of the plane on the dog side",
+                "curves": "Learning curves: no epoch trained yet"}
+    last = run.records[-1]
+    back = run.records[max(0, len(run.records) - 1 - max(1, len(run.records) // 10))]
+    trend = ("falling" if last.train_cost < back.train_cost - 1e-4 else
+             "rising" if last.train_cost > back.train_cost + 1e-4 else "flat")
+    epochs = f"{run.epoch} epoch{'s' if run.epoch != 1 else ''}"
+    return {"boundary": f"Decision boundary after {epochs}: {np.mean(P >= 0.5):.0%} of the plane on the dog side, "
+                        f"test accuracy {last.test_accuracy:.0%}",
+            "curves": f"Cost J {last.train_cost:.2f} after {epochs}, {trend}; test accuracy {last.test_accuracy:.0%}"}
+
+
+def _frame(run, G) -> tuple[dict, bytes]:
+    """One frame of the run as it is now: its numbers and the grid of P(dog)."""
+    P = grid.probability(run.net, G, run.setup.features)
+    return {"epoch": run.epoch, "n": {"epochs": run.epoch}, "stats": stats(run), "text": texts(run, P)}, grid_bytes(P)
+
+
+def _full(run, xs, ys, G, running: bool) -> str:
+    """The whole figures (a page run): the points and axes of the boundary, hover while paused, the curves."""
+    P = None if running else grid.probability(run.net, G, run.setup.features)
+    boundary = pg_figures.decision_boundary(xs, ys, P, run.X_train, run.y_train, run.X_test, run.y_test,
+                                            live=running)
+    return full_json({"boundary": boundary, "curves": pg_figures.learning_curves(run.records, height=330)},
+                     {"stats": {"labels": stat_labels(run)}})
+
+
+def _train_batch(run, G, plan: Plan, page_run: bool) -> tuple[list[dict], list[bytes]]:
+    """Train and grid ``plan.frames`` frames from a mark (``pg_session.mark``), each a slice of at most
+    ``plan.train_s`` seconds; a page run stops after PAGE_TRAIN_S. Notes the cost in the budget: CPU, and
+    wall-clock time in its compute turn (waits for a core and for the GIL)."""
+    ss = st.session_state
+    pg_session.mark(run)
+    frames, grids = [], []
+    started, cpu0 = time.perf_counter(), time.thread_time()
+    train_cpu = draw_cpu = 0.0
+    for _ in range(plan.frames):
+        t0 = time.thread_time()
+        pg_session.advance(run, ss["w_pg_speed"], plan.train_s)
+        t1 = time.thread_time()
+        frame, data = _frame(run, G)
+        t2 = time.thread_time()
+        train_cpu, draw_cpu = train_cpu + t1 - t0, draw_cpu + t2 - t1
+        frames.append(frame)
+        grids.append(data)
+        if run.finished or run.diverged_message:
+            ss["pg_finish_pending"] = True   # the next run stops the timer, once these frames have played
+            break
+        if page_run and time.perf_counter() - started > PAGE_TRAIN_S:
+            break
+    BUDGET.note(_session_id(), time.thread_time() - cpu0, len(frames), train_cpu + draw_cpu, draw_cpu,
+                time.perf_counter() - started)
+    return frames, grids
 
 
 @single_threaded_blas
 def live_view() -> None:
-    """Everything that changes while training; reruns on its own every FRAME_SECONDS when running."""
+    """Everything that changes while training: the boundary, the numbers and the learning curves, one
+    component (``ui.live_frames``). Reruns on its own timer while running (``live_plan``)."""
     ss = st.session_state
-    yield_to_page_runs()
+    interval = ss["pg_live_timer"] or 1.0
+    wait_until_started(FLUSH_SHARE * interval)
+    yield_to_page_runs(min(YIELD_S, YIELD_SHARE * interval))
+    ctx = _fragment_run()
+    page_run = ctx is None
+    if not page_run and (ss["pg_rerun_page"] or (ss["pg_running"] and ss["pg_finish_pending"])):
+        # Paused from the browser, or the last frames have played: the page run stops the timer
+        # (pg_session.settle) and redraws ▶ Play.
+        ss["pg_rerun_page"] = False
+        rerun_page()
+    ss["pg_rerun_page"] = False
     run = ss["pg_run"]
     running = ss["pg_running"]
-    shared = frame_seconds(touch=False)
-    ctx = _fragment_run()
-    if (running and ctx is not None and shared > RETIME_FACTOR * (ss["pg_live_timer"] or FRAME_SECONDS)
+    plan = live_plan()
+    timer = ss["pg_live_timer"] or plan.seconds
+    if (running and not page_run and plan.seconds != timer and time.monotonic() - ss["pg_retimed"] > RETIME_EVERY_S
             and not chapter.page_runs_elsewhere(ctx.session_id)):
-        rerun_page()  # the class has grown: a page run restarts this timer (not while others click: it can wait)
-    # On a shared server each session's timer is longer than FRAME_SECONDS: its run then trains as much
-    # but draws only the last frame (the four frames would play in a quarter second, then stand still).
-    every_slice = shared <= FRAME_SECONDS
+        ss["pg_retimed"] = time.monotonic()
+        rerun_page()  # the class has grown or shrunk: a page run restarts the timer (not while others click)
     lo, hi = grid.bounds(run.X_train, run.X_test)
     xs, ys, G = grid.plane(lo, hi, BOUNDARY_RESOLUTION)
+    if ss["pg_live_token"] is None:   # a new session, or "Reset this page": the browser starts from nothing
+        ss["pg_live_token"] = uuid.uuid4().hex
+        ss["pg_send_full"] = True
+    full = page_run or ss["pg_send_full"]
+    ss["pg_send_full"] = False
+    with computing():
+        if running and not ss["pg_finish_pending"]:
+            frames, grids = _train_batch(run, G, plan, page_run)
+        else:
+            frame, data = _frame(run, G)
+            frames, grids = [frame], [data]
+    # The curves' new points: everything after a whole figure; else from the end of the batch before the
+    # last, so one run the browser missed (Streamlit drops a fragment's unsent output) leaves no gap.
+    sent = ss["pg_sent_ends"]
+    start = 0 if full else min(sent[0] if sent else 0, len(run.records))
+    ss["pg_sent_ends"] = [run.epoch] if full else (sent + [run.epoch])[-2:]
+    ss["pg_batch"] += 1
+    batch = {"token": ss["pg_live_token"], "id": ss["pg_batch"], "play": ss["pg_play_id"], "charts": CHARTS,
+             "running": bool(running), "every_ms": plan.every_ms,
+             "frames": frames, "series": pg_figures.curve_series(run.records, start),
+             "grid": {"r": BOUNDARY_RESOLUTION, "count": len(frames)}}
+    live_frames(key=pg_session.LIVE_KEY, view="playground", batch=batch, grids=b"".join(grids),
+                full=_full(run, xs, ys, G, running) if full else None,
+                controls={"pause": "pg_play", "step": "pg_step"},
+                label="P(dog) over the input plane with the decision boundary, the numbers, and the learning "
+                      "curves", present=present.is_on(), on_change=pg_session.apply_report)
+    if run.diverged_message:
+        st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
+                 "finite state. Press Reset to start again.", icon=":material/error:")
+    wait_until_sent(FLUSH_SHARE * plan.seconds)
 
-    def frame() -> tuple[dict, dict]:
-        boundary = pg_figures.decision_boundary(xs, ys, grid.probability(run.net, G, run.setup.features),
-                                                run.X_train, run.y_train, run.X_test, run.y_test,
-                                                live=ss["pg_running"])
-        return boundary, pg_figures.learning_curves(run.records, height=330)
 
-    frames = []
-    if running:
-        start = time.perf_counter()
-        for _ in range(FRAMES_PER_RUN):
-            pg_session.advance(run, ss["w_pg_speed"])
-            if run.finished or run.diverged_message:
-                break
-            if every_slice:
-                frames.append(frame())
-            if time.perf_counter() - start > RUN_BUDGET_S:
-                break
-        if run.finished:
-            ss["pg_running"] = False
-            rerun_page()  # a whole-page run stops the timer and re-enables ▶ Play
-    frames = frames or [frame()]
-    every = FRAME_SECONDS / FRAMES_PER_RUN if len(frames) > 1 else None
-    left, right = st.columns([1.25, 1])
-    with left:
-        live_chart([b for b, _ in frames], key="pg_boundary_chart", every=every,
-                   label="P(dog) over the input plane, with the decision boundary and the points")
-    with right:
-        st.markdown(stats_html(run), unsafe_allow_html=True)
-        if run.diverged_message:
-            st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
-                     "finite state. Press Reset to start again.", icon=":material/error:")
-        live_chart([c for _, c in frames], key="pg_curves_chart", every=every,
-                   label="Learning curves: cost J and accuracy per epoch, train and test")
+def _detail_figures(run) -> None:
+    """Build the network graph and the diagnostics into the session (``pg_detail_figures``)."""
+    ss = st.session_state
+    lo, hi = grid.bounds(run.X_train, run.X_test)
+    _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
+    ss["pg_detail_figures"] = (
+        pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
+                                 list(run.net.weights), list(run.net.biases),
+                                 features.input_labels(run.setup.features), run.net.activation_names,
+                                 live=ss["pg_running"]),
+        pg_figures.diagnostics(run.records, ss["pg_saturation"]))
 
 
 @single_threaded_blas
@@ -210,6 +281,7 @@ def detail_view() -> None:
     that still finds other students' page runs going after its wait sends the figures it drew last (the
     chart stays as it was; building the graph is most of this view's cost)."""
     ss = st.session_state
+    wait_until_started(0.3)
     yield_to_page_runs()
     ctx = _fragment_run()
     busy = ctx is not None and chapter.page_runs_elsewhere(ctx.session_id) > 0
@@ -218,16 +290,11 @@ def detail_view() -> None:
     st.caption("Blue = high (dog side), orange = low (cat side). Edges: blue w > 0, orange w < 0, thicker = "
                "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values.")
     if not busy or ss["pg_detail_figures"] is None:
-        lo, hi = grid.bounds(run.X_train, run.X_test)
-        _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
-        ss["pg_detail_figures"] = (
-            pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
-                                     list(run.net.weights), list(run.net.biases),
-                                     features.input_labels(run.setup.features), run.net.activation_names,
-                                     live=ss["pg_running"]),
-            pg_figures.diagnostics(run.records, ss["pg_saturation"]))
+        with computing():
+            _detail_figures(run)
     graph, diagnostics = ss["pg_detail_figures"]
     live_chart(graph, key="pg_graph_chart", label="The network drawn as a graph of unit heatmaps and weighted edges")
     st.subheader("Per-layer diagnostics")
     live_chart(diagnostics, key="pg_diagnostics_chart",
                label="Per-layer gradient norm and share of saturated units per epoch")
+    wait_until_sent(0.3)
