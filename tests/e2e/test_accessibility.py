@@ -17,10 +17,14 @@ AXE = Axe()
 
 
 def blocking_violations(tab) -> list[str]:
-    """axe-core's critical and serious violations on the page now, one line each."""
+    """axe-core's critical and serious violations on the page now, one line each.
+
+    First the app's own styles must be there: Streamlit loads its Html element's code on demand, so the page
+    can be drawn (and idle) a moment before the contrast fixes in ui/a11y.py arrive with it."""
+    tab.wait_for_function("() => window.__neuronLabA11y === true")
     found = AXE.run(tab).response["violations"]
-    return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in found if v["impact"] in BLOCKING]
+    return [f"{v['impact']} {v['id']}: {v['help']} at {n['target']}: {' '.join(c['message'] for c in n['any'])}"
+            for v in found if v["impact"] in BLOCKING for n in v["nodes"][:3]]
 
 
 @pytest.fixture
