@@ -37,9 +37,9 @@ def tab(browser):
 @pytest.mark.parametrize("mode", ["default", "presentation"])
 @pytest.mark.parametrize("info", nav.PAGES, ids=lambda p: p.url_path or "home")
 def test_no_critical_or_serious_axe_violations(tab, server_url, info, mode):
-    tab.goto(f"{server_url}/{info.url_path}" + ("?present=1" if mode == "presentation" else ""))
-    tab.get_by_role("heading", name=info.title).first.wait_for()
-    wait_until_idle(tab)
+    # Settled: the history guard's report arrives after the first run and reruns the page (its elements
+    # fade while it runs, which axe would read as low contrast).
+    open_page(tab, server_url, info.url_path + ("?present=1" if mode == "presentation" else ""), info.title)
     assert blocking_violations(tab) == []
 
 
