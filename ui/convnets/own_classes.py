@@ -19,7 +19,7 @@ from ui.own_data.common import plain_md
 from ui.own_data.results import settle
 from ui.pets.common import enlarge, picture
 from ui.pets.predict import UPLOAD_TYPES
-from ui.training_run import TICK_SECONDS, TrainingRun
+from ui.training_run import TrainingRun
 
 K_CHOICES = (2, 3, 4, 5)
 EPOCHS = (10, 200)
@@ -83,8 +83,8 @@ def render() -> None:
                   help="Also train a copy of the last convolution (its filters start from the bundled net's).")
     _classes(k, model, running)
     RUN.buttons("cnn_own_start", "cnn_own_pause", "cnn_own_reset")
-    # Tick only while training, so an idle page makes no work.
-    st.fragment(_panel, run_every=TICK_SECONDS if st.session_state.cnn_own_running else None)(k, model)
+    # Tick only while training (slower while waiting for a slot), so an idle page makes no work.
+    st.fragment(_panel, run_every=RUN.timer())(k, model)
 
 
 def _panel(k: int, model: PetModel) -> None:

@@ -14,7 +14,6 @@ from lessons import tables
 from ui.own_data import results
 from ui.own_data.common import EPOCHS, HIDDEN_CHOICES, LEARNING_RATES, TASK_LABELS, plain_md
 from ui.own_data.results import RUN
-from ui.training_run import TICK_SECONDS
 MAX_UPLOAD_MB = tables.MAX_BYTES // (1024 * 1024)
 PREVIEW_ROWS = 200
 ROLE_ICONS = {"target": "the target y", "input": "numbers → 1 input", "one-hot": "text → one-hot",
@@ -115,8 +114,8 @@ def render() -> None:
     if run and run.get("setup", setup(name, data)) != setup(name, data):
         RUN.reset()  # the table or a setting changed: that model answers another question
     RUN.buttons("od_start", "od_pause", "od_reset")
-    # Tick only while training, so an idle page makes no work.
-    st.fragment(_panel, run_every=TICK_SECONDS if st.session_state.od_running else None)(name, data)
+    # Tick only while training (slower while waiting for a slot), so an idle page makes no work.
+    st.fragment(_panel, run_every=RUN.timer())(name, data)
 
 
 def _panel(name: str, data: bytes) -> None:
