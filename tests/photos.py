@@ -1,6 +1,7 @@
 """Photos the tests make themselves (never the licensed data set): JPEG bytes and small labelled folders."""
 
 import io
+import re
 import os
 from pathlib import Path
 
@@ -13,6 +14,19 @@ CAT_ORANGE, DOG_BLUE = (220, 140, 40), (30, 80, 210)
 # shared/, and NEURONLAB_HIDE_SHARED=1 makes the tests take that path here too (.ci/run runs both).
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "cats_and_dogs_filtered"
 HIDE_SHARED = "NEURONLAB_HIDE_SHARED"
+
+
+# A verdict as the pages write it: the model's unsure band and its "far from anything seen" test may say
+# unsure (engine.pets.models.verdict).
+VERDICT = re.compile(r"^(Cat|Dog|Unsure, leans cat|Unsure, leans dog|Unsure: unlike the photos it learned from)"
+                     r" · P\(dog\) = (0\.\d\d|1\.00)$")
+
+
+def leans_right_way(label: str, p: float) -> bool:
+    """A cat or dog verdict (sure or leaning) is on the side of 0.5 its P(dog) is; a novel photo has none."""
+    if label.startswith("Unsure: unlike"):
+        return True
+    return label.lower().endswith("dog") == (p >= 0.5) or abs(p - 0.5) < 0.006
 
 
 def shared_photos() -> Path | None:

@@ -9,22 +9,11 @@ from playwright.sync_api import expect
 from devtools.browser import assert_no_exception, live_charts, open_page, streamlit_server, wait_until_idle
 from engine.pets import data as pet_data
 from engine.pets.models import BUNDLED
-from tests.photos import photo_like, shared_photos
+from tests.photos import VERDICT, leans_right_way, photo_like, shared_photos
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "6 · Convolutional networks"
-# A verdict as the page writes it: the model's unsure band and its "far from anything seen" test may say
-# unsure (engine.pets.models.verdict).
-VERDICT = re.compile(r"^(Cat|Dog|Unsure, leans cat|Unsure, leans dog|Unsure: unlike the photos it learned from)"
-                     r" · P\(dog\) = (0\.\d\d|1\.00)$")
-
-
-def leans_right_way(label: str, p: float) -> bool:
-    """A cat or dog verdict (sure or leaning) is on the side of 0.5 its P(dog) is; a novel photo has none."""
-    if label.startswith("Unsure: unlike"):
-        return True
-    return label.lower().endswith("dog") == (p >= 0.5) or abs(p - 0.5) < 0.006
 EPOCH = re.compile(r"Epoch ([1-9]\d*) of (\d+)")
 # The training test's run: the most epochs the page offers, so that with any photo set the run is still
 # going long after the test's Pause (a 10-photo set used to finish its 15 epochs before the click landed).

@@ -1,28 +1,16 @@
 """Cats vs dogs in real Chromium: upload a photo and see P(dog); upload a renamed text file and see why not."""
 
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from devtools.browser import assert_no_exception, open_page, wait_until_idle
-from tests.photos import photo_like, shared_photos
+from tests.photos import VERDICT, leans_right_way, photo_like, shared_photos
 
 pytestmark = [pytest.mark.e2e, pytest.mark.photos]
 
 TITLE = "5 · Cats vs dogs"
-# A verdict as the page writes it: the model's unsure band and its "far from anything seen" test may say
-# unsure (engine.pets.models.verdict).
-VERDICT = re.compile(r"^(Cat|Dog|Unsure, leans cat|Unsure, leans dog|Unsure: unlike the photos it learned from)"
-                     r" · P\(dog\) = (0\.\d\d|1\.00)$")
-
-
-def leans_right_way(label: str, p: float) -> bool:
-    """A cat or dog verdict (sure or leaning) is on the side of 0.5 its P(dog) is; a novel photo has none."""
-    if label.startswith("Unsure: unlike"):
-        return True
-    return label.lower().endswith("dog") == (p >= 0.5) or abs(p - 0.5) < 0.006
 
 
 def real_photo(tmp_path) -> Path:
