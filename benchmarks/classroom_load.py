@@ -51,10 +51,8 @@ import contextlib
 import io
 import json
 import os
-import pwd
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading

@@ -24,7 +24,6 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -106,7 +105,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=tables.Settings().epochs)
     parser.add_argument("--no-cli", action="store_true", help="skip the command line's bad-file timings")
     args = parser.parse_args()
-    print(f"| table | m × n, task | test rows | Neuron Lab | scikit-learn | our training time |")
+    print("| table | m × n, task | test rows | Neuron Lab | scikit-learn | our training time |")
     print("|---|---|---|---|---|---|")
     for name in TABLES:
         r = compare(name, args.seeds, args.epochs)

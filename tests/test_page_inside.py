@@ -5,7 +5,7 @@ import pytest
 
 from engine import Network, datasets
 from lessons import diagnostics
-from tests.pagetools import annotations, arr, chart, metric, number, open_tab, table
+from tests.pagetools import arr, chart, metric, number, open_tab
 
 PAGE = "chapters/playground.py"
 TABS = "layers_tab"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.pagetools import annotations, arr, chart, metric, number, open_tab, table
+from tests.pagetools import annotations, arr, chart, metric, number, open_tab
 
 PAGE = "chapters/neuron.py"
 TABS = "neuron_tab"

@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 
-import numpy as np
 import pytest
 
 from lessons import transfer

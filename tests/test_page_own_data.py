@@ -9,7 +9,7 @@ import pytest
 from engine.activations import sigmoid
 from engine.losses import softmax
 from lessons import tables
-from tests.pagetools import arr, chart, metric, number, open_tab, table
+from tests.pagetools import arr, chart, metric, number, table
 
 PAGE = "chapters/own_data.py"
 

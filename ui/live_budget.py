@@ -27,7 +27,6 @@ docs/classroom_notes.md has the measurements behind the constants.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Callable

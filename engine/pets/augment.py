@@ -48,7 +48,7 @@ def augment_epoch(source: np.ndarray, size: int, rng: np.random.Generator,
     Each picture is a random resized crop of its source, rotated and mirrored (one affine map, bilinear),
     then colour-jittered. With a source larger than ``size`` the crops keep their detail.
     """
-    n, S0 = source.shape[0], source.shape[1]
+    n = source.shape[0]
     out = np.empty((n, size, size, source.shape[3]), dtype=np.float32)
     for i in range(n):
         out[i] = _crop(source[i], size, rng, settings)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
 from engine import images
 from engine.errors import ImageError

@@ -131,7 +131,7 @@ def number_map(plane, points, x_title: str, y_title: str, target: str, height: i
     hi = float(max(plane.values.max(), y_train.max(), y_test.max()))
     fig = go.Figure(go.Heatmap(x=plane.xs, y=plane.ys, z=plane.values, zmin=lo, zmax=hi, colorscale="Cividis",
                                colorbar=dict(title=dict(text=f"ŷ: {target}")),
-                               hovertemplate=f"%{{x:.3g}}, %{{y:.3g}}<br>ŷ = %{{z:.4g}}<extra></extra>"))
+                               hovertemplate="%{x:.3g}, %{y:.3g}<br>ŷ = %{z:.4g}<extra></extra>"))
     for X, y, name, symbol in ((X_train, y_train, "training rows", "circle"), (X_test, y_test, "test rows", "diamond")):
         fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", name=name,
                                  marker=dict(symbol=symbol, size=10, color=y, colorscale="Cividis", cmin=lo, cmax=hi,

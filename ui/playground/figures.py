@@ -12,7 +12,6 @@ here at all: the browser draws each frame from the grid and the new points (``bo
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 
