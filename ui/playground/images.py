@@ -29,6 +29,18 @@ def probability_palette() -> list[int]:
     return np.vstack([np.round(tint), BOUNDARY_LINE]).astype(np.uint8).ravel().tolist()
 
 
+@functools.cache
+def value_palette() -> list[int]:
+    """256 palette entries for a regression's numbers: index i < 255 is Viridis at i / 254 (safe for
+    colour-blind viewers, light to dark reads as high to low in grey too), tinted onto the white plot at
+    HEATMAP_OPACITY; index 255 is unused (no line)."""
+    from plotly.colors import sample_colorscale, unlabel_rgb
+    rgb = np.array([unlabel_rgb(c) for c in sample_colorscale("Viridis", list(np.arange(255) / 254))], dtype=float)
+    white = np.full(3, 255.0)
+    tint = white + HEATMAP_OPACITY * (rgb - white)
+    return np.vstack([np.round(tint), BOUNDARY_LINE]).astype(np.uint8).ravel().tolist()
+
+
 def probability_png(P: np.ndarray, upscale: int = BOUNDARY_UPSCALE) -> str:
     """P(dog) over the plane as a PNG data URI: the cat ↔ white ↔ dog colour scale, upsampled
     bilinearly by ``upscale`` with the ŷ = 0.5 decision boundary drawn in as a dark line.
