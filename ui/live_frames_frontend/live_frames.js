@@ -231,9 +231,10 @@ function weights(r, s) {
 }
 
 // k classes: each pixel takes the class with the highest probability interpolated from its four grid
-// corners (a corner gives its own class its probability p, every other class (1 − p)/(k − 1)), in that
-// class's colour tinted onto white by how sure it is (from 1/k: pale, to 1: strong), with a dark line
-// where the class changes.
+// corners. A corner gives its own class its probability p and shares 1 − p among the other classes of the
+// four corners (near a border between two classes that is the other one's probability, nearly), so the
+// border is as smooth as the two-class line. The pixel is in that class's colour tinted onto white by how
+// sure the network is (from 1/k: pale, to 1: strong), with a dark line where the class changes.
 function drawClasses(spec, values, image) {
   const r = spec.r, s = spec.upscale, W = r * s, k = spec.k;
   if (image.width !== W) { image.width = W; image.height = W; }
@@ -244,7 +245,7 @@ function drawClasses(spec, values, image) {
   const n = r * r, cls = new Uint8Array(n), prob = new Float64Array(n);
   for (let i = 0; i < n; i++) {   // image rows run top-down; grid rows follow y upwards
     const gi = (i / r) | 0, gj = i - gi * r, v = values[(r - 1 - gi) * r + gj];
-    cls[i] = v >> 13;
+    cls[i] = Math.min(v >> 13, 7);
     prob[i] = (v & 8191) / 8191;
   }
   const pack = (c) => (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
@@ -253,25 +254,31 @@ function drawClasses(spec, values, image) {
     const a = 0.22 + 0.63 * i / 63;
     return pack(c.map((v) => Math.round(255 + a * (v - 255))));
   }));
-  const line = pack(spec.line), other = k > 1 ? 1 / (k - 1) : 0;
+  const line = pack(spec.line);
   const label = new Uint8Array(W * W);
-  const score = new Float64Array(8);
+  const score = new Float64Array(8), seen = new Uint8Array(8);
   for (let y = 0; y < W; y++) {
     const a0 = i0[y] * r, a1 = i1[y] * r, ty = w[y];
     for (let x = 0; x < W; x++) {
       const b0 = i0[x], b1 = i1[x], tx = w[x];
       const w00 = (1 - ty) * (1 - tx), w01 = (1 - ty) * tx, w10 = ty * (1 - tx), w11 = ty * tx;
       const c00 = a0 + b0, c01 = a0 + b1, c10 = a1 + b0, c11 = a1 + b1;
-      const p00 = prob[c00], p01 = prob[c01], p10 = prob[c10], p11 = prob[c11];
-      score.fill(0);
-      score[cls[c00]] += w00 * (p00 - (1 - p00) * other);
-      score[cls[c01]] += w01 * (p01 - (1 - p01) * other);
-      score[cls[c10]] += w10 * (p10 - (1 - p10) * other);
-      score[cls[c11]] += w11 * (p11 - (1 - p11) * other);
-      const rest = other * (w00 * (1 - p00) + w01 * (1 - p01) + w10 * (1 - p10) + w11 * (1 - p11));
-      let best = 0;
-      for (let c = 1; c < k; c++) if (score[c] > score[best]) best = c;
-      const p = Math.min(1, score[best] + rest);
+      const k00 = cls[c00], k01 = cls[c01], k10 = cls[c10], k11 = cls[c11];
+      let best = k00, p = 0;
+      if (k00 === k01 && k00 === k10 && k00 === k11) {
+        p = w00 * prob[c00] + w01 * prob[c01] + w10 * prob[c10] + w11 * prob[c11];
+      } else {
+        seen.fill(0);
+        seen[k00] = seen[k01] = seen[k10] = seen[k11] = 1;
+        const present = seen[0] + seen[1] + seen[2] + seen[3] + seen[4] + seen[5] + seen[6] + seen[7];
+        const share = 1 / (present - 1);
+        score.fill(0);
+        let rest = 0;
+        const corner = (kk, ww, pp) => { score[kk] += ww * (pp - (1 - pp) * share); rest += ww * (1 - pp) * share; };
+        corner(k00, w00, prob[c00]); corner(k01, w01, prob[c01]); corner(k10, w10, prob[c10]); corner(k11, w11, prob[c11]);
+        for (let c = 0; c < 8; c++) if (seen[c] && score[c] > score[best]) best = c;
+        p = Math.min(1, score[best] + rest);
+      }
       const shade = Math.round(Math.max(0, Math.min(1, (p - 1 / k) / (1 - 1 / k))) * 63);
       label[y * W + x] = best;
       px[y * W + x] = shades[Math.min(best, shades.length - 1)][shade];

@@ -204,9 +204,8 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
     after = dict(showlegend=False, margin=dict(l=55, r=10, t=10, b=50), paper_bgcolor="rgba(0,0,0,0)",
                  plot_bgcolor="rgba(0,0,0,0)")
     if task == "classes":
-        after |= dict(showlegend=True, margin=dict(l=55, r=10, t=40, b=50),
-                      legend=dict(orientation="h", x=0, y=1.01, xanchor="left", yanchor="bottom", itemclick=False,
-                                  itemdoubleclick=False, bgcolor="rgba(255,255,255,0.8)"))
+        after |= dict(showlegend=True, legend=dict(orientation="v", x=1.02, y=1, xanchor="left", yanchor="top",
+                                                   itemclick=False, itemdoubleclick=False, tracegroupgap=2))
     if clickable:
         after |= dict(dragmode=False)
     points = _digest(X_train, y_train, X_test, y_test)
@@ -307,8 +306,10 @@ def learning_curves(records, height: int = 620, batches=None, epochs: int | None
     after = dict(legend=dict(orientation="h", y=1.075, x=1, xanchor="right", yanchor="bottom"),
                  margin=dict(t=100 if cost_formula else 75),
                  annotations=[_panel_title(cost_title, 0, 1.0),
-                              _panel_title("<b>R²</b> = 1 − Σ(ŷ − y)² / Σ(y − ȳ)²" if second == "r2" else "<b>Accuracy</b>",
+                              _panel_title("<b>R²</b>" if second == "r2" else "<b>Accuracy</b>",
                                            0, 0.44)])
+    if cost_formula:   # the cost's title takes the top row: the legend goes beside the lower panel's
+        after["legend"] = dict(orientation="h", y=0.445, x=1, xanchor="right", yanchor="bottom")
     meta = dict(curves=dict(max_points=MAX_CURVE_POINTS, epoch_axis=epochs or "auto", axes=["xaxis", "xaxis2"]))
     return _figure(traces, height, None, layout, after, extra=dict(meta=meta))
 
@@ -326,7 +327,7 @@ def _positions(layer_sizes: list[int]) -> list[np.ndarray]:
 
 def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases: list[np.ndarray],
                   input_labels: list[str], activation_names: list[str], *, live: bool = False,
-                  height: int | None = None) -> dict:
+                  height: int | None = None, output: str = "sigmoid") -> dict:
     """Every unit as a small heatmap of its output over the input plane; every edge coloured by the
     sign of its weight (blue +, orange −) and as thick as |w|.
 
@@ -344,10 +345,12 @@ def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases
     left, right = -0.5, xs[-1] + 0.5
     traces = [] if live else [_edge_hovers(weights, xs, ys),
                               _unit_hovers(unit_maps, biases, input_labels, activation_names, xs, ys)]
-    image = dict(source=images.graph_image(unit_maps, weights, activation_names, xs, ys, (left, right, bottom, top)),
+    image = dict(source=images.graph_image(unit_maps, weights, activation_names, xs, ys, (left, right, bottom, top),
+                                           output),
                  xref="x", yref="y", x=left, y=top, sizex=right - left, sizey=top - bottom, sizing="stretch",
                  layer="below")
-    names = ["inputs"] + [f"hidden {l} ({g})" for l, g in enumerate(activation_names, start=1)] + ["output ŷ"]
+    out_name = {"softmax": "output ŷ (softmax)", "linear": "output ŷ (linear)"}.get(output, "output ŷ")
+    names = ["inputs"] + [f"hidden {l} ({g})" for l, g in enumerate(activation_names, start=1)] + [out_name]
     font = dict(size=style.FONT_SIZE - 2)
     annotations = [dict(x=x, y=top + 0.35, text=f"<b>{name}</b>", showarrow=False, yanchor="bottom", font=font)
                    for x, name in zip(xs, names)]

@@ -362,7 +362,7 @@ def _detail_figures(run) -> None:
         pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
                                  list(run.net.weights), list(run.net.biases),
                                  features.input_labels(run.setup.features), run.net.activation_names,
-                                 live=ss["pg_running"]),
+                                 live=ss["pg_running"], output=run.net.output.name),
         pg_figures.diagnostics(run.records, ss["pg_saturation"]))
 
 
@@ -378,8 +378,12 @@ def detail_view() -> None:
     busy = ctx is not None and chapter.page_runs_elsewhere(ctx.session_id) > 0
     run = ss["pg_run"]
     st.subheader("The network: every unit's output over the input plane")
+    outputs = {"classes": f" The output column has one tile per class (class 0 at the top), P(class) over the plane: "
+                          f"blue where it is above 1/{run.setup.n_classes}, orange below.",
+               "regression": " The output tile is the predicted number ŷ, scaled by its largest |ŷ|."}
     st.caption("Blue = high (dog side), orange = low (cat side). Edges: blue w > 0, orange w < 0, thicker = "
-               "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values.")
+               "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values."
+               + outputs.get(run.setup.task, ""))
     if not busy or ss["pg_detail_figures"] is None:
         with computing():
             _detail_figures(run)
