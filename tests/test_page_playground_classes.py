@@ -196,11 +196,12 @@ def test_a_point_placed_while_playing_keeps_the_network_training(open_page):
 
 
 @pytest.mark.parametrize("data", ["spiral_arms", "plane"])
-def test_the_other_tabs_open_with_k_outputs_or_a_number(open_page, data):
+def test_the_other_tabs_open_with_k_outputs_or_a_number(open_page, open_link, data):
     for tab in ("Why activations", "Inside a network"):
-        app = open_page(PAGE, data=data, k="5", layers_tab=tab)
-        assert not app.exception and not app.error
-    app = open_page(PAGE, data=data, k="5", layers_tab="Playground")
+        other = open_link(PAGE, data=data, k="5", layers_tab=tab)
+        assert not other.exception and not other.error
+        assert not [b for b in other.button if b.key == "pg_play"]   # that tab, not the playground, was drawn
+    app = open_page(PAGE, data=data, k="5")
     app.button(key="pg_step").click().run()
     assert not app.exception
     out = "softmax" if data == "spiral_arms" else "linear"
