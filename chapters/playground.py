@@ -39,14 +39,15 @@ def playground() -> None:
                   shortcut="Right", help="→: one epoch")
         st.button("Reset", key="pg_reset", on_click=pg_session.reset, icon=":material/restart_alt:",
                   shortcut="Home", help="Home: back to epoch 0 with new initial weights")
+    if st.session_state["w_pg_dataset"] in (presets.DRAW_CLASSES, presets.DRAW_NUMBERS):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            pg_controls.place_controls(st.session_state["w_pg_dataset"], pg_session.clear_points)
     run = pg_session.current_run()
     if st.session_state["pg_note"]:
         st.info(st.session_state["pg_note"], icon=":material/info:")
     every = pg_views.live_plan().seconds  # this session's share of the server's live budget
     st.session_state["pg_live_timer"] = every
     st.fragment(run_every=every if running else None)(pg_views.live_view)()
-    if run.setup.is_drawn:
-        pg_controls.place_controls(run.setup.dataset, pg_session.clear_points)
     st.caption(pg_views.caption(run))
     # The network is what a lesson changes; data and training are set once and stay folded.
     network, data, training = st.columns(3)

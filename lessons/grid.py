@@ -52,11 +52,14 @@ def outputs(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) -> n
     return A.T.reshape(A.shape[1], r, r)
 
 
-def class_map(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
-    """The predicted class argmax_k ŷ_k (r, r) ints and its probability max_k ŷ_k (r, r) at every grid point
-    of G (r², 2): what a k-class map colours (class) and shades (confidence)."""
+def class_map(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """At every grid point of G (r², 2), each (r, r): the predicted class argmax_k ŷ_k, its probability
+    max_k ŷ_k, and its margin over the runner-up (ŷ_first − ŷ_second, 0 on a border between two classes).
+    What a k-class map colours (class), shades (probability) and where it draws borders (margin)."""
     P = outputs(net, G, feature_names)
-    return P.argmax(axis=0), P.max(axis=0)
+    top = np.sort(P, axis=0)
+    return P.argmax(axis=0), top[-1], top[-1] - top[-2]
 
 
 def unit_maps(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) -> list[np.ndarray]:

@@ -55,13 +55,16 @@ def test_a_four_class_set_trains_live_with_a_softmax_output_and_a_class_map(open
     assert batch["running"] and len(batch["frames"]) == FRAMES
     # The frames carry the arg-max class and its probability, one uint16 a grid point: as many bytes as 2 classes.
     assert len(grids) == FRAMES * 60 * 60 * 2
-    classes, confidence = class_grid_values(grids, 60)
+    classes, confidence, margin = class_grid_values(grids, 60)
     _, _, G = pg_views.plane_of(run)
-    want_class, want_p = grid.class_map(run.net, G)
+    want_class, want_p, want_margin = grid.class_map(run.net, G)
     np.testing.assert_array_equal(classes[-1], want_class)
-    np.testing.assert_allclose(confidence[-1], want_p, atol=1 / 8191)
+    np.testing.assert_allclose(confidence[-1], want_p, atol=0.5 / 63)
+    np.testing.assert_allclose(margin[-1], want_margin, atol=0.5 / 127)
+    P = grid.outputs(run.net, G)
+    np.testing.assert_allclose(want_margin, np.sort(P, axis=0)[-1] - np.sort(P, axis=0)[-2])
     assert set(np.unique(classes[-1])) == {0, 1, 2, 3}   # after 240 epochs every blob has its region
-    assert confidence[-1].min() >= 0.25 - 1e-3           # the arg-max of 4 probabilities is at least 1/4
+    assert confidence[-1].min() >= 0.25 - 0.5 / 63       # the arg-max of 4 probabilities is at least 1/4
     assert run.records[-1].train_accuracy > 0.9
     # The map: its drawing rule, each class its palette colour and marker shape, named in the legend.
     full = live_view.full(args)

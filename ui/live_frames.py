@@ -17,9 +17,10 @@ Whole figures travel only in page runs (a click, Play, Pause: ``full``), never i
 are drawn with the same code as the frames, so a frame and the full figure at the same epoch look the
 same. Every kind of grid is r × r uint16, so a frame costs the same whatever the task (the redraw rate
 with 5 classes is the 2-class one): ``kind`` "binary" (P(dog), drawn with a palette of 255 colours and the
-boundary line, ``grid_bytes``), "classes" (the arg-max class in the top 3 bits and its probability in the
-other 13, ``class_grid_bytes``: drawn as the class's colour, paler where the network is less sure, with a
-line where the class changes) and "value" (a regression's number scaled over the figure's [lo, hi],
+boundary line, ``grid_bytes``), "classes" (the arg-max class in the top 3 bits, its probability in the next
+6 and its margin over the runner-up in the last 7, ``class_grid_bytes``: drawn as the class's colour, paler
+where the network is less sure, with a line where the class changes, placed between grid points by the
+margins) and "value" (a regression's number scaled over the figure's [lo, hi],
 ``value_grid_bytes``: drawn with a palette and no line). The drawing rules are ``RENDERERS`` in
 ``live_frames.js``.
 
@@ -63,22 +64,23 @@ def grid_bytes(P: np.ndarray) -> bytes:
     return np.round(P * GRID_SCALE).astype(GRID_DTYPE).tobytes()
 
 
-CLASS_SHIFT = 13          # "classes": class << 13 | round(P(class) · 8191); up to 8 classes
-CLASS_SCALE = (1 << CLASS_SHIFT) - 1
+CLASS_SHIFT, P_BITS, MARGIN_BITS = 13, 6, 7   # "classes": class | probability | margin, 3 + 6 + 7 bits
 
 
-def class_grid_bytes(classes: np.ndarray, confidence: np.ndarray) -> bytes:
-    """The arg-max class (r, r) ints 0 … 7 and its probability (r, r) as r·r little-endian uint16:
-    class · 8192 + round(P · 8191)."""
+def class_grid_bytes(classes: np.ndarray, probability: np.ndarray, margin: np.ndarray) -> bytes:
+    """The arg-max class (r, r) ints 0 … 7, its probability (r, r) and its margin over the runner-up (r, r)
+    as r·r little-endian uint16: class · 2¹³ + round(P · 63) · 2⁷ + round(margin · 127)."""
     c = np.clip(np.asarray(classes), 0, 7).astype(np.uint32)
-    p = np.clip(np.nan_to_num(np.asarray(confidence, dtype=float), nan=0.0), 0.0, 1.0)
-    return ((c << CLASS_SHIFT) | np.round(p * CLASS_SCALE).astype(np.uint32)).astype(GRID_DTYPE).tobytes()
+    p = np.clip(np.nan_to_num(np.asarray(probability, dtype=float), nan=0.0), 0.0, 1.0)
+    d = np.clip(np.nan_to_num(np.asarray(margin, dtype=float), nan=0.0), 0.0, 1.0)
+    q = (c << CLASS_SHIFT) | (np.round(p * 63).astype(np.uint32) << MARGIN_BITS) | np.round(d * 127).astype(np.uint32)
+    return q.astype(GRID_DTYPE).tobytes()
 
 
-def class_grid_values(data: bytes, r: int) -> tuple[np.ndarray, np.ndarray]:
-    """``class_grid_bytes`` read back: classes (count, r, r) and probabilities (count, r, r)."""
+def class_grid_values(data: bytes, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``class_grid_bytes`` read back: classes, probabilities and margins, each (count, r, r)."""
     q = np.frombuffer(data, dtype=GRID_DTYPE).astype(np.int64).reshape(-1, r, r)
-    return q >> CLASS_SHIFT, (q & CLASS_SCALE) / CLASS_SCALE
+    return q >> CLASS_SHIFT, ((q >> MARGIN_BITS) & 63) / 63, (q & 127) / 127
 
 
 def value_grid_bytes(V: np.ndarray, lo: float, hi: float) -> bytes:

@@ -230,11 +230,13 @@ function weights(r, s) {
   return { i0: i0, i1: i1, w: w };
 }
 
-// k classes: each pixel takes the class with the highest probability interpolated from its four grid
-// corners. A corner gives its own class its probability p and shares 1 − p among the other classes of the
-// four corners (near a border between two classes that is the other one's probability, nearly), so the
-// border is as smooth as the two-class line. The pixel is in that class's colour tinted onto white by how
-// sure the network is (from 1/k: pale, to 1: strong), with a dark line where the class changes.
+// k classes: each grid point holds its arg-max class (3 bits), that class's probability (6 bits) and its
+// margin over the runner-up (7 bits; 0 on a border). A pixel between four grid points with one class is that
+// class; where they differ, each class present scores the bilinear blend of +margin where it wins and
+// −margin where another does, and the best score wins: the margin acts as a signed distance to the border,
+// so the border runs as smoothly between grid points as the two-class ŷ = 0.5 line. The pixel is in its
+// class's colour tinted onto white by the blended probability (from 1/k: pale, to 1: strong), with a dark
+// line where the class changes.
 function drawClasses(spec, values, image) {
   const r = spec.r, s = spec.upscale, W = r * s, k = spec.k;
   if (image.width !== W) { image.width = W; image.height = W; }
@@ -242,11 +244,12 @@ function drawClasses(spec, values, image) {
   const out = ctx.createImageData(W, W);
   const px = new Uint32Array(out.data.buffer);
   const { i0, i1, w } = weights(r, s);
-  const n = r * r, cls = new Uint8Array(n), prob = new Float64Array(n);
+  const n = r * r, cls = new Uint8Array(n), prob = new Float64Array(n), margin = new Float64Array(n);
   for (let i = 0; i < n; i++) {   // image rows run top-down; grid rows follow y upwards
     const gi = (i / r) | 0, gj = i - gi * r, v = values[(r - 1 - gi) * r + gj];
-    cls[i] = Math.min(v >> 13, 7);
-    prob[i] = (v & 8191) / 8191;
+    cls[i] = v >> 13;
+    prob[i] = ((v >> 7) & 63) / 63;
+    margin[i] = (v & 127) / 127;
   }
   const pack = (c) => (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
   // 64 shades a class: white + α (colour − white), α from 0.22 (P = 1/k) to 0.85 (P = 1).
@@ -256,7 +259,7 @@ function drawClasses(spec, values, image) {
   }));
   const line = pack(spec.line);
   const label = new Uint8Array(W * W);
-  const score = new Float64Array(8), seen = new Uint8Array(8);
+  const score = new Float64Array(8);
   for (let y = 0; y < W; y++) {
     const a0 = i0[y] * r, a1 = i1[y] * r, ty = w[y];
     for (let x = 0; x < W; x++) {
@@ -264,21 +267,19 @@ function drawClasses(spec, values, image) {
       const w00 = (1 - ty) * (1 - tx), w01 = (1 - ty) * tx, w10 = ty * (1 - tx), w11 = ty * tx;
       const c00 = a0 + b0, c01 = a0 + b1, c10 = a1 + b0, c11 = a1 + b1;
       const k00 = cls[c00], k01 = cls[c01], k10 = cls[c10], k11 = cls[c11];
-      let best = k00, p = 0;
-      if (k00 === k01 && k00 === k10 && k00 === k11) {
-        p = w00 * prob[c00] + w01 * prob[c01] + w10 * prob[c10] + w11 * prob[c11];
-      } else {
-        seen.fill(0);
-        seen[k00] = seen[k01] = seen[k10] = seen[k11] = 1;
-        const present = seen[0] + seen[1] + seen[2] + seen[3] + seen[4] + seen[5] + seen[6] + seen[7];
-        const share = 1 / (present - 1);
-        score.fill(0);
-        let rest = 0;
-        const corner = (kk, ww, pp) => { score[kk] += ww * (pp - (1 - pp) * share); rest += ww * (1 - pp) * share; };
-        corner(k00, w00, prob[c00]); corner(k01, w01, prob[c01]); corner(k10, w10, prob[c10]); corner(k11, w11, prob[c11]);
-        for (let c = 0; c < 8; c++) if (seen[c] && score[c] > score[best]) best = c;
-        p = Math.min(1, score[best] + rest);
+      let best = k00;
+      if (k00 !== k01 || k00 !== k10 || k00 !== k11) {
+        const m00 = w00 * margin[c00], m01 = w01 * margin[c01], m10 = w10 * margin[c10], m11 = w11 * margin[c11];
+        const all = m00 + m01 + m10 + m11;
+        score.fill(-Infinity);
+        // score(c) = Σ over corners of weight × (+margin if the corner's class is c, else −margin)
+        score[k00] = 0; score[k01] = 0; score[k10] = 0; score[k11] = 0;
+        score[k00] += 2 * m00; score[k01] += 2 * m01; score[k10] += 2 * m10; score[k11] += 2 * m11;
+        best = k00;
+        for (const c of [k01, k10, k11]) if (score[c] > score[best]) best = c;
+        score[best] -= all;
       }
+      const p = w00 * prob[c00] + w01 * prob[c01] + w10 * prob[c10] + w11 * prob[c11];
       const shade = Math.round(Math.max(0, Math.min(1, (p - 1 / k) / (1 - 1 / k))) * 63);
       label[y * W + x] = best;
       px[y * W + x] = shades[Math.min(best, shades.length - 1)][shade];

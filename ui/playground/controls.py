@@ -198,19 +198,23 @@ def data_controls(on_regenerate, on_dataset) -> None:
 
 
 def place_controls(dataset: str, on_clear) -> None:
-    """What a click on the plane places (a class or a number), and Clear."""
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        if dataset == presets.DRAW_CLASSES:
-            k = int(st.session_state["w_pg_k"])
-            if st.session_state["w_pg_place_class"] >= k:
-                st.session_state["w_pg_place_class"] = 0
-            st.segmented_control("A click places", list(range(k)), key="w_pg_place_class", required=True,
-                                 format_func=lambda c: f"{MARKER_GLYPHS[c]} class {c}", persist_state="session")
-        else:
-            st.select_slider("A click places the number y =", DRAW_VALUES, key="w_pg_place_value",
-                             persist_state="session", format_func=lambda v: f"{v:g}")
-        st.button("Clear", key="pg_clear", on_click=on_clear, icon=":material/delete_sweep:",
-                  help="Remove every point you placed")
+    """What a click on the plane places (a class or a number), and Clear: one compact row."""
+    st.markdown("**A click on the plane places " + ("class**" if dataset == presets.DRAW_CLASSES else "a point**"),
+                width="content")
+    if dataset == presets.DRAW_CLASSES:
+        k = int(st.session_state["w_pg_k"])
+        if st.session_state["w_pg_place_class"] >= k:
+            st.session_state["w_pg_place_class"] = 0
+        st.segmented_control("A click places a point of", list(range(k)), key="w_pg_place_class", required=True,
+                             format_func=lambda c: f"{MARKER_GLYPHS[c]} {c}", persist_state="session",
+                             label_visibility="collapsed",
+                             help="The class a click on the plane places; a click on a point removes it.")
+    else:
+        st.selectbox("A click places a point with the number", DRAW_VALUES, key="w_pg_place_value", width=120,
+                     persist_state="session", format_func=lambda v: f"y = {v:g}", label_visibility="collapsed",
+                     help="The number y a click on the plane places; a click on a point removes it.")
+    st.button("Clear", key="pg_clear", on_click=on_clear, icon=":material/delete_sweep:",
+              help="Remove every point you placed")
 
 
 # The class markers as characters, for labels (``style.CLASS_MARKERS``: circle, square, diamond, triangle, x, star).

@@ -132,10 +132,11 @@ def _binary_traces(P, xs, ys, X_train, y_train, X_test, y_test, live) -> list[di
 
 def _class_traces(P, xs, ys, X_train, y_train, X_test, y_test, live, k: int) -> list[dict]:
     """k classes: each its colour and its marker shape; train points filled, test points with a dark rim.
-    Paused, an invisible heatmap gives the class and its probability on hover (P = (classes, confidence))."""
+    Paused, an invisible heatmap gives the class and its probability on hover (P = ``grid.class_map``'s
+    (classes, probability, margin))."""
     traces = []
     if not live:
-        classes, confidence = P
+        classes, confidence = P[0], P[1]
         traces.append(dict(type="heatmap", x=xs, y=ys, z=np.round(confidence, 4), customdata=classes, zmin=0, zmax=1,
                            opacity=0, showscale=False, showlegend=False, name="class",
                            hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>class %{customdata}, "
@@ -184,7 +185,7 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
     The output itself is not in the figure: the browser draws it from a grid (``boundary_grid`` in
     ``layout.meta``; ``ui.live_frames``) in a canvas under the chart, whose backgrounds are transparent, so
     a frame while training changes no trace. With ``live=False`` (paused) the figure also carries an
-    invisible heatmap of the output ``P`` (binary: P (r, r); classes: (classes, confidence); regression:
+    invisible heatmap of the output ``P`` (binary: P (r, r); classes: (classes, probability, margin); regression:
     ŷ (r, r)), so hovering anywhere reads x1, x2 and the output; its revision follows P. ``P`` may be None
     when ``live``. ``clickable`` (a drawn set: a click places a point) turns off drag-to-zoom.
     """
