@@ -281,6 +281,12 @@ PRESETS: dict[str, Setup] = {
                           learning_rate=0.3, optimizer="gd", max_epochs=500),
     "relu_deep": Setup(dataset="circles", noise=0.1, hidden=(8,) * 6, activation="relu",
                        learning_rate=0.3, optimizer="gd", max_epochs=500),
+    "four_blobs": Setup(dataset="blobs", k=4, noise=0.6, hidden=(8,), activation="tanh", learning_rate=0.03,
+                        optimizer="adam", max_epochs=500),
+    "five_arms": Setup(dataset="spiral_arms", k=5, noise=0.05, n_points=500, hidden=(16, 16), activation="tanh",
+                       learning_rate=0.01, optimizer="adam", max_epochs=2000),
+    "bumps_fit": Setup(dataset="bumps", noise=0.1, hidden=(8, 8), activation="tanh", learning_rate=0.01,
+                       optimizer="adam", max_epochs=1000),
 }
 
 

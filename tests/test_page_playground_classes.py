@@ -209,3 +209,18 @@ def test_the_other_tabs_open_with_k_outputs_or_a_number(open_page, open_link, da
     assert not app.exception
     out = "softmax" if data == "spiral_arms" else "linear"
     assert any(f"output ŷ ({out})" in a["text"] for a in app.session_state["pg_detail_figures"][0]["layout"]["annotations"])
+
+
+def test_a_k_class_network_exports_and_imports_back_with_its_data_set(open_page):
+    app = open_page(PAGE, data="spiral_arms", k="5", layers="1", width1="6")
+    app.button(key="pg_step").click().run()
+    run = app.session_state["pg_run"]
+    data = pg_session.export_bytes(run)
+    W = run.net.weights[-1].copy()
+    app.selectbox(key="w_pg_dataset").set_value("circles").run()
+    assert app.session_state["pg_run"].net.output.name == "sigmoid"
+    app.file_uploader(key="pg_import_file").set_value(("arms.npz", data, "application/octet-stream")).run()
+    assert not app.exception and any("Imported" in s.value for s in app.success)
+    run = app.session_state["pg_run"]
+    assert run.setup.dataset == "spiral_arms" and run.setup.k == 5 and run.net.output.name == "softmax"
+    np.testing.assert_array_equal(run.net.weights[-1], W)

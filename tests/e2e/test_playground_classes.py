@@ -103,6 +103,8 @@ _CLASS_SHARES = """(colours) => {
 
 def test_a_four_class_set_plays_live(page, server_url):
     open_page(page, server_url, "playground?data=blobs&k=4&noise=0.5&layers=1&width1=8&speed=10", TITLE)
+    expect(page.frame_locator(FRAME).locator("[data-chart='pg_boundary_chart']")).to_have_attribute(
+        "data-draws", re.compile(r"[1-9]"))
     frame = live_frame(page)
     page.get_by_role("button", name="Play").click()
     expect(page.get_by_role("button", name="Pause")).to_be_visible()

@@ -33,6 +33,9 @@ PRESET_TITLES: dict[str, str] = {
     "lr_too_high": "Too-high learning rate",
     "sigmoid_deep": "Deep sigmoid net: vanishing gradient",
     "relu_deep": "ReLU fixes it",
+    "four_blobs": "Four classes: a softmax output",
+    "five_arms": "Five spiral arms need depth",
+    "bumps_fit": "Numbers: fit two hills and a dip",
 }
 # One line per preset: what it shows, and why when the outcome may surprise.
 PRESET_NOTES: dict[str, str] = {
@@ -49,6 +52,13 @@ PRESET_NOTES: dict[str, str] = {
                     "back, so the first layers hardly learn and the cost stays near log 2 ≈ 0.69.",
     "relu_deep": "The same depth with ReLU, whose slope is 1 where it is on: the gradient reaches the first "
                  "layers and the network learns.",
+    "four_blobs": "Four classes need four output units: softmax turns their z into four probabilities that sum "
+                  "to 1, and each region takes the colour (and the points the shape) of its most likely class. The "
+                  "cost is the categorical cross-entropy; it starts at log 4 ≈ 1.39, a uniform guess.",
+    "five_arms": "Five interleaved arms: two hidden layers of 16 bend the borders around each arm. Watch the "
+                 "paler bands: there the network is less sure which arm a point belongs to.",
+    "bumps_fit": "A regression: one linear output unit predicts a number, and the cost is the squared error "
+                 "(1/2m) Σ (ŷ − y)². Each point is coloured by its own y: as the fit improves they melt into the map.",
 }
 OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
