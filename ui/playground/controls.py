@@ -197,6 +197,8 @@ def data_controls(on_regenerate, on_dataset) -> None:
     if dataset in (presets.DRAW_CLASSES, presets.DRAW_NUMBERS):
         st.caption("Click on the plane to place a point; click on a point to remove it. Training goes on while "
                    f"you place them; up to {drawn.MAX_POINTS} points travel in the page's link.")
+        st.select_slider("Test share (%)", TEST_SHARES, key="w_pg_test_share", persist_state="session",
+                         help="Of the points in the order placed: with 30 %, the 4th, 7th, 10th, … are test points.")
         return
     st.slider("Noise (std of the jitter, data units)", 0.0, 1.0, step=0.05, key="w_pg_noise", persist_state="session")
     c1, c2 = st.columns(2)
