@@ -17,8 +17,7 @@ chapter.begin(TITLE, pg_controls.LINK, pg_session.STATE_DEFAULTS)
 if problem := pg_controls.drawn_problem(st.session_state.get(links.IGNORED_KEY, [])):
     st.error(problem, icon=":material/link_off:")
 st.markdown(r"Each hidden layer, $A^{[l]} = g(A^{[l-1]} W^{[l]\top} + b^{[l]})$, bends the boundary between "
-            "cats (orange) and dogs (blue), or between k classes (a softmax output), or bends a surface of numbers "
-            "(a linear output): choose under **Data**.")
+            "cats (orange) and dogs (blue).")
 
 
 def playground() -> None:

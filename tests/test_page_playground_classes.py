@@ -156,7 +156,7 @@ def test_bad_drawn_text_in_a_link_gets_a_clear_message_not_a_traceback(open_page
 
 def _state(**values) -> dict:
     ss = {key: value for key, value in pg_controls.WIDGET_DEFAULTS.items()}
-    ss.update(pg_session.STATE_DEFAULTS)
+    ss.update({k: (v() if callable(v) else v) for k, v in pg_session.STATE_DEFAULTS.items()})
     ss.update(values)
     return ss
 
@@ -176,6 +176,12 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_a_click_on_a_point_removes
     assert not pg_session.place_point(9.0, 0.0) and not pg_session.place_point("nan", 0.0)  # off the plane
     ss["w_pg_drawn"] = drawn.encode(np.zeros((drawn.MAX_POINTS, 2)) + 3, np.zeros(drawn.MAX_POINTS, int))
     assert not pg_session.place_point(-3.0, -3.0) and "200 points" in ss["pg_note"]
+    # Clicks travel in every report until the server has applied them: each is applied once.
+    ss["w_pg_drawn"] = ""
+    clicks = [{"id": "a-1", "x1": 1.0, "x2": 1.0, "radius": 0.2}, {"id": "a-2", "x1": -1.0, "x2": 1.0, "radius": 0.2}]
+    assert pg_session.apply_points(clicks[:1]) and pg_session.apply_points(clicks)   # a-1 again, then a-2
+    assert not pg_session.apply_points(clicks) and not pg_session.apply_points("junk")
+    assert len(drawn.decode(ss["w_pg_drawn"])[0]) == 2 and ss["pg_points_applied"] == ["a-1", "a-2"]
     # Numbers: the chosen value.
     ss.update(w_pg_dataset=presets.DRAW_NUMBERS, w_pg_drawn="", w_pg_place_value=-2.0)
     assert pg_session.place_point(0.5, 0.5)

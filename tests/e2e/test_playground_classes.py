@@ -2,6 +2,7 @@
 link), and a 4-class set playing live."""
 
 import re
+import time
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -22,9 +23,22 @@ def live_frame(page):
     return next(f for f in page.frames[1:] if f.evaluate("() => !!document.querySelector('[data-chart=\"pg_boundary_chart\"]')"))
 
 
+_SHOWN = """() => V.drawing ? -1 : V.panels.boundary.chart.data.filter((t) => t.type === 'scatter' && t.x
+    && t.x.length && t.x[0] !== null).reduce((n, t) => n + t.x.length, 0)"""
+
+
 def plane_to_page(page, x1: float, x2: float) -> tuple[float, float]:
-    """Where the point (x1, x2) of the plane is on the page, in pixels (from the chart's own axes)."""
+    """Where the point (x1, x2) of the plane is on the page, in pixels (from the chart's own axes), once the
+    chart shows every point the link holds (a click then lands on the chart as drawn)."""
+    wait_until_idle(page)
     frame = live_frame(page)
+    want = len(drawn_points(page)[0])
+    for _ in range(200):
+        if frame.evaluate(_SHOWN) == want:
+            break
+        page.wait_for_timeout(50)
+    else:
+        raise AssertionError(f"the chart never showed the link's {want} points")
     inside = frame.evaluate("""([x1, x2]) => {
       const chart = V.panels.boundary.chart, fl = chart._fullLayout;
       return [fl.xaxis._offset + fl.xaxis.c2p(x1), fl.yaxis._offset + fl.yaxis.c2p(x2)];
@@ -49,7 +63,8 @@ def wait_for_points(page, count: int):
 
 
 def test_points_placed_by_clicking_appear_on_the_plane_and_in_the_link(page, server_url):
-    open_page(page, server_url, "playground?data=draw_classes&k=3", TITLE)
+    # One epoch a frame and a limit of 10000: the run is still playing however slowly a loaded machine places points.
+    open_page(page, server_url, "playground?data=draw_classes&k=3&speed=1&epochs=10000", TITLE)
     frame = page.frame_locator(FRAME)
     expect(frame.locator("[data-chart='pg_boundary_chart']")).to_have_attribute("data-draws", re.compile(r"[1-9]"))
     clicks = [(-2.0, -2.0, 0), (2.0, 2.0, 1), (-2.0, 2.0, 2), (2.0, -2.0, 0)]
@@ -62,6 +77,7 @@ def test_points_placed_by_clicking_appear_on_the_plane_and_in_the_link(page, ser
             page.get_by_role("button", name="Play").click()
             expect(page.get_by_role("button", name="Pause")).to_be_visible()
     X, y = drawn_points(page)
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
     np.testing.assert_allclose(X, [c[:2] for c in clicks], atol=0.1)   # a pixel or two and the link's 0.05 grid
     assert y.tolist() == [c[2] for c in clicks]
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
@@ -102,7 +118,7 @@ _CLASS_SHARES = """(colours) => {
 
 
 def test_a_four_class_set_plays_live(page, server_url):
-    open_page(page, server_url, "playground?data=blobs&k=4&noise=0.5&layers=1&width1=8&speed=10", TITLE)
+    open_page(page, server_url, "playground?data=blobs&k=4&noise=0.5&layers=1&width1=8&speed=2&epochs=10000", TITLE)
     expect(page.frame_locator(FRAME).locator("[data-chart='pg_boundary_chart']")).to_have_attribute(
         "data-draws", re.compile(r"[1-9]"))
     frame = live_frame(page)
@@ -111,14 +127,15 @@ def test_a_four_class_set_plays_live(page, server_url):
     epoch = page.frame_locator(FRAME).locator("[data-stat='epoch']")
     expect(epoch).not_to_have_text("0", timeout=20_000)
     start = int(frame.evaluate("() => Number(document.body.dataset.frames)"))
-    seen = set()
-    for _ in range(300):
+    seen, deadline = set(), time.monotonic() + 60
+    while time.monotonic() < deadline:
         seen.add(epoch.inner_text())
         if len(seen) >= 8 and int(frame.evaluate("() => Number(document.body.dataset.frames)")) >= start + 8:
             break
         page.wait_for_timeout(50)
     assert len(seen) >= 8, f"the epoch counter showed only {sorted(seen)}"
-    for _ in range(100):   # trained on: every blob gets its region
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:   # trained on: every blob gets its region
         shares = frame.evaluate(_CLASS_SHARES, [[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in style.CLASS_PALETTE[:4]])
         if min(shares) > 0.08:
             break

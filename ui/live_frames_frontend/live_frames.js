@@ -46,9 +46,12 @@ function fail(what, error) {
   sendHeight();
 }
 
+// Every report carries the points clicked that the server has not yet applied (V.pending): Streamlit keeps only
+// a component's last value, so a report that follows a click quickly (a resync, a Pause) must not lose it.
 function report(value) {
   V.seq += 1;
-  send("streamlit:setComponentValue", { value: Object.assign({ seq: V.seq }, value), dataType: "json" });
+  const extra = V.pending && V.pending.length ? { points: V.pending } : {};
+  send("streamlit:setComponentValue", { value: Object.assign({ seq: V.seq }, extra, value), dataType: "json" });
 }
 
 // ------------------------------------------------------------------------------------------ panels
@@ -359,7 +362,8 @@ function placePoint(panel, event) {
   const radius = Math.abs(fl.xaxis.p2c(px + POINT_PX) - x1);
   V.placed = (V.placed || 0) + 1;
   document.body.dataset.placed = String(V.placed);
-  report({ action: "point", x1: x1, x2: x2, radius: radius });
+  V.pending = (V.pending || []).concat([{ id: Date.now().toString(36) + "-" + V.placed, x1: x1, x2: x2, radius: radius }]);
+  report({ action: "point" });
   const ctx = panel.canvas.getContext("2d"), ratio = window.devicePixelRatio || 1;
   ctx.beginPath();
   ctx.arc(px * ratio, py * ratio, 6 * ratio, 0, 2 * Math.PI);
@@ -634,6 +638,9 @@ async function onRender(args) {
   buildPanels(args.view);
   chartKeys();
   const batch = args.batch || {};
+  if (V.pending && V.pending.length && batch.points_applied) {   // the server has these: no need to send them again
+    V.pending = V.pending.filter((p) => batch.points_applied.indexOf(p.id) < 0);
+  }
   if (batch.token !== V.token) {
     V.token = batch.token;
     V.lastBatch = -1;

@@ -30,7 +30,8 @@ STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_satura
                   # the live view's frames (ui.playground.views): the number of the server's last playback
                   # command, the batch marks, what was sent, and what the next run owes the browser
                   "pg_play_id": 0, "pg_marks": list, "pg_live_token": None, "pg_batch": 0, "pg_sent_ends": list,
-                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False, "pg_retimed": 0.0}
+                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False, "pg_retimed": 0.0,
+                  "pg_points_applied": list}
 LIVE_KEY = "pg_live"   # the live view component's key: its value is the browser's last report
 MARKS_KEPT = 6         # batch marks kept: a browser that draws slowly shows frames up to ~3 batches old
 
@@ -189,9 +190,9 @@ def apply_report() -> None:
     report = ss.get(LIVE_KEY)
     if not isinstance(report, dict):
         return
-    if report.get("action") == "point":
-        place_point(report.get("x1"), report.get("x2"), report.get("radius"))
+    if apply_points(report.get("points")):
         ss["pg_rerun_page"] = True   # the link carries the new points; a page run writes it
+    if report.get("action") == "point":
         return
     if report.get("action") == "resync":
         ss["pg_send_full"] = True
@@ -214,7 +215,25 @@ def apply_report() -> None:
 
 # -- points you place ------------------------------------------------------------------------------
 
-REMOVE_RADIUS = (0.05, 0.6, 0.25)   # (least, most, default) distance in data units for a click to hit a point
+REMOVE_RADIUS = (0.05, 0.6, 0.25)
+APPLIED_KEPT = 50                   # the ids of the last clicks applied, sent back so the browser stops resending
+
+
+def apply_points(points) -> bool:
+    """The clicks on the plane a report carries ([{"id", "x1", "x2", "radius"}, …], every one the browser has
+    not yet seen applied), each applied once, in order. Returns whether any was new."""
+    ss = st.session_state
+    if not isinstance(points, list):
+        return False
+    applied, new = list(ss["pg_points_applied"]), False
+    for point in points[:drawn.MAX_POINTS]:
+        if not isinstance(point, dict) or not isinstance(point.get("id"), str) or point["id"] in applied:
+            continue
+        applied.append(point["id"])
+        place_point(point.get("x1"), point.get("x2"), point.get("radius"))
+        new = True
+    ss["pg_points_applied"] = applied[-APPLIED_KEPT:]
+    return new   # (least, most, default) distance in data units for a click to hit a point
 
 
 def place_point(x1, x2, radius=None) -> bool:

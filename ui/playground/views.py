@@ -340,7 +340,7 @@ def live_view() -> None:
              "frames": frames, "series": pg_figures.curve_series(run.records, start,
                                                                   "r2" if run.setup.task == "regression" else "accuracy"),
              "grid": {"r": BOUNDARY_RESOLUTION, "count": len(frames)},
-             "draw": bool(run.setup.is_drawn)}
+             "draw": bool(run.setup.is_drawn), "points_applied": ss["pg_points_applied"]}
     live_frames(key=pg_session.LIVE_KEY, view="playground", batch=batch, grids=b"".join(grids),
                 full=_full(run, xs, ys, G, running) if full else None,
                 controls={"pause": "pg_play", "step": "pg_step"},
