@@ -148,7 +148,9 @@ def stats(run) -> list[str]:
     if last is None:
         return [f"{run.epoch}", "–", "–", "–", "–"]
     if run.setup.task == "regression":
-        scores = [_number(last.train_r2, ".3f"), _number(last.test_r2, ".3f")]
+        # R² of fewer than 2 points is undefined (Σ (y − ȳ)² = 0): a drawn set's first test point shows none.
+        scores = [_number(last.train_r2 if len(run.X_train) > 1 else None, ".3f"),
+                  _number(last.test_r2 if len(run.X_test) > 1 else None, ".3f")]
     else:
         scores = [_number(last.train_accuracy, ".1%"), _number(last.test_accuracy, ".1%")]
     return [f"{run.epoch}", _number(last.train_cost, ".4f"), _number(last.test_cost, ".4f"), *scores]
