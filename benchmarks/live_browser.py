@@ -21,6 +21,13 @@ into view and counted, then Pause and Resume clicks.
 latencies are pooled over all clicks (median and worst). Headless Chromium draws without a GPU and
 shares the machine's cores with the server (and with anything else running): a conservative figure.
 To add a page, add a ``PageBench`` to ``PAGES``.
+
+--params adds URL parameters to the page's link, one query string per setting to compare; with several, each
+repeat measures every setting in turn (interleaved, so they share the machine's load) and the report has
+a part per setting. The playground with 2 and with 5 classes:
+
+    python benchmarks/live_browser.py --page playground --repeat 3 --seconds 6 --clicks 0 \
+        --params "data=spiral&noise=0.1" "data=spiral_arms&k=5&noise=0.1"
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import os
 import statistics
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -362,6 +369,8 @@ def main() -> None:
     parser.add_argument("--height", type=int, help="window height (default 720)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
     parser.add_argument("--data", type=Path, help="the photo folder for the training tabs")
+    parser.add_argument("--params", nargs="+", default=[""], metavar="QUERY",
+                        help='URL parameters added to the page\'s link, e.g. "data=blobs&k=5"; several: compared')
     args = parser.parse_args()
     bench = PAGES[args.page]
     if bench.training:
@@ -373,16 +382,29 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    runs = []
+    every: dict[str, list] = {query: [] for query in args.params}
     load = []
     with tempfile.TemporaryDirectory() as tmp, streamlit_server(Path(os.environ.get("DBG_LOG", tmp)) / "server.log") as url, \
             sync_playwright() as pw:
         browser = launch(pw)
         for _ in range(args.repeat):
-            runs.append(measure(browser, url, bench, args))
-            load.append(os.getloadavg()[0])
+            for query in args.params:
+                link = bench.url + ("&" if "?" in bench.url else "?") + query if query else bench.url
+                every[query].append(measure(browser, url, replace(bench, url=link), args))
+                load.append(os.getloadavg()[0])
         browser.close()
+    for query, runs in every.items():
+        report(bench, args, runs, load, query)
+    print(f"\nload average during the runs: {', '.join(f'{v:.1f}' for v in load)} on {os.cpu_count()} cores")
+    params = " --params " + " ".join(f'"{q}"' for q in args.params) if args.params != [""] else ""
+    print(f"reproduce: python benchmarks/live_browser.py --page {args.page} --repeat {args.repeat} "
+          f"--seconds {args.seconds:g} --clicks {args.clicks} --width {args.width} --height {args.height}{params}")
+    if args.json:
+        print(json.dumps(every, indent=1))
 
+
+def report(bench: PageBench, args, runs: list, load: list, query: str) -> None:
+    """One setting's part of the report: rates while playing, click latencies."""
     def median_rate(part: str, name: str) -> str:
         values = [r[part].get(name) for r in runs if part in r and r[part].get(name) is not None]
         return f"{statistics.median(values):5.1f}" if values else "    —"
@@ -391,7 +413,7 @@ def main() -> None:
         values = [r[part].get(name) for r in runs if part in r and r[part].get(name) is not None]
         return f"{min(values):.1f}–{max(values):.1f}" if values else ""
 
-    print(f"page {args.page} at {args.width}×{args.height}, defaults; {args.repeat} runs; {bench.targets}")
+    print(f"\npage {args.page} at {args.width}×{args.height}, {query or 'defaults'}; {args.repeat} runs; {bench.targets}")
     if not bench.slider:
         print(f"\nPlay for {args.seconds:g} s (median of runs; range)           per second")
         print(f"  visible counter ({runs[0]['play_span'][0]} → {runs[0]['play_span'][1]} in run 1)"
@@ -412,11 +434,6 @@ def main() -> None:
     if drift:
         print(f"  Pause stopped at the step on screen at the click in {sum(d == 0 for d in drift)}/{len(drift)} "
               f"clicks (largest drift {max(drift, key=abs):+d})")
-    print(f"\nload average during the runs: {', '.join(f'{v:.1f}' for v in load)} on {os.cpu_count()} cores")
-    print(f"reproduce: python benchmarks/live_browser.py --page {args.page} --repeat {args.repeat} "
-          f"--seconds {args.seconds:g} --clicks {args.clicks} --width {args.width} --height {args.height}")
-    if args.json:
-        print(json.dumps(runs, indent=1))
 
 
 if __name__ == "__main__":

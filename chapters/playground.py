@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lessons import features, presets
-from ui import chapter, style, tabs
+from ui import chapter, links, style, tabs
 from ui.playground import controls as pg_controls
 from ui.playground import figures as pg_figures
 from ui.playground import inside
@@ -14,6 +14,8 @@ TITLE = "4 · Layers and deep networks"
 DEPTH_WIDTH_EPOCHS = 600
 
 chapter.begin(TITLE, pg_controls.LINK, pg_session.STATE_DEFAULTS)
+if problem := pg_controls.drawn_problem(st.session_state.get(links.IGNORED_KEY, [])):
+    st.error(problem, icon=":material/link_off:")
 st.markdown(r"Each hidden layer, $A^{[l]} = g(A^{[l-1]} W^{[l]\top} + b^{[l]})$, bends the boundary between "
             "cats (orange) and dogs (blue).")
 
@@ -36,21 +38,22 @@ def playground() -> None:
                   shortcut="Right", help="→: one epoch")
         st.button("Reset", key="pg_reset", on_click=pg_session.reset, icon=":material/restart_alt:",
                   shortcut="Home", help="Home: back to epoch 0 with new initial weights")
+    if st.session_state["w_pg_dataset"] in (presets.DRAW_CLASSES, presets.DRAW_NUMBERS):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            pg_controls.place_controls(st.session_state["w_pg_dataset"], pg_session.clear_points)
     run = pg_session.current_run()
     if st.session_state["pg_note"]:
         st.info(st.session_state["pg_note"], icon=":material/info:")
     every = pg_views.live_plan().seconds  # this session's share of the server's live budget
     st.session_state["pg_live_timer"] = every
     st.fragment(run_every=every if running else None)(pg_views.live_view)()
-    st.caption("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision "
-               "boundary; dots are training points, outlined diamonds test points. The address bar holds every "
-               "setting: copy it to share this exact setup.")
+    st.caption(pg_views.caption(run))
     # The network is what a lesson changes; data and training are set once and stay folded.
     network, data, training = st.columns(3)
     with network.expander("**Network**", expanded=True):
         pg_controls.network_controls()
     with data.expander("**Data**", expanded=False):
-        pg_controls.data_controls(pg_session.regenerate)
+        pg_controls.data_controls(pg_session.regenerate, pg_session.dataset_changed)
     with training.expander("**Training**", expanded=False):
         pg_controls.training_controls()
     st.fragment(run_every=max(pg_views.DETAIL_SECONDS, 4 * every) if running else None)(pg_views.detail_view)()
@@ -60,7 +63,7 @@ def playground() -> None:
     st.markdown(f"For the **m = {m} training examples** and **n = {run.net.layer_sizes[0]} inputs** "
                 f"({', '.join(features.input_labels(run.setup.features))}), one forward pass uses:")
     st.dataframe([{"array": name, "shape": f"({r} × {c})", "what it holds": what}
-                  for name, (r, c), what in presets.matrix_shapes(run.net.layer_sizes, m)],
+                  for name, (r, c), what in presets.matrix_shapes(run.net.layer_sizes, m, run.setup.output)],
                  hide_index=True, width="stretch", key="pg_shapes_table")
     st.markdown(f"Total: **{run.net.n_parameters:,} trainable parameters** (all W and b).")
 

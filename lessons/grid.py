@@ -42,6 +42,26 @@ def probability(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) 
     return p.reshape(r, r) if r * r == len(G) else p
 
 
+def outputs(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) -> np.ndarray:
+    """ŷ = A[L] at every grid point, one plane per output unit: G (r², 2) → (u[L], r, r) (P(class k) for a
+    softmax output, the predicted number for a linear one)."""
+    r = int(round(np.sqrt(len(G))))
+    if r * r != len(G):
+        raise ValueError(f"outputs needs a square grid of r² points; got {len(G)} points.")
+    A = net.forward(features.expand(G, feature_names))
+    return A.T.reshape(A.shape[1], r, r)
+
+
+def class_map(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """At every grid point of G (r², 2), each (r, r): the predicted class argmax_k ŷ_k, its probability
+    max_k ŷ_k, and its margin over the runner-up (ŷ_first − ŷ_second, 0 on a border between two classes).
+    What a k-class map colours (class), shades (probability) and where it draws borders (margin)."""
+    P = outputs(net, G, feature_names)
+    top = np.sort(P, axis=0)
+    return P.argmax(axis=0), top[-1], top[-1] - top[-2]
+
+
 def unit_maps(net: Network, G: np.ndarray, feature_names: Sequence[str] = ()) -> list[np.ndarray]:
     """Each unit's output over the plane, layer by layer: [A[0], A[1], …, A[L]], A[l] of shape (u_l, r, r).
 

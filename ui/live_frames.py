@@ -15,11 +15,14 @@ them on their schedule:
 
 Whole figures travel only in page runs (a click, Play, Pause: ``full``), never in a timer's run, and they
 are drawn with the same code as the frames, so a frame and the full figure at the same epoch look the
-same. The grid format leaves room for more classes and for regression: ``kind`` "binary" (one
-probability plane, drawn with a palette of 255 colours and the boundary line), and the planned "classes"
-(k planes, one probability each, drawn as the argmax's colour faded by its confidence) and "value" (one
-plane of a regression output scaled to ``scale`` [lo, hi], on a diverging palette) need new drawing rules
-in ``live_frames.js`` (``RENDERERS``) and nothing new on the wire.
+same. Every kind of grid is r × r uint16, so a frame costs the same whatever the task (the redraw rate
+with 5 classes is the 2-class one): ``kind`` "binary" (P(dog), drawn with a palette of 255 colours and the
+boundary line, ``grid_bytes``), "classes" (the arg-max class in the top 3 bits, its probability in the next
+6 and its margin over the runner-up in the last 7, ``class_grid_bytes``: drawn as the class's colour, paler
+where the network is less sure, with a line where the class changes, placed between grid points by the
+margins) and "value" (a regression's number scaled over the figure's [lo, hi],
+``value_grid_bytes``: drawn with a palette and no line). The drawing rules are ``RENDERERS`` in
+``live_frames.js``.
 
 The browser's own clicks: while frames play, the component answers the page's Pause (and Step) at once on
 the frame shown and reports ``{"action", "epoch", "play", "seq"}`` as its value; the page then pauses the
@@ -59,6 +62,30 @@ def grid_bytes(P: np.ndarray) -> bytes:
     """P(dog) over the plane, (r, r) with rows following y, as r·r little-endian uint16 (P · 65535)."""
     P = np.clip(np.nan_to_num(np.asarray(P, dtype=float), nan=0.5), 0.0, 1.0)
     return np.round(P * GRID_SCALE).astype(GRID_DTYPE).tobytes()
+
+
+CLASS_SHIFT, P_BITS, MARGIN_BITS = 13, 6, 7   # "classes": class | probability | margin, 3 + 6 + 7 bits
+
+
+def class_grid_bytes(classes: np.ndarray, probability: np.ndarray, margin: np.ndarray) -> bytes:
+    """The arg-max class (r, r) ints 0 … 7, its probability (r, r) and its margin over the runner-up (r, r)
+    as r·r little-endian uint16: class · 2¹³ + round(P · 63) · 2⁷ + round(margin · 127)."""
+    c = np.clip(np.asarray(classes), 0, 7).astype(np.uint32)
+    p = np.clip(np.nan_to_num(np.asarray(probability, dtype=float), nan=0.0), 0.0, 1.0)
+    d = np.clip(np.nan_to_num(np.asarray(margin, dtype=float), nan=0.0), 0.0, 1.0)
+    q = (c << CLASS_SHIFT) | (np.round(p * 63).astype(np.uint32) << MARGIN_BITS) | np.round(d * 127).astype(np.uint32)
+    return q.astype(GRID_DTYPE).tobytes()
+
+
+def class_grid_values(data: bytes, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``class_grid_bytes`` read back: classes, probabilities and margins, each (count, r, r)."""
+    q = np.frombuffer(data, dtype=GRID_DTYPE).astype(np.int64).reshape(-1, r, r)
+    return q >> CLASS_SHIFT, ((q >> MARGIN_BITS) & 63) / 63, (q & 127) / 127
+
+
+def value_grid_bytes(V: np.ndarray, lo: float, hi: float) -> bytes:
+    """A regression's numbers (r, r) as r·r uint16 on [lo, hi] (clipped): round((v − lo)/(hi − lo) · 65535)."""
+    return grid_bytes((np.asarray(V, dtype=float) - lo) / (hi - lo))
 
 
 def grid_values(data: bytes, r: int, count: int | None = None) -> np.ndarray:

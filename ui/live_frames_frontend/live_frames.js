@@ -46,9 +46,12 @@ function fail(what, error) {
   sendHeight();
 }
 
+// Every report carries the points clicked that the server has not yet applied (V.pending): Streamlit keeps only
+// a component's last value, so a report that follows a click quickly (a resync, a Pause) must not lose it.
 function report(value) {
   V.seq += 1;
-  send("streamlit:setComponentValue", { value: Object.assign({ seq: V.seq }, value), dataType: "json" });
+  const extra = V.pending && V.pending.length ? { points: V.pending } : {};
+  send("streamlit:setComponentValue", { value: Object.assign({ seq: V.seq }, extra, value), dataType: "json" });
 }
 
 // ------------------------------------------------------------------------------------------ panels
@@ -76,11 +79,13 @@ function buildPanels(view) {
         panel.canvas.setAttribute("aria-hidden", "true");
         el.appendChild(panel.canvas);
         panel.image = document.createElement("canvas");   // the grid drawn at its own size, then scaled
+        panel.chart_click = (event) => placePoint(panel, event);
       }
       panel.chart = document.createElement("div");
       panel.chart.className = "chart";
       panel.chart.setAttribute("role", "img");
       panel.chart.dataset.draws = "0";
+      if (panel.chart_click) panel.chart.addEventListener("click", panel.chart_click);
       el.appendChild(panel.chart);
     }
     root.appendChild(el);
@@ -144,7 +149,9 @@ function count(panel, figure) {
 
 // How a grid of each kind becomes pixels (ui/live_frames.py describes the kinds). "binary": P(dog) in
 // [0, 1], coloured by the palette and outlined at P = 0.5, as ui/playground/images.probability_png draws it.
-const RENDERERS = { binary: drawBinary };
+// "value": a regression's number scaled to [0, 1] over the figure's scale, drawn like "binary" without the
+// line. "classes": the arg-max class (top 3 bits) and its probability (low 13 bits), drawClasses.
+const RENDERERS = { binary: drawBinary, value: drawBinary, classes: drawClasses };
 
 const paletteCache = new Map();
 function packedPalette(palette) {   // 256 RGBA colours as one little-endian uint32 each
@@ -202,12 +209,94 @@ function drawBinary(spec, values, image) {
     above = above === null ? Float64Array.from(P) : (above.set(P), above);
   }
   // The line: every crossing widened to a 5 × 5 square, as the reference's two rounds of one-pixel shifts.
+  if (spec.line === false) crossings.length = 0;
   const line = colours[255];
   for (const k of crossings) {
     const y = (k / W) | 0, x = k - y * W;
     for (let yy = Math.max(0, y - 2); yy <= Math.min(W - 1, y + 2); yy++) {
       const off = yy * W;
       for (let xx = Math.max(0, x - 2); xx <= Math.min(W - 1, x + 2); xx++) px[off + xx] = line;
+    }
+  }
+  ctx.putImageData(out, 0, 0);
+}
+
+// Bilinear weights from grid cells to image pixels, pixel centres as Pillow's resize places them.
+function weights(r, s) {
+  const W = r * s, i0 = new Int32Array(W), i1 = new Int32Array(W), w = new Float64Array(W);
+  for (let k = 0; k < W; k++) {
+    const u = Math.min(Math.max((k + 0.5) / s - 0.5, 0), r - 1);
+    i0[k] = Math.floor(u);
+    i1[k] = Math.min(i0[k] + 1, r - 1);
+    w[k] = u - i0[k];
+  }
+  return { i0: i0, i1: i1, w: w };
+}
+
+// k classes: each grid point holds its arg-max class (3 bits), that class's probability (6 bits) and its
+// margin over the runner-up (7 bits; 0 on a border). A pixel between four grid points with one class is that
+// class; where they differ, each class present scores the bilinear blend of +margin where it wins and
+// −margin where another does, and the best score wins: the margin acts as a signed distance to the border,
+// so the border runs as smoothly between grid points as the two-class ŷ = 0.5 line. The pixel is in its
+// class's colour tinted onto white by the blended probability (from 1/k: pale, to 1: strong), with a dark
+// line where the class changes.
+function drawClasses(spec, values, image) {
+  const r = spec.r, s = spec.upscale, W = r * s, k = spec.k;
+  if (image.width !== W) { image.width = W; image.height = W; }
+  const ctx = image.getContext("2d");
+  const out = ctx.createImageData(W, W);
+  const px = new Uint32Array(out.data.buffer);
+  const { i0, i1, w } = weights(r, s);
+  const n = r * r, cls = new Uint8Array(n), prob = new Float64Array(n), margin = new Float64Array(n);
+  for (let i = 0; i < n; i++) {   // image rows run top-down; grid rows follow y upwards
+    const gi = (i / r) | 0, gj = i - gi * r, v = values[(r - 1 - gi) * r + gj];
+    cls[i] = v >> 13;
+    prob[i] = ((v >> 7) & 63) / 63;
+    margin[i] = (v & 127) / 127;
+  }
+  const pack = (c) => (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
+  // 64 shades a class: white + α (colour − white), α from 0.22 (P = 1/k) to 0.85 (P = 1).
+  const shades = spec.colors.map((c) => Array.from({ length: 64 }, (_, i) => {
+    const a = 0.22 + 0.63 * i / 63;
+    return pack(c.map((v) => Math.round(255 + a * (v - 255))));
+  }));
+  const line = pack(spec.line);
+  const label = new Uint8Array(W * W);
+  const score = new Float64Array(8);
+  for (let y = 0; y < W; y++) {
+    const a0 = i0[y] * r, a1 = i1[y] * r, ty = w[y];
+    for (let x = 0; x < W; x++) {
+      const b0 = i0[x], b1 = i1[x], tx = w[x];
+      const w00 = (1 - ty) * (1 - tx), w01 = (1 - ty) * tx, w10 = ty * (1 - tx), w11 = ty * tx;
+      const c00 = a0 + b0, c01 = a0 + b1, c10 = a1 + b0, c11 = a1 + b1;
+      const k00 = cls[c00], k01 = cls[c01], k10 = cls[c10], k11 = cls[c11];
+      let best = k00;
+      if (k00 !== k01 || k00 !== k10 || k00 !== k11) {
+        const m00 = w00 * margin[c00], m01 = w01 * margin[c01], m10 = w10 * margin[c10], m11 = w11 * margin[c11];
+        const all = m00 + m01 + m10 + m11;
+        score.fill(-Infinity);
+        // score(c) = Σ over corners of weight × (+margin if the corner's class is c, else −margin)
+        score[k00] = 0; score[k01] = 0; score[k10] = 0; score[k11] = 0;
+        score[k00] += 2 * m00; score[k01] += 2 * m01; score[k10] += 2 * m10; score[k11] += 2 * m11;
+        best = k00;
+        for (const c of [k01, k10, k11]) if (score[c] > score[best]) best = c;
+        score[best] -= all;
+      }
+      const p = w00 * prob[c00] + w01 * prob[c01] + w10 * prob[c10] + w11 * prob[c11];
+      const shade = Math.round(Math.max(0, Math.min(1, (p - 1 / k) / (1 - 1 / k))) * 63);
+      label[y * W + x] = best;
+      px[y * W + x] = shades[Math.min(best, shades.length - 1)][shade];
+    }
+  }
+  // Where the class changes (from the left or from above): a 3 × 3 dark mark, a line two to three pixels wide.
+  for (let y = 0; y < W; y++) {
+    for (let x = 0; x < W; x++) {
+      const c = label[y * W + x];
+      if ((x > 0 && label[y * W + x - 1] !== c) || (y > 0 && label[(y - 1) * W + x] !== c)) {
+        for (let yy = Math.max(0, y - 1); yy <= Math.min(W - 1, y + 1); yy++) {
+          for (let xx = Math.max(0, x - 1); xx <= x; xx++) px[yy * W + xx] = line;
+        }
+      }
     }
   }
   ctx.putImageData(out, 0, 0);
@@ -256,6 +345,31 @@ function composite(panel) {
   const x0 = xa.c2p(lo) * ratio, x1 = xa.c2p(hi) * ratio, y0 = ya.c2p(hi) * ratio, y1 = ya.c2p(lo) * ratio;
   ctx.drawImage(panel.image, x0, y0, x1 - x0, y1 - y0);
   panel.canvas.dataset.epoch = String(panel.gridFrame ? panel.gridFrame.epoch : "");
+}
+
+// A click on the plane of a drawn set (the batch says "draw"): reported as {action: "point", x1, x2, radius}
+// in data units; the server adds a point there, or removes the one within `radius` (POINT_PX on screen).
+// A ring marks the spot at once, until the server's figure with the new points arrives.
+const POINT_PX = 12;
+function placePoint(panel, event) {
+  const batch = V.args && V.args.batch;
+  const fl = panel.chart._fullLayout;
+  if (!batch || !batch.draw || !fl || !fl.xaxis) return;
+  const rect = panel.chart.getBoundingClientRect();
+  const px = event.clientX - rect.left - fl.xaxis._offset, py = event.clientY - rect.top - fl.yaxis._offset;
+  if (px < 0 || py < 0 || px > fl.xaxis._length || py > fl.yaxis._length) return;
+  const x1 = fl.xaxis.p2c(px), x2 = fl.yaxis.p2c(py);
+  const radius = Math.abs(fl.xaxis.p2c(px + POINT_PX) - x1);
+  V.placed = (V.placed || 0) + 1;
+  document.body.dataset.placed = String(V.placed);
+  V.pending = (V.pending || []).concat([{ id: Date.now().toString(36) + "-" + V.placed, x1: x1, x2: x2, radius: radius }]);
+  report({ action: "point" });
+  const ctx = panel.canvas.getContext("2d"), ratio = window.devicePixelRatio || 1;
+  ctx.beginPath();
+  ctx.arc(px * ratio, py * ratio, 6 * ratio, 0, 2 * Math.PI);
+  ctx.lineWidth = 2.5 * ratio;
+  ctx.strokeStyle = "#111111";
+  ctx.stroke();
 }
 
 // ------------------------------------------------------------------------------------- the curves
@@ -524,6 +638,9 @@ async function onRender(args) {
   buildPanels(args.view);
   chartKeys();
   const batch = args.batch || {};
+  if (V.pending && V.pending.length && batch.points_applied) {   // the server has these: no need to send them again
+    V.pending = V.pending.filter((p) => batch.points_applied.indexOf(p.id) < 0);
+  }
   if (batch.token !== V.token) {
     V.token = batch.token;
     V.lastBatch = -1;

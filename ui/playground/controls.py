@@ -13,8 +13,8 @@ from typing import Any
 import streamlit as st
 
 from engine import activations, datasets, optimizers
-from lessons import features, presets
-from ui import links, numbers, tabs
+from lessons import drawn, features, presets
+from ui import links, numbers, style, tabs
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
 BATCH_SIZES = [0, 256, 128, 64, 32, 16, 8, 4, 2, 1]  # 0 = full batch
@@ -33,6 +33,9 @@ PRESET_TITLES: dict[str, str] = {
     "lr_too_high": "Too-high learning rate",
     "sigmoid_deep": "Deep sigmoid net: vanishing gradient",
     "relu_deep": "ReLU fixes it",
+    "four_blobs": "Four classes: a softmax output",
+    "five_arms": "Five spiral arms need depth",
+    "bumps_fit": "Numbers: fit two hills and a dip",
 }
 # One line per preset: what it shows, and why when the outcome may surprise.
 PRESET_NOTES: dict[str, str] = {
@@ -49,12 +52,58 @@ PRESET_NOTES: dict[str, str] = {
                     "back, so the first layers hardly learn and the cost stays near log 2 ≈ 0.69.",
     "relu_deep": "The same depth with ReLU, whose slope is 1 where it is on: the gradient reaches the first "
                  "layers and the network learns.",
+    "four_blobs": "Four classes need four output units: softmax turns their z into four probabilities that sum "
+                  "to 1, and each region takes the colour (and the points the shape) of its most likely class. The "
+                  "cost is the categorical cross-entropy; it starts at log 4 ≈ 1.39, a uniform guess.",
+    "five_arms": "Five interleaved arms: two hidden layers of 16 bend the borders around each arm. Watch the "
+                 "paler bands: there the network is less sure which arm a point belongs to.",
+    "bumps_fit": "A regression: one linear output unit predicts a number, and the cost is the squared error "
+                 "(1/2m) Σ (ŷ − y)². Each point is coloured by its own y: as the fit improves they melt into the map.",
 }
 OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
+TASK_LABELS = {"binary": "2 classes", "classes": "k classes", "regression": "numbers"}
+DATASET_LABELS = {
+    **{name: f"{name} (2 classes)" for name in datasets.TWO_D},
+    "spiral_arms": "k-arm spiral (k classes)", "blobs": "k blobs (k classes)",
+    presets.DRAW_CLASSES: "points you place (k classes)",
+    "plane": "a plane (numbers)", "bumps": "Gaussian bumps (numbers)",
+    presets.DRAW_NUMBERS: "points you place (numbers)",
+}
+DRAW_VALUES = tuple(float(v) for v in range(-5, 6))   # the numbers one places (drawn.VALUE_LIMIT = 5)
+
+
+class DrawnControl(links.Control):
+    """The drawn points in the link: ``lessons.drawn``'s text (or "" for none); anything ``drawn.decode``
+    refuses is ignored with a message (``drawn_problem``)."""
+
+    def parse(self, text: str) -> str:
+        if text:
+            drawn.decode(text)
+        return text
+
+    def encode(self, value) -> str:
+        return str(value)
+
+
+def drawn_problem(ignored: list[str]) -> str:
+    """A clear message for drawn points a link carried that could not be read, or ""."""
+    bad = [text for text in ignored if text.startswith(f"{DRAWN_PARAM}=")]
+    if not bad:
+        return ""
+    return (f"The link's drawn points ({links.plain(bad[0], 40)}) could not be read: a set of up to "
+            f"{drawn.MAX_POINTS} points is a letter c or r followed by the page's own code, and this one is cut "
+            "short or changed. The plane starts empty; place points by clicking, then copy the address again.")
+
+
+DRAWN_PARAM = "pts"
 CONTROLS: list[links.Control] = [
-    links.Control("w_pg_dataset", "data", "circles", options=tuple(datasets.TWO_D)),
+    links.Control("w_pg_dataset", "data", "circles", options=presets.DATASETS),
+    links.Control("w_pg_k", "k", 4, bounds=presets.K_RANGE),
+    DrawnControl("w_pg_drawn", DRAWN_PARAM, ""),
+    links.Control("w_pg_place_class", "place", 0, bounds=(0, presets.DRAW_MAX_CLASSES - 1)),
+    links.Control("w_pg_place_value", "value", 1.0, options=DRAW_VALUES),
     links.Control("w_pg_noise", "noise", 0.1, bounds=(0.0, 1.0)),
     links.Control("w_pg_points", "points", 300, options=tuple(POINTS)),
     links.Control("w_pg_test_share", "test", 30, options=tuple(TEST_SHARES)),
@@ -81,8 +130,11 @@ TABS = ("Playground", "Why activations", "Inside a network")
 def setup_from_state(ss) -> presets.Setup:
     """The engine ``Setup`` the widgets currently describe."""
     n_layers = int(ss["w_pg_layers"])
+    dataset = ss["w_pg_dataset"]
+    is_drawn = dataset in (presets.DRAW_CLASSES, presets.DRAW_NUMBERS)
     return presets.Setup(
-        dataset=ss["w_pg_dataset"], noise=float(ss["w_pg_noise"]), n_points=int(ss["w_pg_points"]),
+        dataset=dataset, k=int(ss["w_pg_k"]), drawn=ss["w_pg_drawn"] if is_drawn else "",
+        noise=float(ss["w_pg_noise"]), n_points=int(ss["w_pg_points"]),
         test_ratio=ss["w_pg_test_share"] / 100, seed=int(ss["w_pg_seed"]),
         hidden=tuple(int(ss[f"w_pg_width_{l}"]) for l in range(1, n_layers + 1)),
         activation=ss["w_pg_activation"], features=tuple(ss["w_pg_features"]),
@@ -95,6 +147,9 @@ def apply_setup(ss, setup: presets.Setup) -> None:
     """Put a setup's values into the widgets (for a preset or an imported model); widths of unused
     layers and the playback speed are left as they are."""
     ss["w_pg_dataset"] = setup.dataset
+    ss["w_pg_k"] = int(setup.k)
+    if setup.is_drawn:
+        ss["w_pg_drawn"] = setup.drawn
     ss["w_pg_noise"] = round(float(setup.noise), 2)
     ss["w_pg_points"] = _nearest(POINTS, setup.n_points)
     ss["w_pg_test_share"] = _nearest(TEST_SHARES, round(setup.test_ratio * 100))
@@ -130,8 +185,21 @@ LINK = links.Link("playground", (*CONTROLS, *INSIDE_CONTROLS, tabs.control(TABS,
 
 # -- widget groups --------------------------------------------------------------------------------
 
-def data_controls(on_regenerate) -> None:
-    st.selectbox("Data set", list(datasets.TWO_D), key="w_pg_dataset", persist_state="session")
+def data_controls(on_regenerate, on_dataset) -> None:
+    st.selectbox("Data set", presets.DATASETS, key="w_pg_dataset", persist_state="session",
+                 format_func=DATASET_LABELS.get, on_change=on_dataset,
+                 help="2 classes: one sigmoid output unit. k classes: k softmax units. Numbers: one linear unit.")
+    dataset = st.session_state["w_pg_dataset"]
+    task = presets.Setup(dataset=dataset).task
+    if task == "classes":
+        st.slider("Classes k", *presets.K_RANGE, key="w_pg_k", persist_state="session",
+                  help="Each class gets its own colour and marker shape; the network one softmax unit per class.")
+    if dataset in (presets.DRAW_CLASSES, presets.DRAW_NUMBERS):
+        st.caption("Click on the plane to place a point; click on a point to remove it. Training goes on while "
+                   f"you place them; up to {drawn.MAX_POINTS} points travel in the page's link.")
+        st.select_slider("Test share (%)", TEST_SHARES, key="w_pg_test_share", persist_state="session",
+                         help="Of the points in the order placed: with 30 %, the 4th, 7th, 10th, … are test points.")
+        return
     st.slider("Noise (std of the jitter, data units)", 0.0, 1.0, step=0.05, key="w_pg_noise", persist_state="session")
     c1, c2 = st.columns(2)
     c1.select_slider("Number of points", POINTS, key="w_pg_points", persist_state="session")
@@ -139,6 +207,30 @@ def data_controls(on_regenerate) -> None:
     numbers.whole_number("Seed (data and initial weights)", 0, 9999, key="w_pg_seed", persist_state="session")
     st.button("Regenerate (seed + 1)", key="pg_regenerate", on_click=on_regenerate, icon=":material/casino:",
               help="New data and new initial weights", width="stretch")
+
+
+def place_controls(dataset: str, on_clear) -> None:
+    """What a click on the plane places (a class or a number), and Clear: one compact row."""
+    st.markdown("**A click on the plane places " + ("class**" if dataset == presets.DRAW_CLASSES else "a point**"),
+                width="content")
+    if dataset == presets.DRAW_CLASSES:
+        k = int(st.session_state["w_pg_k"])
+        if st.session_state["w_pg_place_class"] >= k:
+            st.session_state["w_pg_place_class"] = 0
+        st.segmented_control("A click places a point of", list(range(k)), key="w_pg_place_class", required=True,
+                             format_func=lambda c: f"{MARKER_GLYPHS[c]} {c}", persist_state="session",
+                             label_visibility="collapsed",
+                             help="The class a click on the plane places; a click on a point removes it.")
+    else:
+        st.selectbox("A click places a point with the number", DRAW_VALUES, key="w_pg_place_value", width=120,
+                     persist_state="session", format_func=lambda v: f"y = {v:g}", label_visibility="collapsed",
+                     help="The number y a click on the plane places; a click on a point removes it.")
+    st.button("Clear", key="pg_clear", on_click=on_clear, icon=":material/delete_sweep:",
+              help="Remove every point you placed")
+
+
+# The class markers as characters, for labels (``style.CLASS_MARKERS``: circle, square, diamond, triangle, x, star).
+MARKER_GLYPHS = ["●", "■", "◆", "▲", "✕", "★", "▼", "✚"]
 
 
 def network_controls() -> None:

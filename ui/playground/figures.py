@@ -17,6 +17,8 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import ImageColor
+
 from ui import present, style
 from ui.playground import images
 
@@ -66,26 +68,40 @@ def _digest(*arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def boundary_grid(xs) -> dict:
-    """How the browser draws P(dog) under the decision-boundary chart (``ui.live_frames``): an r × r grid
-    ("binary": one probability per point, rows following y) stretched over [lo, hi]² (the grid points are
-    cell centres), coloured with ``palette`` (256 RGB triples: index i < 255 is P = i / 254, 255 the line)
-    and outlined where P crosses 0.5 (``images.BOUNDARY_UPSCALE`` image pixels per grid cell)."""
+def boundary_grid(xs, task: str = "binary", k: int = 2, scale: tuple[float, float] | None = None) -> dict:
+    """How the browser draws the network's output under the decision-boundary chart (``ui.live_frames``): an
+    r × r grid (rows following y) stretched over [lo, hi]² (the grid points are cell centres),
+    ``images.BOUNDARY_UPSCALE`` image pixels per grid cell. "binary": P(dog), coloured with ``palette`` (256
+    RGB triples: index i < 255 is P = i / 254, 255 the line) and outlined where P crosses 0.5. "classes": the
+    arg-max class and its probability, each class one of ``colors`` (``style.CLASS_PALETTE``), paler where
+    P is lower, outlined where the class changes. "value": a regression's number over ``scale`` [lo, hi],
+    coloured with ``palette`` (Viridis), no line."""
     d = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
-    return {"kind": "binary", "r": len(xs), "extent": [float(xs[0]) - d / 2, float(xs[-1]) + d / 2],
-            "upscale": images.BOUNDARY_UPSCALE, "palette": images.probability_palette()}
+    spec = {"kind": "binary" if task == "binary" else "classes" if task == "classes" else "value",
+            "r": len(xs), "extent": [float(xs[0]) - d / 2, float(xs[-1]) + d / 2], "upscale": images.BOUNDARY_UPSCALE}
+    if task == "classes":
+        return spec | {"k": int(k), "colors": [list(ImageColor.getrgb(c)) for c in style.CLASS_PALETTE[:k]],
+                       "line": list(images.BOUNDARY_LINE)}
+    if task == "regression":
+        return spec | {"palette": images.value_palette(), "line": False, "scale": list(scale)}
+    return spec | {"palette": images.probability_palette()}
 
 
-def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool = False, height: int = 420,
-                      title: str | None = None) -> dict:
-    """P(dog) over the plane with the ŷ = 0.5 boundary, train points filled, test points outlined.
+def value_scale(*ys: np.ndarray) -> tuple[float, float]:
+    """The colour scale [lo, hi] of a regression's map: the numbers' range with 10 % to spare (±1 when
+    there are none), fixed for a run so a frame never rescales."""
+    values = np.concatenate([np.asarray(y, dtype=float).ravel() for y in ys]) if ys else np.zeros(0)
+    if not values.size:
+        return -1.0, 1.0
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.1 * (hi - lo) if hi > lo else 1.0
+    return round(lo - pad, 3), round(hi + pad, 3)
 
-    The probabilities themselves are not in the figure: the browser draws them from a grid of P
-    (``boundary_grid`` in ``layout.meta``; ``ui.live_frames``) in a canvas under the chart, whose
-    backgrounds are transparent, so a frame while training changes no trace. With ``live=False``
-    (paused) the figure also carries an invisible heatmap of P, so hovering anywhere reads x1, x2 and
-    P(dog); its revision follows P. ``P`` may be None when ``live``.
-    """
+
+CLASS_NAMES = {0: "cat", 1: "dog"}
+
+
+def _binary_traces(P, xs, ys, X_train, y_train, X_test, y_test, live) -> list[dict]:
     traces = [
         # the colour bar, on a trace with no visible points
         dict(type="scatter", x=[None, None], y=[None, None], mode="markers", showlegend=False, hoverinfo="skip",
@@ -110,18 +126,94 @@ def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool
                 marker=dict(size=8 if kind == "train" else 9, color=style.CLASS_COLORS[label], line=outline,
                             symbol="circle" if kind == "train" else "diamond"),
                 hovertemplate=f"{kind} {animal}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<extra></extra>"))
+    return traces
+
+
+def _class_traces(P, xs, ys, X_train, y_train, X_test, y_test, live, k: int) -> list[dict]:
+    """k classes: each its colour and its marker shape; train points filled, test points with a dark rim.
+    Paused, an invisible heatmap gives the class and its probability on hover (P = ``grid.class_map``'s
+    (classes, probability, margin))."""
+    traces = []
+    if not live:
+        classes, confidence = P[0], P[1]
+        traces.append(dict(type="heatmap", x=xs, y=ys, z=np.round(confidence, 4), customdata=classes, zmin=0, zmax=1,
+                           opacity=0, showscale=False, showlegend=False, name="class",
+                           hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>class %{customdata}, "
+                                         "P = %{z:.3f}<extra></extra>"))
+    for X, y, kind in ((X_train, y_train, "train"), (X_test, y_test, "test")):
+        for c in range(k):
+            mask = np.asarray(y) == c
+            outline = dict(width=1.6, color="#111111") if kind == "test" else dict(width=1.0, color="#FFFFFF")
+            traces.append(dict(
+                type="scatter", x=X[mask, 0], y=X[mask, 1], mode="markers", name=f"class {c}",
+                legendgroup=f"class {c}", showlegend=kind == "train",
+                marker=dict(size=10 if kind == "train" else 11, color=style.CLASS_PALETTE[c], line=outline,
+                            symbol=style.CLASS_MARKERS[c]),
+                hovertemplate=f"{kind} class {c}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<extra></extra>"))
+    return traces
+
+
+def _value_traces(V, xs, ys, X_train, y_train, X_test, y_test, live, scale) -> list[dict]:
+    """Regression: the numbers as a colour scale (Viridis) with its colour bar; each point coloured by its
+    own y on the same scale (a good fit: the point melts into the map), train circles, test diamonds."""
+    lo, hi = scale
+    traces = [dict(type="scatter", x=[None, None], y=[None, None], mode="markers", showlegend=False, hoverinfo="skip",
+                   marker=dict(color=[lo, hi], cmin=lo, cmax=hi, colorscale="Viridis", opacity=images.HEATMAP_OPACITY,
+                               showscale=True, colorbar=dict(title=dict(text="ŷ"), thickness=12, len=0.8, x=1.01,
+                                                             xpad=4)))]
+    if not live:
+        traces.append(dict(type="heatmap", x=xs, y=ys, z=np.round(V, 4), opacity=0, showscale=False, showlegend=False,
+                           name="ŷ", hovertemplate="x1 = %{x:.2f}<br>x2 = %{y:.2f}<br>ŷ = %{z:.3f}<extra></extra>"))
+    for X, y, kind in ((X_train, y_train, "train"), (X_test, y_test, "test")):
+        traces.append(dict(
+            type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name=kind, customdata=np.round(y, 3),
+            marker=dict(size=9 if kind == "train" else 10, color=np.round(y, 4), cmin=lo, cmax=hi, colorscale="Viridis",
+                        symbol="circle" if kind == "train" else "diamond",
+                        line=dict(width=1.0 if kind == "train" else 1.6, color="#FFFFFF" if kind == "train" else "#111111")),
+            hovertemplate=f"{kind}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<br>y = %{{customdata}}<extra></extra>"))
+    return traces
+
+
+def decision_boundary(xs, ys, P, X_train, y_train, X_test, y_test, *, live: bool = False, height: int = 420,
+                      title: str | None = None, task: str = "binary", k: int = 2,
+                      scale: tuple[float, float] | None = None, clickable: bool = False) -> dict:
+    """The network's output over the plane, train points filled, test points outlined. ``task`` "binary":
+    P(dog) with the ŷ = 0.5 boundary; "classes": each region in its class's colour (``k`` classes, each also
+    with its own marker shape), paler where less sure; "regression": ŷ on a colour ``scale`` (lo, hi).
+
+    The output itself is not in the figure: the browser draws it from a grid (``boundary_grid`` in
+    ``layout.meta``; ``ui.live_frames``) in a canvas under the chart, whose backgrounds are transparent, so
+    a frame while training changes no trace. With ``live=False`` (paused) the figure also carries an
+    invisible heatmap of the output ``P`` (binary: P (r, r); classes: (classes, probability, margin); regression:
+    ŷ (r, r)), so hovering anywhere reads x1, x2 and the output; its revision follows P. ``P`` may be None
+    when ``live``. ``clickable`` (a drawn set: a click places a point) turns off drag-to-zoom.
+    """
+    if task == "classes":
+        traces = _class_traces(P, xs, ys, X_train, y_train, X_test, y_test, live, k)
+    elif task == "regression":
+        traces = _value_traces(P, xs, ys, X_train, y_train, X_test, y_test, live, scale)
+    else:
+        traces = _binary_traces(P, xs, ys, X_train, y_train, X_test, y_test, live)
     extent = [float(xs[0]), float(xs[-1])]
     layout = dict(xaxis=dict(title=dict(text="x1 (data units)"), range=extent, constrain="domain"),
                   yaxis=dict(title=dict(text="x2 (data units)"), range=extent, scaleanchor="x",
                              constrain="domain"))
-    # No legend: the caption under the chart names the marks, so the plot keeps the chart's width. The
-    # backgrounds are see-through: the probabilities are drawn beneath the chart, the grid lines above them.
+    # No legend for two classes or numbers: the caption under the chart names the marks, so the plot keeps the
+    # chart's width; k classes get one row above the plot (colour and shape of each). The backgrounds are
+    # see-through: the output is drawn beneath the chart, the grid lines above it.
     after = dict(showlegend=False, margin=dict(l=55, r=10, t=10, b=50), paper_bgcolor="rgba(0,0,0,0)",
                  plot_bgcolor="rgba(0,0,0,0)")
+    if task == "classes":
+        after |= dict(showlegend=True, legend=dict(orientation="v", x=1.02, y=1, xanchor="left", yanchor="top",
+                                                   itemclick=False, itemdoubleclick=False, tracegroupgap=2))
+    if clickable:
+        after |= dict(dragmode=False)
     points = _digest(X_train, y_train, X_test, y_test)
-    revision = f"{points}:live" if live else f"{points}:{_digest(P)}"
+    grid_arrays = [] if P is None else ([*P] if task == "classes" else [P])
+    revision = f"{points}:live" if live else f"{points}:{_digest(*grid_arrays)}"
     return _figure(traces, height, title, layout, after,
-                   extra=dict(datarevision=revision, uirevision=points, meta=dict(grid=boundary_grid(xs))))
+                   extra=dict(datarevision=revision, uirevision=points,
+                              meta=dict(grid=boundary_grid(xs, task, k, scale))))
 
 
 def _panel_title(text: str, x: float, y: float, size: int = style.FONT_SIZE) -> dict:
@@ -143,18 +235,25 @@ def _rounded(values, which: str) -> np.ndarray:
     """What a chart can show (a quarter of the JSON a frame used to take): J to 5 decimals, accuracy in
     percent to 2. The same rule for the figure and the series the browser extends it with."""
     v = np.asarray(values, dtype=float)
-    return np.round(100 * v, 2) if which == "accuracy" else np.round(v, 5)
+    return np.round(100 * v, 2) if which in ("accuracy", "r2") else np.round(v, 5)
 
 
 CURVE_SERIES = {f"{kind}_{which}": (kind, which) for which in ("cost", "accuracy") for kind in ("train", "test")}
+R2_SERIES = {f"{kind}_{which}": (kind, which) for which in ("cost", "r2") for kind in ("train", "test")}
 
 
-def curve_series(records, start: int = 0) -> dict:
+def curve_series(records, start: int = 0, second: str = "accuracy") -> dict:
     """The learning curves' points from epoch ``start`` + 1 on, as ``ui.live_frames`` series: train and test
-    J and accuracy (%), rounded as ``learning_curves`` draws them."""
+    J and accuracy (%) (``second`` "r2": R² (%), for a regression), rounded as ``learning_curves`` draws them."""
     from ui.live_frames import finite
-    return {name: {"from": int(start), "values": finite(_rounded([getattr(r, name) for r in records[start:]], which))}
-            for name, (_, which) in CURVE_SERIES.items()}
+    series = R2_SERIES if second == "r2" else CURVE_SERIES
+    return {name: {"from": int(start), "values": finite(_rounded(_values(records[start:], name), which))}
+            for name, (_, which) in series.items()}
+
+
+def _values(records, name: str) -> list[float]:
+    """One attribute of each record; None (no test set yet: a drawn set of 3 points) as NaN, a gap."""
+    return [np.nan if (v := getattr(r, name)) is None else v for r in records]
 
 
 def batch_series(batches, start: int = 0) -> dict:
@@ -165,8 +264,13 @@ def batch_series(batches, start: int = 0) -> dict:
             "batch_cost": {"from": int(start), "values": finite(np.round(at[:, 1], 5))}}
 
 
-def learning_curves(records, height: int = 620, batches=None, epochs: int | None = None) -> dict:
+def learning_curves(records, height: int = 620, batches=None, epochs: int | None = None,
+                    cost_name: str = "cross-entropy", cost_formula: str = "", second: str = "accuracy") -> dict:
     """Train and test cost J (top) and accuracy (bottom) per epoch, on one shared epoch axis.
+
+    The cost panel's title names the cost (``cost_name``) and, if given, its formula (``cost_formula``, one
+    line of plain text, e.g. ``engine.outputs.OutputSpec.cost_formula``); ``second`` "r2" puts R² (%) of a
+    regression in the bottom panel instead of accuracy.
 
     ``batches`` [(epoch − 1 + step/steps, J of that mini-batch), …] adds the mini-batch costs under the
     epoch curves, so a long epoch is seen moving; ``epochs`` (the run's length) fixes the epoch axis.
@@ -183,9 +287,9 @@ def learning_curves(records, height: int = 620, batches=None, epochs: int | None
                                          "<extra></extra>",
                            line=dict(width=1.5, color="#8C8C8C"),
                            meta=dict(live=dict(x="batch_at", y="batch_cost", group="batches"))))
-    for row, which in ((1, "cost"), (2, "accuracy")):
+    for row, which in ((1, "cost"), (2, second)):
         for i, kind in enumerate(("train", "test")):
-            x, v = _thin([getattr(r, f"{kind}_{which}") for r in records])
+            x, v = _thin(_values(records, f"{kind}_{which}"))
             traces.append(dict(type="scatter", x=x, y=_rounded(v, which), mode="lines",
                                name=kind, legendgroup=kind, showlegend=row == 1,
                                xaxis="x" if row == 1 else "x2", yaxis="y" if row == 1 else "y2",
@@ -196,11 +300,16 @@ def learning_curves(records, height: int = 620, batches=None, epochs: int | None
     layout = dict(xaxis=dict(anchor="y", range=axis, showticklabels=False),
                   yaxis=dict(domain=[0.56, 1.0], title=dict(text="cost J"), rangemode="tozero"),
                   xaxis2=dict(anchor="y2", matches="x", range=axis, title=dict(text="epoch")),
-                  yaxis2=dict(domain=[0.0, 0.44], title=dict(text="accuracy (%)"), range=[0, 102]))
+                  yaxis2=dict(domain=[0.0, 0.44], title=dict(text="R² (%)" if second == "r2" else "accuracy (%)"),
+                              range=[-20, 102] if second == "r2" else [0, 102]))
+    cost_title = f"<b>Cost J</b> ({cost_name})" + (f"<br>{cost_formula}" if cost_formula else "")
     after = dict(legend=dict(orientation="h", y=1.075, x=1, xanchor="right", yanchor="bottom"),
-                 margin=dict(t=75),
-                 annotations=[_panel_title("<b>Cost J</b> (cross-entropy)", 0, 1.0),
-                              _panel_title("<b>Accuracy</b>", 0, 0.44)])
+                 margin=dict(t=100 if cost_formula else 75),
+                 annotations=[_panel_title(cost_title, 0, 1.0),
+                              _panel_title("<b>R²</b>" if second == "r2" else "<b>Accuracy</b>",
+                                           0, 0.44)])
+    if cost_formula:   # the cost's title takes the top row: the legend goes beside the lower panel's
+        after["legend"] = dict(orientation="h", y=0.445, x=1, xanchor="right", yanchor="bottom")
     meta = dict(curves=dict(max_points=MAX_CURVE_POINTS, epoch_axis=epochs or "auto", axes=["xaxis", "xaxis2"]))
     return _figure(traces, height, None, layout, after, extra=dict(meta=meta))
 
@@ -218,7 +327,7 @@ def _positions(layer_sizes: list[int]) -> list[np.ndarray]:
 
 def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases: list[np.ndarray],
                   input_labels: list[str], activation_names: list[str], *, live: bool = False,
-                  height: int | None = None) -> dict:
+                  height: int | None = None, output: str = "sigmoid") -> dict:
     """Every unit as a small heatmap of its output over the input plane; every edge coloured by the
     sign of its weight (blue +, orange −) and as thick as |w|.
 
@@ -236,10 +345,12 @@ def network_graph(unit_maps: list[np.ndarray], weights: list[np.ndarray], biases
     left, right = -0.5, xs[-1] + 0.5
     traces = [] if live else [_edge_hovers(weights, xs, ys),
                               _unit_hovers(unit_maps, biases, input_labels, activation_names, xs, ys)]
-    image = dict(source=images.graph_image(unit_maps, weights, activation_names, xs, ys, (left, right, bottom, top)),
+    image = dict(source=images.graph_image(unit_maps, weights, activation_names, xs, ys, (left, right, bottom, top),
+                                           output),
                  xref="x", yref="y", x=left, y=top, sizex=right - left, sizey=top - bottom, sizing="stretch",
                  layer="below")
-    names = ["inputs"] + [f"hidden {l} ({g})" for l, g in enumerate(activation_names, start=1)] + ["output ŷ"]
+    out_name = {"softmax": "output ŷ (softmax)", "linear": "output ŷ (linear)"}.get(output, "output ŷ")
+    names = ["inputs"] + [f"hidden {l} ({g})" for l, g in enumerate(activation_names, start=1)] + [out_name]
     font = dict(size=style.FONT_SIZE - 2)
     annotations = [dict(x=x, y=top + 0.35, text=f"<b>{name}</b>", showarrow=False, yanchor="bottom", font=font)
                    for x, name in zip(xs, names)]

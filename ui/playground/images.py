@@ -29,6 +29,18 @@ def probability_palette() -> list[int]:
     return np.vstack([np.round(tint), BOUNDARY_LINE]).astype(np.uint8).ravel().tolist()
 
 
+@functools.cache
+def value_palette() -> list[int]:
+    """256 palette entries for a regression's numbers: index i < 255 is Viridis at i / 254 (safe for
+    colour-blind viewers, light to dark reads as high to low in grey too), tinted onto the white plot at
+    HEATMAP_OPACITY; index 255 is unused (no line)."""
+    from plotly.colors import sample_colorscale, unlabel_rgb
+    rgb = np.array([unlabel_rgb(c) for c in sample_colorscale("Viridis", list(np.arange(255) / 254))], dtype=float)
+    white = np.full(3, 255.0)
+    tint = white + HEATMAP_OPACITY * (rgb - white)
+    return np.vstack([np.round(tint), BOUNDARY_LINE]).astype(np.uint8).ravel().tolist()
+
+
 def probability_png(P: np.ndarray, upscale: int = BOUNDARY_UPSCALE) -> str:
     """P(dog) over the plane as a PNG data URI: the cat ↔ white ↔ dog colour scale, upsampled
     bilinearly by ``upscale`` with the ŷ = 0.5 decision boundary drawn in as a dark line.
@@ -81,10 +93,11 @@ def _scaled(maps: np.ndarray, centred_at_half: bool) -> np.ndarray:
     return maps / np.where(peak > 0, peak, 1)
 
 
-def graph_image(unit_maps, weights, activation_names, xs, ys, extent) -> str:
+def graph_image(unit_maps, weights, activation_names, xs, ys, extent, output: str = "sigmoid") -> str:
     """Edges, then the unit tiles on top, as one JPEG data URI (white background) covering ``extent``
     (left, right, bottom, top in graph units). Edges are drawn at twice the size and scaled down,
-    which smooths them, unless the image is large."""
+    which smooths them, unless the image is large. The output tiles are probabilities around 0.5 (a
+    sigmoid), around 1/k (a softmax of k units) or numbers scaled by their own max |ŷ| (a linear output)."""
     left, right, bottom, top = extent
     scale = min(GRAPH_PX_PER_UNIT, GRAPH_MAX_PX[0] / (right - left), GRAPH_MAX_PX[1] / (top - bottom))
     width, height = int(round((right - left) * scale)), int(round((top - bottom) * scale))
@@ -111,8 +124,14 @@ def graph_image(unit_maps, weights, activation_names, xs, ys, extent) -> str:
     idx = (np.arange(tile) * r // tile).astype(int)  # nearest-neighbour upscaling r → tile pixels
     n_layers = len(unit_maps)
     for l, maps in enumerate(unit_maps):
-        centred = l == n_layers - 1 or (0 < l < n_layers - 1 and activation_names[l - 1] == "sigmoid")
-        tiles = colour(_scaled(maps, centred))[:, ::-1][:, idx][:, :, idx]  # rows top-down, y bottom-up
+        last = l == n_layers - 1
+        centred = (last and output == "sigmoid") or (0 < l < n_layers - 1 and activation_names[l - 1] == "sigmoid")
+        if last and output == "softmax":   # P(class k) around the uniform 1/k: white where undecided
+            k = maps.shape[0]
+            scaled = np.where(maps >= 1 / k, (maps - 1 / k) / (1 - 1 / k), (maps - 1 / k) * k)
+        else:
+            scaled = _scaled(maps, centred)
+        tiles = colour(scaled)[:, ::-1][:, idx][:, :, idx]  # rows top-down, y bottom-up
         col = int(round((xs[l] - 0.5 - left) * scale))
         for u in range(maps.shape[0]):
             row = int(round((top - (ys[l][u] + 0.5)) * scale))

@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 from engine import ModelFileError, Network
-from lessons import grid, presets
+from lessons import drawn, grid, presets
 
 from ui.playground import controls as pg_controls
 from ui.threads import single_blas
@@ -30,7 +30,8 @@ STATE_DEFAULTS = {"pg_run": None, "pg_running": False, "pg_note": "", "pg_satura
                   # the live view's frames (ui.playground.views): the number of the server's last playback
                   # command, the batch marks, what was sent, and what the next run owes the browser
                   "pg_play_id": 0, "pg_marks": list, "pg_live_token": None, "pg_batch": 0, "pg_sent_ends": list,
-                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False, "pg_retimed": 0.0}
+                  "pg_send_full": False, "pg_rerun_page": False, "pg_finish_pending": False, "pg_retimed": 0.0,
+                  "pg_points_applied": list}
 LIVE_KEY = "pg_live"   # the live view component's key: its value is the browser's last report
 MARKS_KEPT = 6         # batch marks kept: a browser that draws slowly shows frames up to ~3 batches old
 
@@ -69,11 +70,19 @@ def current_run() -> presets.Run:
     if run is None:
         return _new_run(setup)
     changed = [words for f, words in MODEL_FIELDS.items() if getattr(run.setup, f) != getattr(setup, f)]
+    if not changed and run.setup.layer_sizes != setup.layer_sizes:
+        changed.append("number of classes")
     if changed:
         ss["pg_running"] = False
         return _new_run(setup, f"You changed the {', '.join(changed)}: the model was reset to new "
                                f"random weights (epoch 0). Press ▶ Play to train it.")
-    if run.setup != setup:
+    if run.setup.drawn != setup.drawn:
+        # A point placed or removed: the same network trains on, on the new points. Batches marked before
+        # were trained on the old ones, so a Pause no longer goes back into them.
+        run.take_points(setup)
+        ss["pg_marks"] = []
+        ss["pg_send_full"] = True
+    elif run.setup != setup:
         run.retune(setup)
     return run
 
@@ -181,6 +190,10 @@ def apply_report() -> None:
     report = ss.get(LIVE_KEY)
     if not isinstance(report, dict):
         return
+    if apply_points(report.get("points")):
+        ss["pg_rerun_page"] = True   # the link carries the new points; a page run writes it
+    if report.get("action") == "point":
+        return
     if report.get("action") == "resync":
         ss["pg_send_full"] = True
         return
@@ -200,12 +213,81 @@ def apply_report() -> None:
     ss["pg_rerun_page"] = True
 
 
+# -- points you place ------------------------------------------------------------------------------
+
+REMOVE_RADIUS = (0.05, 0.6, 0.25)
+APPLIED_KEPT = 50                   # the ids of the last clicks applied, sent back so the browser stops resending
+
+
+def apply_points(points) -> bool:
+    """The clicks on the plane a report carries ([{"id", "x1", "x2", "radius"}, …], every one the browser has
+    not yet seen applied), each applied once, in order. Returns whether any was new."""
+    ss = st.session_state
+    if not isinstance(points, list):
+        return False
+    applied, new = list(ss["pg_points_applied"]), False
+    for point in points[:drawn.MAX_POINTS]:
+        if not isinstance(point, dict) or not isinstance(point.get("id"), str) or point["id"] in applied:
+            continue
+        applied.append(point["id"])
+        place_point(point.get("x1"), point.get("x2"), point.get("radius"))
+        new = True
+    ss["pg_points_applied"] = applied[-APPLIED_KEPT:]
+    return new   # (least, most, default) distance in data units for a click to hit a point
+
+
+def place_point(x1, x2, radius=None) -> bool:
+    """A click on the plane of a drawn set: removes the point within ``radius`` of (x1, x2) if there is one,
+    else adds one there of the chosen class (or number). Returns whether the set changed. Clicks outside
+    the plane, values that are not numbers, and other data sets change nothing."""
+    ss = st.session_state
+    setup = pg_controls.setup_from_state(ss)
+    try:
+        x1, x2 = float(x1), float(x2)
+        radius = float(radius) if radius is not None else REMOVE_RADIUS[2]
+    except (TypeError, ValueError):
+        return False
+    if not (setup.is_drawn and np.isfinite([x1, x2, radius]).all()
+            and max(abs(x1), abs(x2)) <= presets.DRAW_EXTENT):
+        return False
+    X, y = setup.points
+    radius = float(np.clip(radius, *REMOVE_RADIUS[:2]))
+    X_new, y_new = drawn.remove_near(X, y, x1, x2, radius)
+    if len(X_new) == len(X):
+        if len(X) >= drawn.MAX_POINTS:
+            ss["pg_note"] = (f"The plane holds its most, {drawn.MAX_POINTS} points (what a link can carry): "
+                             "click on a point to remove it, or Clear.")
+            return False
+        classes = setup.dataset == presets.DRAW_CLASSES
+        label = int(ss["w_pg_place_class"]) if classes else float(ss["w_pg_place_value"])
+        X_new, y_new = drawn.add_point(X, y, x1, x2, label)
+    kind = "classes" if setup.dataset == presets.DRAW_CLASSES else "regression"
+    ss["w_pg_drawn"] = drawn.encode(X_new, y_new, kind) if len(X_new) else ""
+    return True
+
+
+def clear_points() -> None:
+    """"Clear": no points on the plane (the network keeps its weights until Reset)."""
+    st.session_state["w_pg_drawn"] = ""
+
+
+def dataset_changed() -> None:
+    """A drawn set of the other kind (numbers on a classes plane) is cleared when the data set changes."""
+    ss = st.session_state
+    text, dataset = ss["w_pg_drawn"], ss["w_pg_dataset"]
+    if text and dataset in (presets.DRAW_CLASSES, presets.DRAW_NUMBERS) and \
+            text[0] != ("c" if dataset == presets.DRAW_CLASSES else "r"):
+        ss["w_pg_drawn"] = ""
+
+
 # -- button callbacks (run before the page script, so the page draws the new state) ---------------
 
 def play() -> None:
     run = current_run()
     if run.diverged_message:
         st.session_state["pg_note"] = "This run diverged. Press Reset (and lower the learning rate) first."
+    elif len(run.X_train) == 0:
+        st.session_state["pg_note"] = "The plane has no points to learn from yet: click on it to place some."
     elif run.finished:
         st.session_state["pg_note"] = (f"The run reached its epochs limit ({run.setup.max_epochs}). "
                                        "Raise the limit or press Reset.")
@@ -339,6 +421,9 @@ def _setup_for(net: Network, meta: dict) -> presets.Setup:
     if len(setup.hidden) > pg_controls.MAX_HIDDEN_LAYERS:
         raise ModelFileError(f"it has {len(setup.hidden)} hidden layers; the playground shows at most "
                              f"{pg_controls.MAX_HIDDEN_LAYERS}.")
+    if net.output.name != setup.output:
+        raise ModelFileError(f"it has a {net.output.name} output, but its data set "
+                             f"({setup.dataset}) needs a {setup.output} one.")
     if setup.layer_sizes != net.layer_sizes:
         raise ModelFileError(f"the network expects {net.layer_sizes[0]} inputs but its setup gives "
                              f"{setup.layer_sizes[0]} (x1, x2 and {len(setup.features)} extra features).")

@@ -19,12 +19,13 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime import Runtime
 
-from lessons import features, grid
+from lessons import drawn, features, grid, presets
 
 from ui import chapter, present
 from ui.live_budget import BUDGET, Plan
 from ui.live_chart import live_chart
-from ui.live_frames import full_json, grid_bytes, live_frames, wait_until_sent, wait_until_started
+from ui.live_frames import (class_grid_bytes, full_json, grid_bytes, live_frames, value_grid_bytes, wait_until_sent,
+                            wait_until_started)
 from ui.playground import figures as pg_figures
 from ui.playground import session as pg_session
 from ui.threads import FairLock, single_threaded_blas
@@ -131,48 +132,138 @@ CHARTS = {"boundary": "pg_boundary_chart", "curves": "pg_curves_chart"}
 
 
 def stat_labels(run) -> list[list[str]]:
-    """The numbers row's [key, label] pairs (the epoch's label names the run's limit)."""
-    names = [f"Epoch (of {run.setup.max_epochs})", "Train cost J", "Test cost J", "Train accuracy", "Test accuracy"]
+    """The numbers row's [key, label] pairs (the epoch's label names the run's limit; a regression shows R²)."""
+    score = "R²" if run.setup.task == "regression" else "accuracy"
+    names = [f"Epoch (of {run.setup.max_epochs})", "Train cost J", "Test cost J", f"Train {score}", f"Test {score}"]
     return [[key, name] for key, name in zip(STAT_LABELS, names)]
 
 
+def _number(value, form: str) -> str:
+    return "–" if value is None or not np.isfinite(value) else format(value, form)
+
+
 def stats(run) -> list[str]:
-    """Epoch, costs and accuracies as the numbers row shows them (``stat_labels``)."""
+    """Epoch, costs and accuracies (R² for a regression) as the numbers row shows them (``stat_labels``)."""
     last = run.records[-1] if run.records else None
     if last is None:
         return [f"{run.epoch}", "–", "–", "–", "–"]
-    return [f"{run.epoch}", f"{last.train_cost:.4f}", f"{last.test_cost:.4f}", f"{last.train_accuracy:.1%}",
-            f"{last.test_accuracy:.1%}"]
+    if run.setup.task == "regression":
+        # R² of fewer than 2 points is undefined (Σ (y − ȳ)² = 0): a drawn set's first test point shows none.
+        scores = [_number(last.train_r2 if len(run.X_train) > 1 else None, ".3f"),
+                  _number(last.test_r2 if len(run.X_test) > 1 else None, ".3f")]
+    else:
+        scores = [_number(last.train_accuracy, ".1%"), _number(last.test_accuracy, ".1%")]
+    return [f"{run.epoch}", _number(last.train_cost, ".4f"), _number(last.test_cost, ".4f"), *scores]
 
 
-def texts(run, P: np.ndarray) -> dict[str, str]:
+def _describe_map(run, P) -> str:
+    """What the map shows now, in a few words (part of the chart's accessible name)."""
+    task = run.setup.task
+    if task == "classes":
+        classes = P[0]
+        shares = [np.mean(classes == c) for c in range(run.setup.n_classes)]
+        return "class map: " + ", ".join(f"class {c} {share:.0%}" for c, share in enumerate(shares))
+    if task == "regression":
+        return f"predicted ŷ from {np.min(P):.2f} to {np.max(P):.2f} over the plane"
+    return f"{np.mean(P >= 0.5):.0%} of the plane on the dog side"
+
+
+def texts(run, P) -> dict[str, str]:
     """What each chart shows now, in words: its accessible name, set with every frame."""
+    task = run.setup.task
+    what = {"binary": "Decision boundary", "classes": "Regions of the classes", "regression": "Regression fit"}[task]
     if not run.records:
-        return {"boundary": "Decision boundary before training: P(dog) over the input plane, the untrained "
-                            f"network puts {np.mean(P >= 0.5):.0%} of the plane on the dog side",
+        return {"boundary": f"{what} before training: the untrained network, {_describe_map(run, P)}",
                 "curves": "Learning curves: no epoch trained yet"}
     last = run.records[-1]
     back = run.records[max(0, len(run.records) - 1 - max(1, len(run.records) // 10))]
     trend = ("falling" if last.train_cost < back.train_cost - 1e-4 else
              "rising" if last.train_cost > back.train_cost + 1e-4 else "flat")
     epochs = f"{run.epoch} epoch{'s' if run.epoch != 1 else ''}"
-    return {"boundary": f"Decision boundary after {epochs}: {np.mean(P >= 0.5):.0%} of the plane on the dog side, "
-                        f"test accuracy {last.test_accuracy:.0%}",
-            "curves": f"Cost J {last.train_cost:.2f} after {epochs}, {trend}; test accuracy {last.test_accuracy:.0%}"}
+    score = (f"test R² {_number(last.test_r2, '.2f')}" if task == "regression"
+             else f"test accuracy {_number(last.test_accuracy, '.0%')}")
+    return {"boundary": f"{what} after {epochs}: {_describe_map(run, P)}, {score}",
+            "curves": f"Cost J {last.train_cost:.2f} after {epochs}, {trend}; {score}"}
+
+
+def _output(run, G):
+    """The network's output over the grid G: P(dog) (r, r), (classes, confidence) or ŷ (r, r)."""
+    task = run.setup.task
+    if task == "classes":
+        return grid.class_map(run.net, G, run.setup.features)
+    if task == "regression":
+        return grid.outputs(run.net, G, run.setup.features)[0]
+    return grid.probability(run.net, G, run.setup.features)
+
+
+def value_scale(run) -> tuple[float, float]:
+    """A regression's colour scale: its data's range (drawn sets: the numbers one can place, −5 … 5)."""
+    if run.setup.is_drawn:
+        return -drawn.VALUE_LIMIT, drawn.VALUE_LIMIT
+    return pg_figures.value_scale(run.y_train, run.y_test)
+
+
+def _encode(run, P) -> bytes:
+    task = run.setup.task
+    if task == "classes":
+        return class_grid_bytes(*P)
+    if task == "regression":
+        return value_grid_bytes(P, *value_scale(run))
+    return grid_bytes(P)
 
 
 def _frame(run, G) -> tuple[dict, bytes]:
-    """One frame of the run as it is now: its numbers and the grid of P(dog)."""
-    P = grid.probability(run.net, G, run.setup.features)
-    return {"epoch": run.epoch, "n": {"epochs": run.epoch}, "stats": stats(run), "text": texts(run, P)}, grid_bytes(P)
+    """One frame of the run as it is now: its numbers and the grid of the output."""
+    P = _output(run, G)
+    return {"epoch": run.epoch, "n": {"epochs": run.epoch}, "stats": stats(run), "text": texts(run, P)}, _encode(run, P)
+
+
+def caption(run) -> str:
+    """The words under the live view: what the map's colours and marks mean for this task."""
+    task, setup = run.setup.task, run.setup
+    if task == "classes":
+        what = (f"Left: each region in the colour of the class the network predicts there (arg-max of the {setup.n_classes} "
+                "softmax outputs), paler where it is less sure; dark lines separate the classes. Each class also has "
+                "its own marker shape; filled marks are training points, marks with a dark rim test points.")
+    elif task == "regression":
+        what = ("Left: the predicted number ŷ over the plane (colour bar on the right); each point is coloured by its "
+                "own y on the same scale, so where the fit is good a point melts into the map. Circles are training "
+                "points, diamonds with a dark rim test points.")
+    else:
+        what = ("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision boundary; "
+                "dots are training points, outlined diamonds test points.")
+    if setup.is_drawn:
+        what += (f" {len(run.X_train) + len(run.X_test)} points placed ({len(run.X_test)} of them held out for testing: "
+                 f"the test share, {setup.test_ratio:.0%}, in the order they were placed).")
+    return what + " The address bar holds every setting: copy it to share this exact setup."
+
+
+def plane_of(run, resolution: int = 0):
+    """The square the map covers (a drawn set: the fixed plane one places points on) and its grid."""
+    if run.setup.is_drawn:
+        lo, hi = -presets.DRAW_EXTENT, presets.DRAW_EXTENT
+    else:
+        lo, hi = grid.bounds(run.X_train, run.X_test)
+    return grid.plane(lo, hi, resolution or BOUNDARY_RESOLUTION)
+
+
+def curves_figure(run, height: int = 330) -> dict:
+    """The learning curves, their cost named with its formula (``engine.outputs``)."""
+    spec = run.net.output
+    return pg_figures.learning_curves(run.records, height=height, cost_name=spec.cost_name,
+                                      cost_formula=spec.cost_formula,
+                                      second="r2" if run.setup.task == "regression" else "accuracy")
 
 
 def _full(run, xs, ys, G, running: bool) -> str:
-    """The whole figures (a page run): the points and axes of the boundary, hover while paused, the curves."""
-    P = None if running else grid.probability(run.net, G, run.setup.features)
+    """The whole figures (a page run): the points and axes of the map, hover while paused, the curves."""
+    P = None if running else _output(run, G)
+    task = run.setup.task
     boundary = pg_figures.decision_boundary(xs, ys, P, run.X_train, run.y_train, run.X_test, run.y_test,
-                                            live=running)
-    return full_json({"boundary": boundary, "curves": pg_figures.learning_curves(run.records, height=330)},
+                                            live=running, task=task, k=run.setup.n_classes,
+                                            scale=value_scale(run) if task == "regression" else None,
+                                            clickable=run.setup.is_drawn)
+    return full_json({"boundary": boundary, "curves": curves_figure(run)},
                      {"stats": {"labels": stat_labels(run)}})
 
 
@@ -228,8 +319,7 @@ def live_view() -> None:
             and not chapter.page_runs_elsewhere(ctx.session_id)):
         ss["pg_retimed"] = time.monotonic()
         rerun_page()  # the class has grown or shrunk: a page run restarts the timer (not while others click)
-    lo, hi = grid.bounds(run.X_train, run.X_test)
-    xs, ys, G = grid.plane(lo, hi, BOUNDARY_RESOLUTION)
+    xs, ys, G = plane_of(run)
     if ss["pg_live_token"] is None:   # a new session, or "Reset this page": the browser starts from nothing
         ss["pg_live_token"] = uuid.uuid4().hex
         ss["pg_send_full"] = True
@@ -249,13 +339,17 @@ def live_view() -> None:
     ss["pg_batch"] += 1
     batch = {"token": ss["pg_live_token"], "id": ss["pg_batch"], "play": ss["pg_play_id"], "charts": CHARTS,
              "running": bool(running), "every_ms": plan.every_ms,
-             "frames": frames, "series": pg_figures.curve_series(run.records, start),
-             "grid": {"r": BOUNDARY_RESOLUTION, "count": len(frames)}}
+             "frames": frames, "series": pg_figures.curve_series(run.records, start,
+                                                                  "r2" if run.setup.task == "regression" else "accuracy"),
+             "grid": {"r": BOUNDARY_RESOLUTION, "count": len(frames)},
+             "draw": bool(run.setup.is_drawn), "points_applied": ss["pg_points_applied"]}
     live_frames(key=pg_session.LIVE_KEY, view="playground", batch=batch, grids=b"".join(grids),
                 full=_full(run, xs, ys, G, running) if full else None,
                 controls={"pause": "pg_play", "step": "pg_step"},
-                label="P(dog) over the input plane with the decision boundary, the numbers, and the learning "
-                      "curves", present=present.is_on(), on_change=pg_session.apply_report)
+                label={"binary": "P(dog) over the input plane with the decision boundary",
+                       "classes": "The predicted class over the input plane",
+                       "regression": "The predicted number over the input plane"}[run.setup.task]
+                      + ", the numbers, and the learning curves", present=present.is_on(), on_change=pg_session.apply_report)
     if run.diverged_message:
         st.error(f"{run.diverged_message} The weights were rolled back to epoch {run.epoch}, the last "
                  "finite state. Press Reset to start again.", icon=":material/error:")
@@ -265,13 +359,12 @@ def live_view() -> None:
 def _detail_figures(run) -> None:
     """Build the network graph and the diagnostics into the session (``pg_detail_figures``)."""
     ss = st.session_state
-    lo, hi = grid.bounds(run.X_train, run.X_test)
-    _, _, G_small = grid.plane(lo, hi, UNIT_RESOLUTION)
+    _, _, G_small = plane_of(run, UNIT_RESOLUTION)
     ss["pg_detail_figures"] = (
         pg_figures.network_graph(grid.unit_maps(run.net, G_small, run.setup.features),
                                  list(run.net.weights), list(run.net.biases),
                                  features.input_labels(run.setup.features), run.net.activation_names,
-                                 live=ss["pg_running"]),
+                                 live=ss["pg_running"], output=run.net.output.name),
         pg_figures.diagnostics(run.records, ss["pg_saturation"]))
 
 
@@ -287,8 +380,12 @@ def detail_view() -> None:
     busy = ctx is not None and chapter.page_runs_elsewhere(ctx.session_id) > 0
     run = ss["pg_run"]
     st.subheader("The network: every unit's output over the input plane")
+    outputs = {"classes": f" The output column has one tile per class (class 0 at the top), P(class) over the plane: "
+                          f"blue where it is above 1/{run.setup.n_classes}, orange below.",
+               "regression": " The output tile is the predicted number ŷ, scaled by its largest |ŷ|."}
     st.caption("Blue = high (dog side), orange = low (cat side). Edges: blue w > 0, orange w < 0, thicker = "
-               "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values.")
+               "larger |w|. Pause, then hover over a tile or the middle of an edge to read its values."
+               + outputs.get(run.setup.task, ""))
     if not busy or ss["pg_detail_figures"] is None:
         with computing():
             _detail_figures(run)
