@@ -20,6 +20,7 @@ def server(tmp_path_factory):
         yield url
 
 
+@pytest.mark.server
 def test_three_students_train_upload_and_are_timed_with_no_error(server):
     pid = classroom_load.listening_pid(int(server.rsplit(":", 1)[1]))
     summary = classroom_load.run_class(server, STUDENTS, PLAY_SECONDS, ramp=1, pids=[pid])
@@ -36,6 +37,7 @@ def test_three_students_train_upload_and_are_timed_with_no_error(server):
     assert summary["server"]["cpu_peak_percent"] > 0
 
 
+@pytest.mark.server
 def test_a_control_change_reaches_the_server_as_a_browser_sends_it(server):
     client = StreamlitClient(server)
     try:
@@ -119,6 +121,7 @@ def training_server(tmp_path_factory):
             yield url
 
 
+@pytest.mark.server
 def test_a_class_pressing_train_waits_its_turn_and_the_waits_are_reported(training_server):
     summary = classroom_load.run_class(training_server, 3, 120, ramp=0.5, train=True, train_epochs=30)
 

@@ -56,6 +56,7 @@ def after_the_ttl(url: str, pid: int) -> float:
     return classroom_load.rss_mb(pid)
 
 
+@pytest.mark.server
 def test_three_classes_of_six_leave_the_server_as_they_found_it(server):
     url, pid = server
     one_class(url, pid)       # the first class imports the pages' modules and fills the shared caches

@@ -719,9 +719,13 @@ new ResizeObserver(() => sendHeight()).observe(document.getElementById("view"));
 
 // The page's Pause (and Step) while frames play: answered here on the frame shown, then reported; the
 // server pauses the run on that epoch (its own answer would land up to a batch later).
+const FROZEN_MAX_MS = 15000;   // the longest a Pause answered here waits for the server's own
+
 function hold(action) {
   if (!V.running || !V.shown || V.frozen) return false;
-  V.frozen = { epoch: V.shown.epoch, until: now() + 4000 };
+  // Held until the server's answer (a batch that is not running, or a new play): on a crowded server
+  // that page run can take seconds, and frames played meanwhile would jump back when it lands.
+  V.frozen = { epoch: V.shown.epoch, until: now() + FROZEN_MAX_MS };
   V.queue = [];
   report({ action: action, epoch: V.shown.epoch, play: V.play });
   return true;

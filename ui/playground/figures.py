@@ -123,8 +123,9 @@ def _binary_traces(P, xs, ys, X_train, y_train, X_test, y_test, live) -> list[di
             outline = dict(width=1.2, color="#111111") if kind == "test" else dict(width=0.8, color="#FFFFFF")
             traces.append(dict(
                 type="scatter", x=X[mask, 0], y=X[mask, 1], mode="markers", name=f"{kind} {animal} (y = {label})",
+                # Cat circles, dog squares: colour is never the only channel (WCAG 1.4.1).
                 marker=dict(size=8 if kind == "train" else 9, color=style.CLASS_COLORS[label], line=outline,
-                            symbol="circle" if kind == "train" else "diamond"),
+                            symbol=style.CLASS_MARKERS[label]),
                 hovertemplate=f"{kind} {animal}<br>x1 = %{{x:.2f}}<br>x2 = %{{y:.2f}}<extra></extra>"))
     return traces
 

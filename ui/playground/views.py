@@ -231,7 +231,7 @@ def caption(run) -> str:
                 "points, diamonds with a dark rim test points.")
     else:
         what = ("Left: P(dog) over the plane (orange cat, blue dog); the dark line ŷ = 0.5 is the decision boundary; "
-                "dots are training points, outlined diamonds test points.")
+                "cats are circles and dogs squares, filled for training points, with a dark rim for test points.")
     if setup.is_drawn:
         what += (f" {len(run.X_train) + len(run.X_test)} points placed ({len(run.X_test)} of them held out for testing: "
                  f"the test share, {setup.test_ratio:.0%}, in the order they were placed).")
