@@ -309,8 +309,10 @@ def learning_curves(records, height: int = 620, batches=None, epochs: int | None
                  annotations=[_panel_title(cost_title, 0, 1.0),
                               _panel_title("<b>R²</b>" if second == "r2" else "<b>Accuracy</b>",
                                            0, 0.44)])
-    if cost_formula:   # the cost's title takes the top row: the legend goes beside the lower panel's
+    if cost_formula:   # the cost's title takes the top row: the legend goes beside the lower panel's,
+        # in a wider gap between the panels, so it covers no curve
         after["legend"] = dict(orientation="h", y=0.445, x=1, xanchor="right", yanchor="bottom")
+        layout["yaxis"]["domain"] = [0.62, 1.0]
     meta = dict(curves=dict(max_points=MAX_CURVE_POINTS, epoch_axis=epochs or "auto", axes=["xaxis", "xaxis2"]))
     return _figure(traces, height, None, layout, after, extra=dict(meta=meta))
 

@@ -267,7 +267,9 @@ function followCamera(base, view) {
     const camera = event && event["scene.camera"];
     if (!camera) return;
     view.camera = JSON.parse(JSON.stringify(camera));
-    view.drawnPos = undefined;  // the paths' layer redraws at the next frame, playing or not
+    // The paths' layer redraws at the next frame, playing or not. Counted, not just flagged: a turn that
+    // ends while a frame is being drawn (with the camera before it) must not be marked drawn by that frame.
+    view.cameraSeq = (view.cameraSeq || 0) + 1;
     P.dirty = true;
   };
   base.el.on("plotly_relayouting", follow);
@@ -288,7 +290,8 @@ async function draw() {
     for (const view of P.views) {
       // The first drawing sets the frame's height, so every view draws once, seen or not.
       if (!view.visible && view.draws > 0) continue;
-      if (view.drawnPos === pos && view.layers.every((layer) => layer.drawn)) continue;
+      const seq = view.cameraSeq || 0;
+      if (view.drawnPos === pos && view.drawnSeq === seq && view.layers.every((layer) => layer.drawn)) continue;
       const wait = P.running ? P.args.throttle_ms[view.name] || 0 : 0;
       if (view.draws > 0 && now() - view.lastDraw < wait) { P.dirty = true; continue; }
       view.lastDraw = now();
@@ -296,6 +299,7 @@ async function draw() {
         if (layer.live || !layer.drawn) await drawLayer(layer, pos, view);
       }
       view.drawnPos = pos;
+      view.drawnSeq = seq;
       view.draws += 1;
       view.el.dataset.draws = String(view.draws);
     }
