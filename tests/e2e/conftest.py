@@ -17,6 +17,8 @@ from devtools.browser import CHROMIUM, LOCAL_HOSTS, launch, streamlit_server
 # take longer. This only lengthens the wait: every assertion still has to come true.
 EXPECT_TIMEOUT_MS = 30_000
 
+SECOND_BROWSER_GROUP = {"test_accessibility", "test_lecture", "test_replicas", "test_first_visits"}
+
 
 def pytest_configure(config):
     try:
@@ -37,12 +39,14 @@ def _missing_browser_reason() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    # Under pytest-xdist (pytest.ini: -n 2 --dist loadgroup) every browser test runs on one worker, in turn,
-    # with the one session server and the one Chromium below; the other worker runs the engine and AppTest
-    # tests meanwhile. Two browser workers would double the servers and browsers on two cores.
+    # Under pytest-xdist (pytest.ini: -n 2 --dist loadgroup) the browser tests run in two groups, each on one
+    # worker in turn with that worker's session server and Chromium below. The second group (a few modules
+    # that start their own servers or walk many pages) runs beside the engine and AppTest tests, which take
+    # the other worker a fraction of the first group's time; the rest, the first group, on the other worker.
     for item in items:
         if "e2e" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            second = item.module.__name__.rsplit(".", 1)[-1] in SECOND_BROWSER_GROUP
+            item.add_marker(pytest.mark.xdist_group("browser-2" if second else "browser"))
     reason = _missing_browser_reason()
     if reason is None:
         return
