@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +55,20 @@ def _header(source: str, filename: str) -> tuple[list[ast.stmt], ast.Call]:
     raise LookupError(f"{filename} has no chapter.begin(...) call")
 
 
-@functools.cache
+# Sessions run in threads of one process, and a class's first visits ask for the pages at once: each page is
+# read once, by one thread at a time. (CPython 3.11's parser is not safe to run in two threads at once: it
+# failed with "AST constructor recursion depth mismatch" when ten students arrived together.)
+_READING = threading.Lock()
+
+
 def page(name: str) -> PageRef:
     """The page called ``name`` ("home", "neuron", …); KeyError if the app has no such page."""
+    with _READING:
+        return _read(name)
+
+
+@functools.cache
+def _read(name: str) -> PageRef:
     info = next((p for p in nav.PAGES if (p.url_path or HOME) == name), None)
     if info is None:
         raise KeyError(name)
