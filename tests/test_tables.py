@@ -1,31 +1,17 @@
 """lessons.tables: the CSV reader's refusals, the column roles, the pipeline on scikit-learn's own tables
 against scikit-learn's MLP, and the command line (in-process, and once as a real subprocess)."""
 
-import io
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
 
+from benchmarks.tables_vs_sklearn import reference_score, sklearn_csv
 from lessons import tables
 from lessons.tables import __main__ as cli
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-
-
-def sklearn_csv(name: str) -> bytes:
-    """A table no one here wrote: scikit-learn's bundled data set as CSV (class names as text)."""
-    from sklearn import datasets as sk
-
-    bunch = getattr(sk, f"load_{name}")(as_frame=True)
-    frame = bunch.frame.copy()
-    if name != "diabetes":
-        frame["target"] = [bunch.target_names[i] for i in bunch.target]
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False)
-    return buf.getvalue().encode()
 
 
 def csv(text: str) -> bytes:
@@ -163,20 +149,6 @@ def test_a_few_non_numbers_in_a_numeric_column_count_as_missing():
 
 # -- scikit-learn's tables, against scikit-learn's MLP ----------------------------------------------------
 
-def sklearn_score(prepared, settings):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier, MLPRegressor
-
-    kind = MLPClassifier if prepared.task == "classes" else MLPRegressor
-    model = kind(hidden_layer_sizes=settings.hidden, activation="relu", alpha=settings.l2,
-                 batch_size=settings.batch_size, learning_rate_init=settings.learning_rate, max_iter=settings.epochs,
-                 tol=0.0, n_iter_no_change=settings.epochs + 1, random_state=settings.seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(prepared.X_train, prepared.targets(prepared.y_train))
-    return model.score(prepared.X_test, prepared.targets(prepared.y_test))
-
-
 @pytest.mark.parametrize("name, floor, margin", [("iris", 0.88, 0.04), ("wine", 0.93, 0.04),
                                                  ("breast_cancer", 0.92, 0.04), ("diabetes", 0.2, 0.12)])
 def test_sklearns_own_tables_train_as_well_as_sklearns_mlp_on_the_same_splits(name, floor, margin):
@@ -189,7 +161,7 @@ def test_sklearns_own_tables_train_as_well_as_sklearns_mlp_on_the_same_splits(na
         assert prepared.task == ("regression" if name == "diabetes" else "classes")
         settings = tables.Settings(seed=seed)
         ours.append(tables.run(prepared, settings)[2].test_score)
-        theirs.append(sklearn_score(prepared, settings))
+        theirs.append(reference_score(prepared, settings))
     assert min(ours) >= floor, (ours, theirs)
     assert np.mean(ours) >= np.mean(theirs) - margin, (ours, theirs)
 
