@@ -14,7 +14,7 @@ import streamlit as st
 
 from engine import activations, datasets, optimizers
 from lessons import drawn, features, presets
-from ui import links, numbers, style, tabs
+from ui import links, numbers, tabs
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
 BATCH_SIZES = [0, 256, 128, 64, 32, 16, 8, 4, 2, 1]  # 0 = full batch
